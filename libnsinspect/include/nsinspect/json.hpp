@@ -1,0 +1,17 @@
+// The snapshot as JSON (`nsview dump -J`); the schema is docs/dump.schema.json.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "nsinspect/snapshot.hpp"
+
+namespace nsinspect {
+
+nlohmann::json to_json(const Process& p);
+nlohmann::json to_json(const Namespace& n);
+nlohmann::json to_json(const Holder& h);
+// The whole graph: {"version", "root", "processes": [...], "namespaces": [...]}.
+// Later parts of the graph (cgroups, containers, pods) add their own keys.
+nlohmann::json to_json(const Snapshot& s);
+
+}  // namespace nsinspect

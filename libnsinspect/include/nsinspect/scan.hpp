@@ -1,0 +1,29 @@
+// scan(): read a live system (or a tree shaped like one) into a Snapshot.
+#pragma once
+
+#include <string>
+
+#include "nsinspect/snapshot.hpp"
+
+namespace nsinspect {
+
+// Every discovery source can be switched off; a view turns off what it does not show.
+struct ScanOptions {
+  std::string root = "/";        // read root + "/proc", root + "/etc/passwd"
+  bool cmdline = true;           // /proc/PID/cmdline
+  bool status = true;            // /proc/PID/status: NSpid chain
+  bool cgroups = true;           // /proc/PID/cgroup lines
+  bool threads = true;           // /proc/PID/task/*/ns/* for processes with more than one thread
+  bool fds = true;               // nsfs file descriptors in /proc/PID/fd
+  bool sockets = true;           // network namespace of every socket (pidfd_getfd + SIOCGSKNS)
+  bool bind_mounts = true;       // nsfs mounts in the mountinfo of every mount namespace
+  bool hierarchy = true;         // NS_GET_PARENT / NS_GET_USERNS / NS_GET_OWNER_UID, hidden ancestors
+  bool netnsid = true;           // RTM_GETNSID over netlink
+  bool users = true;             // uid -> name from root/etc/passwd
+};
+
+// Never throws for vanished processes or unreadable files; throws std::runtime_error only
+// when root/proc itself cannot be opened.
+Snapshot scan(const ScanOptions& options = {});
+
+}  // namespace nsinspect

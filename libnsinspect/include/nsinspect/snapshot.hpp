@@ -1,0 +1,108 @@
+// The snapshot graph: one immutable picture of namespaces and processes built by scan().
+// Views (list, tree, ps, top, the TUI, JSON) only read it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+#include <sys/types.h>
+
+#include "nsinspect/procfs.hpp"
+#include "nsinspect/types.hpp"
+
+namespace nsinspect {
+
+struct Process {
+  pid_t pid = 0;  // in the scanner's pid namespace
+  pid_t ppid = 0;
+  std::string comm;
+  std::vector<std::string> cmdline;  // empty for kernel threads or when unreadable
+  std::optional<uid_t> uid;          // owner of /proc/PID (effective uid), lsns's UID
+  char state = '?';
+  uint64_t start_time = 0;           // clock ticks after boot
+  int64_t threads = 1;
+  std::vector<pid_t> nspid;          // its pid in each nested pid namespace, outermost first
+  // Namespace of each type; nullopt when it could not be read (permission, exited).
+  std::array<std::optional<NsInode>, kNsTypeCount> ns{};
+  std::optional<NsInode> pid_for_children, time_for_children;
+  std::vector<procfs::CgroupLine> cgroups;
+
+  // lsns's COMMAND: the command line joined by spaces, else comm.
+  std::string command() const;
+  std::optional<NsInode> ns_of(NsType t) const { return ns[index_of(t)]; }
+};
+
+// What keeps a namespace alive besides its member processes.
+enum class HolderKind : uint8_t {
+  thread,             // a thread whose namespace differs from its process's ("loose thread")
+  fd,                 // an open nsfs file descriptor
+  socket,             // a socket created in that network namespace
+  bind_mount,         // an nsfs bind mount (e.g. /run/netns/NAME)
+  pid_for_children,   // /proc/PID/ns/pid_for_children differs from ns/pid
+  time_for_children,  // likewise for time
+};
+std::string_view holder_kind_name(HolderKind k);
+
+struct Holder {
+  HolderKind kind;
+  pid_t pid = 0;       // process holding it (for bind mounts: a process in that mount namespace)
+  int number = -1;     // fd number or thread id
+  std::string path;    // bind mounts: mount point as seen in its mount namespace
+  NsInode mnt_ns = 0;  // bind mounts: the mount namespace that has the mount
+  bool operator==(const Holder&) const = default;
+};
+
+struct Namespace {
+  NsType type = NsType::net;
+  NsInode inode = 0;
+  uint64_t dev = 0;                  // nsfs device, when the namespace could be opened
+  std::optional<NsInode> parent;     // pid/user namespaces: NS_GET_PARENT
+  std::optional<NsInode> owner;      // owning user namespace: NS_GET_USERNS
+  std::optional<uid_t> owner_uid;    // user namespaces: NS_GET_OWNER_UID
+  std::vector<NsInode> children;     // namespaces whose parent this is
+  std::vector<NsInode> owned;        // user namespaces: namespaces this one owns
+  std::vector<pid_t> pids;           // member processes, ascending
+  std::vector<Holder> holders;       // threads, fds, sockets, bind mounts
+  // net: >= 0 is the id, -1 "unassigned" (NETNSA_NSID_NOT_ASSIGNED); nullopt unknown.
+  std::optional<int> netnsid;
+  bool hidden = false;               // known only as an ancestor or owner of another namespace
+  std::optional<pid_t> lowest_pid;   // lsns's PID
+  std::optional<pid_t> oldest_pid;   // earliest start time, then lowest pid (robust to pid reuse)
+
+  std::size_t nprocs() const { return pids.size(); }
+};
+
+// The mount namespace's nsfs mounts as they appear in its mountinfo.
+struct ScanStats {
+  std::size_t processes_seen = 0;
+  std::size_t processes_vanished = 0;   // exited during the scan; normal
+  std::size_t permission_denied = 0;    // some file of theirs unreadable
+  double seconds = 0;
+};
+
+struct Snapshot {
+  std::string root = "/";              // the root the scan read from
+  pid_t self_pid = 0;                  // the scanning process (as seen in root/proc)
+  std::vector<Process> processes;      // ascending pid
+  std::vector<Namespace> namespaces;   // ascending inode
+  std::unordered_map<uid_t, std::string> user_names;
+  ScanStats stats;
+
+  const Process* process(pid_t pid) const;
+  const Namespace* ns(NsInode inode) const;
+  // The user name for a uid, if known.
+  std::optional<std::string> user_name(uid_t uid) const;
+  // The initial (host) namespace of a type: that of the lowest readable pid, the
+  // namespace with no parent for pid/user. nullopt if unknown.
+  std::optional<NsInode> initial_ns(NsType t) const;
+
+  // Indexes; filled by scan() and by reindex().
+  std::unordered_map<pid_t, std::size_t> pid_index;
+  std::unordered_map<NsInode, std::size_t> ns_index;
+  void reindex();
+};
+
+}  // namespace nsinspect

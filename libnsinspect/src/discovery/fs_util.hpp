@@ -1,0 +1,75 @@
+// Thin wrappers over *at() system calls: every fd is O_CLOEXEC, errors come back as errno.
+#pragma once
+
+#include <cerrno>
+#include <fcntl.h>
+#include <string>
+#include <unistd.h>
+
+namespace nsinspect::detail {
+
+// An owned file descriptor.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& o) noexcept : fd_(o.release()) {}
+  Fd& operator=(Fd&& o) noexcept {
+    if (this != &o) reset(o.release());
+    return *this;
+  }
+  ~Fd() { reset(); }
+  int get() const { return fd_; }
+  explicit operator bool() const { return fd_ >= 0; }
+  int release() {
+    int f = fd_;
+    fd_ = -1;
+    return f;
+  }
+  void reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+inline Fd open_dir_at(int dirfd, const char* path) {
+  return Fd(::openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+}
+
+// Reads a whole file into out (reusing its capacity). Returns 0 or an errno value.
+inline int read_file_at(int dirfd, const char* path, std::string& out) {
+  out.clear();
+  int fd = ::openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return errno;
+  char buf[16384];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::close(fd);
+      return e;
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return 0;
+}
+
+// readlinkat into out. Returns 0 or an errno value.
+inline int readlink_at(int dirfd, const char* path, std::string& out) {
+  char buf[4096];
+  ssize_t n = ::readlinkat(dirfd, path, buf, sizeof buf);
+  if (n < 0) return errno;
+  out.assign(buf, static_cast<std::size_t>(n));
+  return 0;
+}
+
+// Errors that mean "the process or cgroup went away while we looked": normal, silent.
+inline bool is_vanished(int err) { return err == ENOENT || err == ESRCH || err == ENODEV; }
+
+}  // namespace nsinspect::detail

@@ -1,0 +1,320 @@
+// The scan: one pass over root/proc builds processes and namespaces; every lookup is a
+// hash map, so the work is linear in processes (plus their threads, fds and mounts).
+#include "nsinspect/scan.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "discovery/fs_util.hpp"
+#include "discovery/nsfs.hpp"
+#include "nsinspect/procfs.hpp"
+
+namespace nsinspect {
+
+namespace {
+
+using detail::Fd;
+using detail::is_vanished;
+
+// Numeric entries of a directory (pids in /proc, tids in task/, fd numbers in fd/).
+template <class F>
+void for_each_number(int dirfd, F f) {
+  int dup = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dup < 0) return;
+  DIR* d = fdopendir(dup);
+  if (!d) {
+    ::close(dup);
+    return;
+  }
+  while (struct dirent* e = readdir(d)) {
+    const char* s = e->d_name;
+    if (*s < '0' || *s > '9') continue;
+    long v = 0;
+    for (; *s >= '0' && *s <= '9'; ++s) v = v * 10 + (*s - '0');
+    if (*s == '\0') f(static_cast<int>(v), e->d_name);
+  }
+  closedir(d);
+}
+
+constexpr std::array<const char*, kNsTypeCount> kNsLinkNames = {
+    "ns/mnt", "ns/net", "ns/pid", "ns/uts", "ns/ipc", "ns/user", "ns/cgroup", "ns/time"};
+
+class Builder {
+ public:
+  explicit Builder(const ScanOptions& o) : opt_(o) {
+    snap_.root = o.root;
+    std::string proc = (o.root == "/" ? std::string() : o.root) + "/proc";
+    proc_ = detail::open_dir_at(AT_FDCWD, proc.c_str());
+    if (!proc_) throw std::runtime_error("cannot open " + proc + ": " + std::strerror(errno));
+    if (o.root == "/") snap_.self_pid = getpid();
+  }
+
+  Snapshot build() {
+    auto t0 = std::chrono::steady_clock::now();
+    for_each_number(proc_.get(), [&](int pid, const char* name) { scan_process(pid, name); });
+    if (opt_.bind_mounts) scan_bind_mounts();
+    if (opt_.users) read_users();
+    finish();
+    snap_.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return std::move(snap_);
+  }
+
+ private:
+  struct NsEntry {
+    Namespace ns;
+    bool probed = false;
+  };
+
+  NsEntry& get_ns(NsType type, NsInode inode) {
+    auto [it, fresh] = nsmap_.try_emplace(inode);
+    if (fresh) {
+      it->second.ns.type = type;
+      it->second.ns.inode = inode;
+    }
+    return it->second;
+  }
+
+  // Opens a namespace once (through any path that reaches it) to ask the kernel about it.
+  void probe_path(NsEntry& e, int dirfd, const char* path) {
+    if (e.probed || !opt_.hierarchy) return;
+    Fd fd(::openat(dirfd, path, O_RDONLY | O_CLOEXEC));
+    if (fd) probe_fd(e, fd.get());
+  }
+
+  void probe_fd(NsEntry& e, int fd) {
+    if (e.probed) return;
+    e.probed = true;
+    detail::fd_inode(fd, &e.ns.dev);
+    const NsType type = e.ns.type;
+    if (Fd u = detail::ns_get_userns(fd)) {
+      if (auto ino = detail::fd_inode(u.get())) {
+        e.ns.owner = *ino;
+        probe_fd(get_ns(NsType::user, *ino), u.get());
+      }
+    }
+    if (type == NsType::pid || type == NsType::user) {
+      if (Fd p = detail::ns_get_parent(fd)) {
+        if (auto ino = detail::fd_inode(p.get())) {
+          e.ns.parent = *ino;
+          probe_fd(get_ns(type, *ino), p.get());
+        }
+      }
+    }
+    // (References into an unordered_map survive rehashing, so e is still valid here.)
+    if (type == NsType::user) e.ns.owner_uid = detail::ns_get_owner_uid(fd);
+    if (type == NsType::net && opt_.netnsid) e.ns.netnsid = netnsid_.query(fd);
+  }
+
+  void scan_process(pid_t pid, const char* name) {
+    Fd dir = detail::open_dir_at(proc_.get(), name);
+    if (!dir) return;  // gone already
+    ++snap_.stats.processes_seen;
+    Process p;
+    p.pid = pid;
+    if (int err = detail::read_file_at(dir.get(), "stat", buf_); err) {
+      ++snap_.stats.processes_vanished;
+      return;
+    }
+    auto st = procfs::parse_stat(buf_);
+    if (!st) return;
+    p.ppid = st->ppid;
+    p.comm = std::move(st->comm);
+    p.state = st->state;
+    p.start_time = st->start_time;
+    p.threads = st->num_threads;
+    struct stat dst;
+    if (fstat(dir.get(), &dst) == 0) p.uid = dst.st_uid;
+
+    bool denied = false;
+    for (std::size_t i = 0; i < kNsTypeCount; ++i) {
+      int err = detail::readlink_at(dir.get(), kNsLinkNames[i], link_);
+      if (err) {
+        denied |= (err == EACCES || err == EPERM);
+        continue;
+      }
+      if (auto l = procfs::parse_ns_link(link_)) p.ns[i] = l->inode;
+    }
+    if (denied) ++snap_.stats.permission_denied;
+    for_children_links(dir.get(), p);
+
+    if (opt_.cmdline && detail::read_file_at(dir.get(), "cmdline", buf_) == 0)
+      p.cmdline = procfs::parse_cmdline(buf_);
+    if (opt_.status && detail::read_file_at(dir.get(), "status", buf_) == 0)
+      p.nspid = procfs::parse_status(buf_).nspid;
+    if (opt_.cgroups && detail::read_file_at(dir.get(), "cgroup", buf_) == 0)
+      p.cgroups = procfs::parse_cgroup(buf_);
+
+    // Member namespaces.
+    for (std::size_t i = 0; i < kNsTypeCount; ++i) {
+      if (!p.ns[i]) continue;
+      NsEntry& e = get_ns(kAllNsTypes[i], *p.ns[i]);
+      e.ns.pids.push_back(pid);
+      if (!e.probed) probe_path(e, dir.get(), kNsLinkNames[i]);
+    }
+    if (opt_.threads && p.threads > 1) scan_threads(dir.get(), p);
+    if (opt_.fds) scan_fds(dir.get(), p);
+    snap_.processes.push_back(std::move(p));
+  }
+
+  void for_children_links(int dirfd, Process& p) {
+    struct Kid {
+      const char* link;
+      NsType type;
+      std::optional<NsInode> Process::*field;
+      HolderKind kind;
+    };
+    static const Kid kids[] = {
+        {"ns/pid_for_children", NsType::pid, &Process::pid_for_children, HolderKind::pid_for_children},
+        {"ns/time_for_children", NsType::time, &Process::time_for_children, HolderKind::time_for_children}};
+    for (const auto& k : kids) {
+      if (detail::readlink_at(dirfd, k.link, link_) != 0) continue;
+      auto l = procfs::parse_ns_link(link_);
+      if (!l) continue;
+      p.*k.field = l->inode;
+      if (l->inode == p.ns[index_of(k.type)]) continue;
+      // A process that unshared but has no child yet: the namespace lives only through it.
+      NsEntry& e = get_ns(k.type, l->inode);
+      e.ns.holders.push_back(Holder{k.kind, p.pid, -1, {}, 0});
+      probe_path(e, dirfd, k.link);
+    }
+  }
+
+  void scan_threads(int dirfd, const Process& p) {
+    Fd task = detail::open_dir_at(dirfd, "task");
+    if (!task) return;
+    for_each_number(task.get(), [&](int tid, const char* tname) {
+      if (tid == p.pid) return;
+      for (std::size_t i = 0; i < kNsTypeCount; ++i) {
+        char path[320];
+        std::snprintf(path, sizeof path, "%s/%s", tname, kNsLinkNames[i]);
+        if (detail::readlink_at(task.get(), path, link_) != 0) continue;
+        auto l = procfs::parse_ns_link(link_);
+        if (!l || l->inode == p.ns[i]) continue;
+        NsEntry& e = get_ns(l->type, l->inode);
+        e.ns.holders.push_back(Holder{HolderKind::thread, p.pid, tid, {}, 0});
+        probe_path(e, task.get(), path);
+      }
+    });
+  }
+
+  void scan_fds(int dirfd, const Process& p) {
+    Fd fddir = detail::open_dir_at(dirfd, "fd");
+    if (!fddir) return;
+    Fd pidfd;
+    bool pidfd_tried = false;
+    for_each_number(fddir.get(), [&](int fdnum, const char* fname) {
+      if (detail::readlink_at(fddir.get(), fname, link_) != 0) return;
+      if (auto l = procfs::parse_ns_link(link_)) {
+        NsEntry& e = get_ns(l->type, l->inode);
+        e.ns.holders.push_back(Holder{HolderKind::fd, p.pid, fdnum, {}, 0});
+        probe_path(e, fddir.get(), fname);
+        return;
+      }
+      if (!opt_.sockets || opt_.root != "/") return;
+      auto sock = procfs::parse_socket_link(link_);
+      if (!sock) return;
+      std::optional<NsInode> netns;
+      if (auto it = socket_netns_.find(*sock); it != socket_netns_.end()) {
+        netns = it->second;
+      } else {
+        if (!pidfd_tried) {
+          pidfd_tried = true;
+          pidfd.reset(detail::pidfd_open(p.pid));
+        }
+        if (!pidfd) return;
+        Fd local(detail::pidfd_getfd(pidfd.get(), fdnum));
+        if (!local) return;
+        Fd nsfd = detail::socket_netns(local.get());
+        if (!nsfd) return;
+        netns = detail::fd_inode(nsfd.get());
+        if (!netns) return;
+        socket_netns_.emplace(*sock, *netns);
+        NsEntry& e = get_ns(NsType::net, *netns);
+        if (!e.probed) probe_fd(e, nsfd.get());
+      }
+      if (netns == p.ns[index_of(NsType::net)]) return;  // the usual case: not worth a holder
+      get_ns(NsType::net, *netns).ns.holders.push_back(Holder{HolderKind::socket, p.pid, fdnum, {}, 0});
+    });
+  }
+
+  // nsfs mounts in the mountinfo of every mount namespace, read through one member each.
+  void scan_bind_mounts() {
+    std::vector<std::pair<NsInode, pid_t>> mntns;
+    for (auto& [ino, e] : nsmap_)
+      if (e.ns.type == NsType::mnt && !e.ns.pids.empty())
+        mntns.emplace_back(ino, *std::min_element(e.ns.pids.begin(), e.ns.pids.end()));
+    for (auto [mnt_ino, pid] : mntns) {
+      char path[64];
+      std::snprintf(path, sizeof path, "%d/mountinfo", pid);
+      if (detail::read_file_at(proc_.get(), path, buf_) != 0) continue;
+      for (auto& m : procfs::parse_mountinfo(buf_)) {
+        if (m.fstype != "nsfs") continue;
+        auto l = procfs::parse_ns_link(m.root);
+        if (!l) continue;
+        NsEntry& e = get_ns(l->type, l->inode);
+        Holder h{HolderKind::bind_mount, pid, -1, m.mount_point, mnt_ino};
+        if (std::find(e.ns.holders.begin(), e.ns.holders.end(), h) == e.ns.holders.end())
+          e.ns.holders.push_back(h);
+        if (!e.probed) {
+          std::string through = std::to_string(pid) + "/root" + m.mount_point;
+          probe_path(e, proc_.get(), through.c_str());
+        }
+      }
+    }
+  }
+
+  void read_users() {
+    std::string passwd = (opt_.root == "/" ? std::string() : opt_.root) + "/etc/passwd";
+    if (detail::read_file_at(AT_FDCWD, passwd.c_str(), buf_) != 0) return;
+    for (auto& [uid, name] : procfs::parse_passwd(buf_)) snap_.user_names.try_emplace(uid, name);
+  }
+
+  void finish() {
+    auto& procs = snap_.processes;
+    std::sort(procs.begin(), procs.end(), [](auto& a, auto& b) { return a.pid < b.pid; });
+    auto& out = snap_.namespaces;
+    out.reserve(nsmap_.size());
+    for (auto& [ino, e] : nsmap_) out.push_back(std::move(e.ns));
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.inode < b.inode; });
+    snap_.reindex();
+    for (auto& n : out) {
+      std::sort(n.pids.begin(), n.pids.end());
+      n.hidden = n.pids.empty() && n.holders.empty();
+      if (!n.pids.empty()) {
+        n.lowest_pid = n.pids.front();
+        const Process* oldest = nullptr;
+        for (pid_t pid : n.pids) {
+          const Process* pr = snap_.process(pid);
+          if (pr && (!oldest || pr->start_time < oldest->start_time)) oldest = pr;
+        }
+        if (oldest) n.oldest_pid = oldest->pid;
+      }
+      if (n.parent)
+        if (auto idx = snap_.ns_index.find(*n.parent); idx != snap_.ns_index.end())
+          out[idx->second].children.push_back(n.inode);
+      if (n.owner)
+        if (auto idx = snap_.ns_index.find(*n.owner); idx != snap_.ns_index.end())
+          out[idx->second].owned.push_back(n.inode);
+    }
+  }
+
+  ScanOptions opt_;
+  Snapshot snap_;
+  Fd proc_;
+  std::unordered_map<NsInode, NsEntry> nsmap_;
+  std::unordered_map<uint64_t, NsInode> socket_netns_;  // socket inode -> its netns
+  detail::NetnsidQuery netnsid_;
+  std::string buf_, link_;  // reused for every read
+};
+
+}  // namespace
+
+Snapshot scan(const ScanOptions& options) { return Builder(options).build(); }
+
+}  // namespace nsinspect

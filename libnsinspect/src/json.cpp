@@ -1,0 +1,57 @@
+#include "nsinspect/json.hpp"
+
+namespace nsinspect {
+
+namespace {
+template <class T>
+nlohmann::json opt(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+}  // namespace
+
+nlohmann::json to_json(const Holder& h) {
+  nlohmann::json j{{"kind", holder_kind_name(h.kind)}, {"pid", h.pid}};
+  if (h.kind == HolderKind::fd || h.kind == HolderKind::socket) j["fd"] = h.number;
+  if (h.kind == HolderKind::thread) j["tid"] = h.number;
+  if (h.kind == HolderKind::bind_mount) {
+    j["path"] = h.path;
+    j["mnt_ns"] = h.mnt_ns;
+  }
+  return j;
+}
+
+nlohmann::json to_json(const Process& p) {
+  nlohmann::json ns = nlohmann::json::object();
+  for (auto t : kAllNsTypes) ns[std::string(ns_type_name(t))] = opt(p.ns_of(t));
+  ns["pid_for_children"] = opt(p.pid_for_children);
+  ns["time_for_children"] = opt(p.time_for_children);
+  nlohmann::json cg = nlohmann::json::array();
+  for (const auto& c : p.cgroups)
+    cg.push_back({{"hierarchy", c.hierarchy_id}, {"controllers", c.controllers}, {"path", c.path}});
+  return {{"pid", p.pid},         {"ppid", p.ppid},         {"comm", p.comm},
+          {"cmdline", p.cmdline}, {"uid", opt(p.uid)},      {"state", std::string(1, p.state)},
+          {"start_time", p.start_time}, {"threads", p.threads}, {"nspid", p.nspid},
+          {"namespaces", ns},     {"cgroups", cg}};
+}
+
+nlohmann::json to_json(const Namespace& n) {
+  nlohmann::json holders = nlohmann::json::array();
+  for (const auto& h : n.holders) holders.push_back(to_json(h));
+  nlohmann::json netnsid = nullptr;
+  if (n.netnsid) netnsid = *n.netnsid < 0 ? nlohmann::json("unassigned") : nlohmann::json(std::to_string(*n.netnsid));
+  return {{"inode", n.inode},       {"type", ns_type_name(n.type)}, {"dev", n.dev},
+          {"parent", opt(n.parent)}, {"owner", opt(n.owner)},       {"owner_uid", opt(n.owner_uid)},
+          {"children", n.children}, {"owned", n.owned},             {"pids", n.pids},
+          {"holders", holders},     {"netnsid", netnsid},           {"hidden", n.hidden},
+          {"lowest_pid", opt(n.lowest_pid)}, {"oldest_pid", opt(n.oldest_pid)}};
+}
+
+nlohmann::json to_json(const Snapshot& s) {
+  nlohmann::json procs = nlohmann::json::array();
+  for (const auto& p : s.processes) procs.push_back(to_json(p));
+  nlohmann::json nss = nlohmann::json::array();
+  for (const auto& n : s.namespaces) nss.push_back(to_json(n));
+  return {{"version", 1}, {"root", s.root}, {"processes", procs}, {"namespaces", nss}};
+}
+
+}  // namespace nsinspect

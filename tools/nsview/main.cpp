@@ -1,0 +1,70 @@
+// nsview: dispatch to a subcommand. Tools hold no Linux knowledge: they call libnsinspect.
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+
+#include "subcommand.hpp"
+
+namespace nsview {
+
+std::vector<Subcommand>& subcommands() {
+  static std::vector<Subcommand> all;
+  return all;
+}
+
+}  // namespace nsview
+
+namespace {
+
+const nsview::Subcommand* find(std::string_view name) {
+  for (const auto& s : nsview::subcommands())
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+void usage(FILE* out) {
+  auto all = nsview::subcommands();
+  std::sort(all.begin(), all.end(), [](auto& a, auto& b) { return a.order < b.order; });
+  std::fprintf(out,
+               "Usage:\n nsview <command> [options]\n\n"
+               "Show what a Linux node is made of: namespaces, cgroups, containers, pods and\n"
+               "their processes.\n\nCommands:\n");
+  for (const auto& s : all)
+    std::fprintf(out, " %-8s %.*s\n", std::string(s.name).c_str(), static_cast<int>(s.summary.size()),
+                 s.summary.data());
+  std::fprintf(out,
+               "\nRun 'nsview <command> --help' for a command's options.\n"
+               "With no command on a terminal, nsview opens the interactive UI (tui).\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Invoked as lsns or nsenter through a symlink: behave as that tool.
+  std::string self = std::strrchr(argv[0], '/') ? std::strrchr(argv[0], '/') + 1 : argv[0];
+  if (self == "lsns" && find("list")) return find("list")->run(argc, argv);
+  if (self == "nsenter" && find("enter")) return find("enter")->run(argc, argv);
+
+  if (argc < 2) {
+    if (isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) && find("tui")) return find("tui")->run(argc, argv);
+    usage(stderr);
+    return 1;
+  }
+  std::string_view cmd = argv[1];
+  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    usage(stdout);
+    return 0;
+  }
+  if (cmd == "-V" || cmd == "--version") {
+    std::printf("nsview 0.1.0\n");
+    return 0;
+  }
+  const nsview::Subcommand* s = find(cmd);
+  if (!s) {
+    std::fprintf(stderr, "nsview: unknown command '%s'; see 'nsview --help'\n", argv[1]);
+    return 1;
+  }
+  return s->run(argc - 1, argv + 1);
+}
