@@ -20,6 +20,7 @@ struct ScanOptions {
   bool hierarchy = true;         // NS_GET_PARENT / NS_GET_USERNS / NS_GET_OWNER_UID, hidden ancestors
   bool netnsid = true;           // RTM_GETNSID over netlink
   bool users = true;             // uid -> name from root/etc/passwd
+  bool containers = true;        // identify containers and pods (needs cgroups)
 };
 
 // Never throws for vanished processes or unreadable files; throws std::runtime_error only

@@ -10,6 +10,7 @@
 #include <vector>
 #include <sys/types.h>
 
+#include "nsinspect/containers.hpp"
 #include "nsinspect/procfs.hpp"
 #include "nsinspect/types.hpp"
 
@@ -89,6 +90,8 @@ struct Snapshot {
   std::vector<Process> processes;      // ascending pid
   std::vector<Namespace> namespaces;   // ascending inode
   std::unordered_map<uid_t, std::string> user_names;
+  std::vector<Container> containers;   // filled when ScanOptions::containers is set
+  std::vector<Pod> pods;
   ScanStats stats;
 
   const Process* process(pid_t pid) const;
