@@ -42,7 +42,7 @@ nlohmann::json to_json(const Namespace& n) {
   return {{"inode", n.inode},       {"type", ns_type_name(n.type)}, {"dev", n.dev},
           {"parent", opt(n.parent)}, {"owner", opt(n.owner)},       {"owner_uid", opt(n.owner_uid)},
           {"children", n.children}, {"owned", n.owned},             {"pids", n.pids},
-          {"holders", holders},     {"netnsid", netnsid},           {"hidden", n.hidden},
+          {"holders", holders},     {"netnsid", netnsid},           {"hidden", n.hidden}, {"inspected", n.inspected},
           {"lowest_pid", opt(n.lowest_pid)}, {"oldest_pid", opt(n.oldest_pid)}};
 }
 

@@ -70,6 +70,7 @@ struct Namespace {
   // net: >= 0 is the id, -1 "unassigned" (NETNSA_NSID_NOT_ASSIGNED); nullopt unknown.
   std::optional<int> netnsid;
   bool hidden = false;               // known only as an ancestor or owner of another namespace
+  bool inspected = false;            // was opened and asked: a missing parent/owner means "none"
   std::optional<pid_t> lowest_pid;   // lsns's PID
   std::optional<pid_t> oldest_pid;   // earliest start time, then lowest pid (robust to pid reuse)
 

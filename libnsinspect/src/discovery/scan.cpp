@@ -280,7 +280,10 @@ class Builder {
     std::sort(procs.begin(), procs.end(), [](auto& a, auto& b) { return a.pid < b.pid; });
     auto& out = snap_.namespaces;
     out.reserve(nsmap_.size());
-    for (auto& [ino, e] : nsmap_) out.push_back(std::move(e.ns));
+    for (auto& [ino, e] : nsmap_) {
+      e.ns.inspected = e.probed;
+      out.push_back(std::move(e.ns));
+    }
     std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.inode < b.inode; });
     snap_.reindex();
     for (auto& n : out) {

@@ -1,0 +1,370 @@
+// nsview list: a drop-in for util-linux lsns (same options, columns, JSON and exit codes)
+// that also lists namespaces held only by threads, fds, sockets or bind mounts elsewhere.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <getopt.h>
+#include <optional>
+#include <set>
+#include <string>
+#include <unistd.h>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "filter.hpp"
+#include "ns_columns.hpp"
+#include "nsinspect/scan.hpp"
+#include "subcommand.hpp"
+#include "table.hpp"
+
+namespace {
+
+using namespace nsview;
+using nsinspect::Namespace;
+using nsinspect::NsType;
+
+enum class Tree { none, process, owner, parent };
+
+struct Options {
+  bool json = false, list = false, headings = true, raw = false, notrunc = false, nowrap = false;
+  bool output_all = false, persistent = false, list_columns = false;
+  std::optional<Tree> tree;
+  std::string output;
+  std::optional<pid_t> pid;
+  std::set<NsType> types;
+  std::string filter;
+  std::optional<nsinspect::NsInode> ns;
+  std::string root = "/";
+};
+
+[[noreturn]] void die(const std::string& msg) {
+  std::fprintf(stderr, "%s: %s\n", program_invocation_short_name, msg.c_str());
+  std::exit(1);
+}
+
+void usage() {
+  std::printf(
+      "\nUsage:\n nsview list [options] [<namespace>]\n\n"
+      "List system namespaces - every one: those of processes and threads, and those held\n"
+      "only by an open file descriptor, a socket or a bind mount in any mount namespace.\n"
+      "A drop-in for lsns(8).\n\nOptions:\n"
+      " -J, --json             use JSON output format\n"
+      " -l, --list             use list format output\n"
+      " -n, --noheadings       don't print headings\n"
+      " -o, --output <list>    define which output columns to use (+LIST extends the default)\n"
+      "     --output-all       output all columns\n"
+      " -P, --persistent       namespaces without processes\n"
+      " -p, --task <pid>       print process namespaces\n"
+      " -Q, --filter <expr>    show only namespaces for which <expr> is true\n"
+      " -r, --raw              use the raw output format\n"
+      " -u, --notruncate       don't truncate text in columns\n"
+      " -W, --nowrap           don't use multi-line representation\n"
+      " -t, --type <name>      namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)\n"
+      " -T, --tree[=<rel>]     use tree format (parent, owner, or process; default owner)\n"
+      " -H, --list-columns     list the available columns\n"
+      "     --root <dir>       read <dir>/proc (a host's / mounted inside a container)\n\n"
+      " -h, --help             display this help\n"
+      " -V, --version          display version\n\nAvailable output columns:\n");
+  for (const auto& c : ns_columns()) std::printf(" %11s  %s\n", c.name.c_str(), c.help.c_str());
+  std::printf("\nFilter expressions: see nsview-list(1), e.g. -Q 'TYPE == \"net\" && NPROCS == 0'.\n"
+              "Exit status: 0 success, 1 failure.\n");
+}
+
+int column_index(std::string_view name) {
+  const auto& cols = ns_columns();
+  for (std::size_t i = 0; i < cols.size(); ++i)
+    if (strncasecmp(cols[i].name.c_str(), name.data(), name.size()) == 0 && cols[i].name.size() == name.size())
+      return static_cast<int>(i);
+  return -1;
+}
+
+std::vector<int> parse_column_list(const std::string& list) {
+  std::vector<int> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    auto comma = list.find(',', start);
+    std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!name.empty()) {
+      int idx = column_index(name);
+      if (idx < 0) die("unknown column: " + name);
+      out.push_back(idx);
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+Options parse_args(int argc, char** argv) {
+  enum { OPT_OUTPUT_ALL = 1000, OPT_ROOT };
+  static const struct option longopts[] = {
+      {"json", no_argument, nullptr, 'J'},       {"list", no_argument, nullptr, 'l'},
+      {"noheadings", no_argument, nullptr, 'n'}, {"output", required_argument, nullptr, 'o'},
+      {"output-all", no_argument, nullptr, OPT_OUTPUT_ALL},
+      {"persistent", no_argument, nullptr, 'P'}, {"task", required_argument, nullptr, 'p'},
+      {"filter", required_argument, nullptr, 'Q'}, {"raw", no_argument, nullptr, 'r'},
+      {"notruncate", no_argument, nullptr, 'u'}, {"nowrap", no_argument, nullptr, 'W'},
+      {"type", required_argument, nullptr, 't'}, {"tree", optional_argument, nullptr, 'T'},
+      {"list-columns", no_argument, nullptr, 'H'}, {"help", no_argument, nullptr, 'h'},
+      {"version", no_argument, nullptr, 'V'},    {"root", required_argument, nullptr, OPT_ROOT},
+      {nullptr, 0, nullptr, 0}};
+  Options o;
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, "JlnPo:p:Q:ruWt:T::HhV", longopts, nullptr)) != -1) {
+    switch (c) {
+      case 'J': o.json = true; break;
+      case 'l': o.list = true; break;
+      case 'n': o.headings = false; break;
+      case 'o': o.output = optarg; break;
+      case OPT_OUTPUT_ALL: o.output_all = true; break;
+      case 'P': o.persistent = true; break;
+      case 'p': {
+        char* end = nullptr;
+        long v = std::strtol(optarg, &end, 10);
+        if (!*optarg || *end || v <= 0 || v > 0x7fffffff) die(std::string("invalid PID argument: '") + optarg + "'");
+        o.pid = static_cast<pid_t>(v);
+        break;
+      }
+      case 'Q': o.filter = optarg; break;
+      case 'r': o.raw = true; break;
+      case 'u': o.notrunc = true; break;
+      case 'W': o.nowrap = true; break;
+      case 't': {
+        auto t = nsinspect::ns_type_from_name(optarg);
+        if (!t) die(std::string("unknown namespace type: ") + optarg);
+        o.types.insert(*t);
+        break;
+      }
+      case 'T':
+        if (!optarg || !std::strcmp(optarg, "owner")) o.tree = Tree::owner;
+        else if (!std::strcmp(optarg, "parent")) o.tree = Tree::parent;
+        else if (!std::strcmp(optarg, "process")) o.tree = Tree::process;
+        else die(std::string("unknown tree type: ") + optarg);
+        break;
+      case 'H': o.list_columns = true; break;
+      case 'h': usage(); std::exit(0);
+      case 'V': std::printf("%s from nsview 0.1.0\n", program_invocation_short_name); std::exit(0);
+      case OPT_ROOT: o.root = optarg; break;
+      default:
+        std::fprintf(stderr, "Try '%s --help' for more information.\n", program_invocation_short_name);
+        std::exit(1);
+    }
+  }
+  if (o.json && o.raw) die("mutually exclusive arguments: --json --raw");
+  if (o.persistent && o.pid) die("mutually exclusive arguments: --persistent --task");
+  if (o.list && o.tree) die("mutually exclusive arguments: --list --tree");
+  if (optind < argc) {
+    char* end = nullptr;
+    unsigned long long v = std::strtoull(argv[optind], &end, 10);
+    if (!*argv[optind] || *end || v == 0) die(std::string("invalid namespace argument: '") + argv[optind] + "'");
+    o.ns = v;
+    if (optind + 1 < argc) die(std::string("unexpected argument: '") + argv[optind + 1] + "'");
+  }
+  return o;
+}
+
+int list_columns(const Options& o) {
+  const char* type_names[] = {"<string>", "<integer>", "<integer list>", "<boolean>"};
+  if (o.json) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& c : ns_columns())
+      a.push_back({{"holder", c.name}, {"type", type_names[static_cast<int>(c.json)]}, {"description", c.help}});
+    std::printf("%s\n", nlohmann::json{{"lsns-columns", a}}.dump(3).c_str());
+    return 0;
+  }
+  for (const auto& c : ns_columns())
+    std::printf("%11s  %-15s %s\n", c.name.c_str(), type_names[static_cast<int>(c.json)], c.help.c_str());
+  return 0;
+}
+
+RenderOptions render_options(const Options& o, const char* json_name) {
+  RenderOptions r;
+  r.json = o.json;
+  r.raw = o.raw;
+  r.headings = o.headings;
+  r.truncate = !o.notrunc;
+  r.wrap = !o.nowrap;
+  r.color = want_color(STDOUT_FILENO);
+  r.ascii = !locale_is_utf8();
+  r.width = terminal_width(STDOUT_FILENO);
+  r.json_name = json_name;
+  return r;
+}
+
+// `nsview list <inode>`: the processes of one namespace, as a process tree (like lsns).
+int list_processes(const Options& o, const nsinspect::Snapshot& snap, const Namespace& ns) {
+  Table t;
+  t.columns = {{"PID", "", JsonType::number, true, false},
+               {"PPID", "", JsonType::number, true, false},
+               {"USER", "", JsonType::string, false, false},
+               {"COMMAND", "", JsonType::string, false, true}};
+  std::unordered_map<pid_t, int> row_of;
+  for (pid_t pid : ns.pids) {
+    const auto* p = snap.process(pid);
+    if (!p) continue;
+    Cell user;
+    if (p->uid) user = snap.user_name(*p->uid).value_or(std::to_string(*p->uid));
+    row_of[pid] = static_cast<int>(t.rows.size());
+    t.rows.push_back({std::to_string(pid), std::to_string(p->ppid), user, p->command()});
+  }
+  if (!o.list && !o.json) {
+    t.tree_column = 3;
+    t.parent.assign(t.rows.size(), -1);
+    for (pid_t pid : ns.pids)
+      if (auto it = row_of.find(pid); it != row_of.end())
+        if (auto pp = row_of.find(snap.process(pid)->ppid); pp != row_of.end()) t.parent[it->second] = pp->second;
+  }
+  render(t, render_options(o, "namespaces"), stdout);
+  return 0;
+}
+
+int run(int argc, char** argv) {
+  Options o = parse_args(argc, argv);
+  if (o.list_columns) return list_columns(o);
+
+  // Columns first: a filter is checked against them, and the scan reads what they need.
+  const auto& all = ns_columns();
+  std::vector<int> cols;
+  bool net_only_view = !o.types.empty() && o.types.count(NsType::net);
+  std::vector<int> defaults = net_only_view
+      ? std::vector<int>{NS_NS, NS_TYPE, NS_NPROCS, NS_PID, NS_USER, NS_NETNSID, NS_NSFS, NS_COMMAND}
+      : std::vector<int>{NS_NS, NS_TYPE, NS_NPROCS, NS_PID, NS_USER, NS_COMMAND};
+  if (o.output_all) {
+    for (std::size_t i = 0; i < all.size(); ++i) cols.push_back(static_cast<int>(i));
+  } else if (!o.output.empty() && o.output[0] == '+') {
+    cols = defaults;
+    for (int c : parse_column_list(o.output.substr(1))) cols.push_back(c);
+  } else if (!o.output.empty()) {
+    cols = parse_column_list(o.output);
+  } else {
+    cols = defaults;
+  }
+  Filter filter;
+  if (!o.filter.empty()) {
+    try {
+      filter = Filter::parse(o.filter, all);
+    } catch (const FilterError& e) {
+      die(std::string("failed to parse filter: ") + e.what());
+    }
+  }
+
+  nsinspect::ScanOptions so;
+  so.root = o.root;
+  auto needs = [&](int col) {
+    return std::find(cols.begin(), cols.end(), col) != cols.end() ||
+           std::find(filter.used_columns().begin(), filter.used_columns().end(), col) != filter.used_columns().end();
+  };
+  so.cgroups = needs(NS_CGROUP);
+  so.status = false;  // NSpid is not shown by list
+  so.containers = false;
+  nsinspect::Snapshot snap;
+  try {
+    snap = nsinspect::scan(so);
+  } catch (const std::exception& e) {
+    die(e.what());
+  }
+
+  if (o.ns) {
+    const Namespace* ns = snap.ns(*o.ns);
+    if (!ns) die("not found namespace: " + std::to_string(*o.ns));
+    return list_processes(o, snap, *ns);
+  }
+
+  NsCellContext ctx{snap, 0, o.nowrap || o.raw};
+  if (snap.self_pid)
+    if (const auto* self = snap.process(snap.self_pid))
+      ctx.self_mnt_ns = self->ns_of(NsType::mnt).value_or(0);
+
+  const nsinspect::Process* task = nullptr;
+  if (o.pid) {
+    task = snap.process(*o.pid);
+    if (!task) die("no process with PID " + std::to_string(*o.pid));
+  }
+
+  // Which namespaces are shown.
+  std::vector<const Namespace*> shown;
+  for (const auto& ns : snap.namespaces) {
+    if (!o.types.empty() && !o.types.count(ns.type)) continue;
+    if (o.persistent && ns.nprocs() != 0) continue;
+    if (task && task->ns_of(ns.type) != ns.inode) continue;
+    if (ns.hidden && !o.tree) {
+      // Ancestors nobody holds appear in trees, and in the list only when asked for.
+      if (!o.persistent && o.filter.empty()) continue;
+    }
+    if (!o.filter.empty()) {
+      std::vector<Cell> row(all.size());
+      for (int c : filter.used_columns()) row[c] = ns_cell(ctx, ns, static_cast<NsColumn>(c));
+      if (!filter.matches(row)) continue;
+    }
+    shown.push_back(&ns);
+  }
+
+  Tree tree = o.tree.value_or(o.list || o.json ? Tree::none : Tree::process);
+  // Owner and parent trees add the ancestors that connect what is shown.
+  if (tree == Tree::owner || tree == Tree::parent) {
+    std::set<nsinspect::NsInode> have;
+    for (auto* n : shown) have.insert(n->inode);
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+      const Namespace* n = shown[i];
+      auto up = tree == Tree::owner ? n->owner : (n->type == NsType::pid || n->type == NsType::user ? n->parent : std::nullopt);
+      if (!up || have.count(*up)) continue;
+      if (const Namespace* a = snap.ns(*up)) {
+        have.insert(a->inode);
+        shown.push_back(a);
+      }
+    }
+    std::sort(shown.begin(), shown.end(), [](auto* a, auto* b) { return a->inode < b->inode; });
+  }
+
+  Table t;
+  for (int c : cols) t.columns.push_back(all[c]);
+  std::unordered_map<nsinspect::NsInode, int> row_of_ns;
+  for (const Namespace* n : shown) {
+    std::vector<Cell> row;
+    row.reserve(cols.size());
+    for (int c : cols) row.push_back(ns_cell(ctx, *n, static_cast<NsColumn>(c)));
+    row_of_ns[n->inode] = static_cast<int>(t.rows.size());
+    t.rows.push_back(std::move(row));
+  }
+  if (tree != Tree::none) {
+    t.parent.assign(t.rows.size(), -1);
+    auto col_pos = [&](int col) {
+      auto it = std::find(cols.begin(), cols.end(), col);
+      return it == cols.end() ? -1 : static_cast<int>(it - cols.begin());
+    };
+    if (tree == Tree::process) {
+      // As lsns: a line hangs under the latest line whose process is its process's parent.
+      t.tree_column = col_pos(NS_COMMAND);
+      std::unordered_map<pid_t, int> line_of_pid;
+      for (std::size_t i = 0; i < shown.size(); ++i) {
+        const Namespace* n = shown[i];
+        if (!n->lowest_pid) continue;
+        const auto* p = snap.process(*n->lowest_pid);
+        if (p)
+          if (auto it = line_of_pid.find(p->ppid); it != line_of_pid.end()) t.parent[i] = it->second;
+        line_of_pid[*n->lowest_pid] = static_cast<int>(i);
+      }
+    } else {
+      t.tree_column = col_pos(NS_NS);
+      for (std::size_t i = 0; i < shown.size(); ++i) {
+        const Namespace* n = shown[i];
+        auto up = tree == Tree::owner ? n->owner : n->parent;
+        if (tree == Tree::parent && n->type != NsType::pid && n->type != NsType::user) up.reset();
+        if (up)
+          if (auto it = row_of_ns.find(*up); it != row_of_ns.end()) t.parent[i] = it->second;
+      }
+    }
+    if (t.tree_column < 0 && !o.json) t.parent.clear();
+  }
+  // A process tree is for the eye: JSON stays a flat list unless a tree was asked for.
+  if (o.json && !o.tree) t.parent.clear();
+  render(t, render_options(o, "namespaces"), stdout);
+  return 0;
+}
+
+nsview::RegisterSubcommand reg({"list", "list namespaces (a drop-in for lsns that finds more)", run, 10});
+
+}  // namespace

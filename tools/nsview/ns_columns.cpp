@@ -1,0 +1,138 @@
+#include "ns_columns.hpp"
+
+#include <string>
+
+namespace nsview {
+
+using nsinspect::HolderKind;
+using nsinspect::Namespace;
+
+const std::vector<Column>& ns_columns() {
+  static const std::vector<Column> cols = {
+      {"NS", "namespace identifier (inode number)", JsonType::number, true, false},
+      {"TYPE", "kind of namespace", JsonType::string, false, false},
+      {"PATH", "path to the namespace", JsonType::string, false, false},
+      {"NPROCS", "number of processes in the namespace", JsonType::number, true, false},
+      {"PID", "lowest PID in the namespace", JsonType::number, true, false},
+      {"PPID", "PPID of the PID", JsonType::number, true, false},
+      {"COMMAND", "command line of the PID", JsonType::string, false, true},
+      {"UID", "UID of the PID", JsonType::number, true, false},
+      {"USER", "username of the PID", JsonType::string, false, false},
+      {"NETNSID", "namespace ID as used by network subsystem", JsonType::string, true, false},
+      {"NSFS", "nsfs mountpoint (usually used network subsystem)", JsonType::string, false, false},
+      {"PNS", "parent namespace identifier (inode number)", JsonType::number, true, false},
+      {"ONS", "owner namespace identifier (inode number)", JsonType::number, true, false},
+      {"HOLDERS", "what keeps it alive besides processes: thread, fd, socket, bind mount, ancestor", JsonType::string, false, true},
+      {"OLDEST", "PID of the oldest process (earliest start; robust to PID reuse)", JsonType::number, true, false},
+      {"PIDS", "all PIDs in the namespace", JsonType::number_list, false, true},
+      {"CGROUP", "cgroup of the PID (unified hierarchy, else name=systemd, else the first)", JsonType::string, false, true},
+      {"OWNERUID", "user namespaces: UID of the creator (NS_GET_OWNER_UID)", JsonType::number, true, false},
+      {"HIDDEN", "known only as an ancestor or owner of other namespaces", JsonType::boolean, false, false},
+  };
+  return cols;
+}
+
+namespace {
+
+std::string join(const std::vector<std::string>& parts, char sep) {
+  std::string s;
+  for (const auto& p : parts) {
+    if (!s.empty()) s.push_back(sep);
+    s += p;
+  }
+  return s;
+}
+
+std::string primary_cgroup(const nsinspect::Process& p) {
+  const nsinspect::procfs::CgroupLine* best = nullptr;
+  int rank = 99;
+  for (const auto& c : p.cgroups) {
+    int r = c.hierarchy_id == 0 ? 0 : (!c.controllers.empty() && c.controllers[0] == "name=systemd") ? 1 : 2;
+    if (r < rank) {
+      rank = r;
+      best = &c;
+    }
+  }
+  return best ? best->path : std::string();
+}
+
+}  // namespace
+
+Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col) {
+  const nsinspect::Process* p = ns.lowest_pid ? ctx.snap.process(*ns.lowest_pid) : nullptr;
+  const char sep = ctx.nowrap ? ',' : '\n';
+  switch (col) {
+    case NS_NS: return std::to_string(ns.inode);
+    case NS_TYPE: return std::string(nsinspect::ns_type_name(ns.type));
+    case NS_PATH:
+      if (!p) return std::nullopt;
+      return "/proc/" + std::to_string(p->pid) + "/ns/" + std::string(nsinspect::ns_type_name(ns.type));
+    case NS_NPROCS: return std::to_string(ns.nprocs());
+    case NS_PID: return p ? Cell(std::to_string(p->pid)) : std::nullopt;
+    case NS_PPID: return p ? Cell(std::to_string(p->ppid)) : std::nullopt;
+    case NS_COMMAND: return p ? Cell(p->command()) : std::nullopt;
+    case NS_UID: return p && p->uid ? Cell(std::to_string(*p->uid)) : std::nullopt;
+    case NS_USER:
+      if (!p || !p->uid) return std::nullopt;
+      return ctx.snap.user_name(*p->uid).value_or(std::to_string(*p->uid));
+    case NS_NETNSID:
+      if (ns.type != nsinspect::NsType::net || !ns.netnsid) return std::nullopt;
+      return *ns.netnsid < 0 ? std::string("unassigned") : std::to_string(*ns.netnsid);
+    case NS_NSFS: {
+      std::vector<std::string> paths;
+      for (const auto& h : ns.holders)
+        if (h.kind == HolderKind::bind_mount && h.mnt_ns == ctx.self_mnt_ns) paths.push_back(h.path);
+      if (paths.empty()) return std::nullopt;
+      return join(paths, sep);
+    }
+    case NS_PNS:
+      if (!ns.inspected) return std::nullopt;
+      return std::to_string(ns.parent.value_or(0));
+    case NS_ONS:
+      if (!ns.inspected) return std::nullopt;
+      return std::to_string(ns.owner.value_or(0));
+    case NS_HOLDERS: {
+      std::vector<std::string> parts;
+      for (const auto& h : ns.holders) {
+        std::string pid = std::to_string(h.pid);
+        switch (h.kind) {
+          case HolderKind::thread: parts.push_back("thread:" + pid + "/" + std::to_string(h.number)); break;
+          case HolderKind::fd: parts.push_back("fd:" + pid + "/" + std::to_string(h.number)); break;
+          case HolderKind::socket: parts.push_back("socket:" + pid + "/" + std::to_string(h.number)); break;
+          case HolderKind::bind_mount:
+            parts.push_back("bind:" + h.path +
+                            (h.mnt_ns == ctx.self_mnt_ns ? std::string() : "@mnt:[" + std::to_string(h.mnt_ns) + "]"));
+            break;
+          case HolderKind::pid_for_children:
+          case HolderKind::time_for_children:
+            parts.push_back(std::string(nsinspect::holder_kind_name(h.kind)) + ":" + pid);
+            break;
+        }
+      }
+      if (ns.hidden) parts.push_back(ns.children.empty() && ns.owned.empty() ? "unknown" : "ancestor");
+      if (parts.empty()) return std::nullopt;
+      return join(parts, sep);
+    }
+    case NS_OLDEST: return ns.oldest_pid ? Cell(std::to_string(*ns.oldest_pid)) : std::nullopt;
+    case NS_PIDS: {
+      if (ns.pids.empty()) return std::nullopt;
+      std::string s;
+      for (pid_t x : ns.pids) {
+        if (!s.empty()) s.push_back(',');
+        s += std::to_string(x);
+      }
+      return s;
+    }
+    case NS_CGROUP: {
+      if (!p) return std::nullopt;
+      std::string cg = primary_cgroup(*p);
+      return cg.empty() ? Cell() : Cell(cg);
+    }
+    case NS_OWNERUID: return ns.owner_uid ? Cell(std::to_string(*ns.owner_uid)) : std::nullopt;
+    case NS_HIDDEN: return std::string(ns.hidden ? "true" : "false");
+    case NS_COLUMN_COUNT: break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace nsview

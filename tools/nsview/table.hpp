@@ -1,0 +1,53 @@
+// A column table rendered as aligned text, raw text, a tree or JSON - the one renderer
+// every nsview view shares (in the spirit of libsmartcols, which lsns uses).
+#pragma once
+
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nsview {
+
+enum class JsonType { string, number, number_list, boolean };
+
+struct Column {
+  std::string name;         // header, upper case; JSON key is its lower-case form
+  std::string help;         // one line for --help / --list-columns
+  JsonType json = JsonType::string;
+  bool right = false;       // right-aligned (numbers)
+  bool trunc = false;       // may be truncated to fit the terminal
+  std::string json_key() const;
+};
+
+using Cell = std::optional<std::string>;  // nullopt: unknown/empty -> "" in text, null in JSON
+
+struct Table {
+  std::vector<Column> columns;
+  std::vector<std::vector<Cell>> rows;
+  std::vector<int> parent;  // per row: index of its parent row, or -1; empty = no tree
+  int tree_column = -1;     // column that carries the tree lines
+};
+
+struct RenderOptions {
+  bool json = false;
+  bool raw = false;
+  bool headings = true;
+  bool truncate = true;     // truncate trunc columns to the terminal width (tty only)
+  bool wrap = true;         // multi-line cells on several lines; else joined with ','
+  bool color = false;
+  bool ascii = false;       // ASCII tree lines instead of UTF-8
+  int width = 0;            // terminal width, 0 = unlimited
+  std::string json_name = "rows";  // {"json_name": [...]}
+};
+
+void render(const Table& t, const RenderOptions& o, std::FILE* out);
+
+// Whether to colour stdout: a terminal, and NO_COLOR unset.
+bool want_color(int fd);
+// The terminal's width, 0 when not a terminal.
+int terminal_width(int fd);
+// Whether the locale speaks UTF-8 (else tree lines fall back to ASCII).
+bool locale_is_utf8();
+
+}  // namespace nsview
