@@ -53,12 +53,15 @@ class Builder {
     proc_ = detail::open_dir_at(AT_FDCWD, proc.c_str());
     if (!proc_) throw std::runtime_error("cannot open " + proc + ": " + std::strerror(errno));
     if (o.root == "/") snap_.self_pid = getpid();
+    struct stat st;
+    if (fstatat(proc_.get(), "self/ns/net", &st, 0) == 0) nsfs_dev_ = st.st_dev;
   }
 
   Snapshot build() {
     auto t0 = std::chrono::steady_clock::now();
     for_each_number(proc_.get(), [&](int pid, const char* name) { scan_process(pid, name); });
     if (opt_.bind_mounts) scan_bind_mounts();
+    if (opt_.fds) resolve_path_fds();
     if (opt_.users) read_users();
     finish();
     snap_.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -216,6 +219,14 @@ class Builder {
         probe_path(e, fddir.get(), fname);
         return;
       }
+      if (!link_.empty() && link_[0] == '/') {
+        // An nsfs file opened through a bind mount reads as that mount's path, or as "/"
+        // once it is unmounted (`ip netns del`). Only stat() tells; do it for "/" now and
+        // for paths that are nsfs mount points once the mounts are known.
+        if (link_ == "/") stat_nsfs_fd(fddir.get(), fname, p.pid, fdnum);
+        else pending_path_fds_.push_back({p.pid, fdnum, link_});
+        return;
+      }
       if (!opt_.sockets || opt_.root != "/") return;
       auto sock = procfs::parse_socket_link(link_);
       if (!sock) return;
@@ -243,6 +254,31 @@ class Builder {
     });
   }
 
+  void stat_nsfs_fd(int fddir, const char* fname, pid_t pid, int fdnum) {
+    struct stat st;
+    if (fstatat(fddir, fname, &st, 0) != 0 || nsfs_dev_ == 0 || st.st_dev != nsfs_dev_) return;
+    Fd fd(::openat(fddir, fname, O_RDONLY | O_CLOEXEC));
+    if (!fd) return;
+    auto type = detail::ns_get_type(fd.get());
+    if (!type) return;
+    NsEntry& e = get_ns(*type, st.st_ino);
+    e.ns.holders.push_back(Holder{HolderKind::fd, pid, fdnum, {}, 0});
+    if (!e.probed && opt_.hierarchy) probe_fd(e, fd.get());
+  }
+
+  // fds whose path is an nsfs mount point seen in some mount namespace.
+  void resolve_path_fds() {
+    if (pending_path_fds_.empty()) return;
+    for (const auto& pf : pending_path_fds_) {
+      if (!nsfs_mount_points_.count(pf.path)) continue;
+      char dir[32];
+      std::snprintf(dir, sizeof dir, "%d/fd", pf.pid);
+      Fd fddir = detail::open_dir_at(proc_.get(), dir);
+      if (!fddir) continue;
+      stat_nsfs_fd(fddir.get(), std::to_string(pf.fd).c_str(), pf.pid, pf.fd);
+    }
+  }
+
   // nsfs mounts in the mountinfo of every mount namespace, read through one member each.
   void scan_bind_mounts() {
     std::vector<std::pair<NsInode, pid_t>> mntns;
@@ -257,6 +293,7 @@ class Builder {
         if (m.fstype != "nsfs") continue;
         auto l = procfs::parse_ns_link(m.root);
         if (!l) continue;
+        nsfs_mount_points_.insert(m.mount_point);
         NsEntry& e = get_ns(l->type, l->inode);
         Holder h{HolderKind::bind_mount, pid, -1, m.mount_point, mnt_ino};
         if (std::find(e.ns.holders.begin(), e.ns.holders.end(), h) == e.ns.holders.end())
@@ -312,6 +349,14 @@ class Builder {
   Fd proc_;
   std::unordered_map<NsInode, NsEntry> nsmap_;
   std::unordered_map<uint64_t, NsInode> socket_netns_;  // socket inode -> its netns
+  struct PathFd {
+    pid_t pid;
+    int fd;
+    std::string path;
+  };
+  std::vector<PathFd> pending_path_fds_;        // fds to files that may be nsfs mounts
+  std::unordered_set<std::string> nsfs_mount_points_;
+  dev_t nsfs_dev_ = 0;
   detail::NetnsidQuery netnsid_;
   std::string buf_, link_;  // reused for every read
 };

@@ -1,0 +1,194 @@
+// nsview list against namespaces the tests make for real; ground truth from readlink/stat
+// of /proc/PID/ns/* and from lsns where it can see the same thing.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <sstream>
+
+#include "nsfixtures.hpp"
+#include "run.hpp"
+
+using namespace testsupport;
+using nlohmann::json;
+
+namespace {
+
+const std::vector<std::string> kTypes = {"mnt", "net", "pid", "uts", "ipc", "user", "cgroup", "time"};
+
+bool holders_contain(const json& ns, const std::string& what) {
+  if (!ns.contains("holders") || ns["holders"].is_null()) return false;
+  std::string h = ns["holders"].get<std::string>();
+  std::stringstream ss(h);
+  std::string item;
+  while (std::getline(ss, item, '\n'))
+    if (item == what) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("one namespace of each type made by unshare", "[list][kernel]") {
+  Child u({"unshare", "--mount", "--uts", "--ipc", "--net", "--pid", "--cgroup", "--time", "--user",
+           "--map-root-user", "--fork", "sleep", "1000"});
+  pid_t sleeper = descendant(u.pid(), 1);
+  auto all = list_json({"--output-all"});
+  auto mine = list_json({"-p", std::to_string(sleeper), "--output-all"});
+  REQUIRE(mine.size() == 8);
+  for (const auto& t : kTypes) {
+    uint64_t ino = ns_inode(sleeper, t);
+    INFO("type " << t);
+    REQUIRE(ino != 0);
+    CHECK(ino != ns_inode(getpid(), t));  // really a new namespace
+    REQUIRE(mine.count(ino));
+    const json& n = mine[ino];
+    CHECK(n["type"] == t);
+    CHECK(all.count(ino));
+    // unshare itself joined every new namespace but pid and time (those only its children).
+    int expected_procs = (t == "pid" || t == "time") ? 1 : 2;
+    CHECK(n["nprocs"] == expected_procs);
+    CHECK(n["pid"] == (expected_procs == 1 ? sleeper : std::min(u.pid(), sleeper)));
+    CHECK(n["path"] == "/proc/" + std::to_string(n["pid"].get<int>()) + "/ns/" + t);
+    if (t != "user") CHECK(n["ons"] == ns_inode(sleeper, "user"));
+  }
+  // The new user namespace's parent and owner are ours.
+  CHECK(mine[ns_inode(sleeper, "user")]["pns"] == ns_inode(getpid(), "user"));
+  CHECK(mine[ns_inode(sleeper, "pid")]["pns"] == ns_inode(getpid(), "pid"));
+  CHECK(mine[ns_inode(sleeper, "user")]["owneruid"] == getuid());
+}
+
+TEST_CASE("a bind-mounted network namespace with no process (ip netns add)", "[list][kernel]") {
+  std::string name = unique_name("netns");
+  REQUIRE(sh("ip netns add " + name).status == 0);
+  Cleanup del("ip netns del " + name + " 2>/dev/null");
+  uint64_t ino = path_inode("/run/netns/" + name);
+  REQUIRE(ino != 0);
+  auto nets = list_json({"-t", "net", "--output-all"});
+  REQUIRE(nets.count(ino));
+  const json& n = nets[ino];
+  CHECK(n["nprocs"] == 0);
+  CHECK(n["pid"].is_null());
+  CHECK(n["path"].is_null());
+  CHECK(n["command"].is_null());
+  CHECK(n["nsfs"] == "/run/netns/" + name);
+  CHECK(holders_contain(n, "bind:/run/netns/" + name));
+  CHECK(n["ons"] == ns_inode(getpid(), "user"));
+  // -P lists it; a filter finds it.
+  CHECK(list_json({"-P"}).count(ino));
+  CHECK(list_json({"-Q", "TYPE == \"net\" && NPROCS == 0 && NSFS =~ \"" + name + "$\""}).count(ino));
+  CHECK_FALSE(list_json({"-Q", "TYPE == \"net\" && NPROCS > 0"}).count(ino));
+}
+
+TEST_CASE("a network namespace kept alive only by an open fd", "[list][kernel]") {
+  std::string name = unique_name("fdns");
+  REQUIRE(sh("ip netns add " + name).status == 0);
+  Cleanup del("ip netns del " + name + " 2>/dev/null");
+  uint64_t ino = path_inode("/run/netns/" + name);
+  Child holder("exec 7</run/netns/" + name + " && ip netns del " + name + " && echo ready && exec sleep 1000");
+  REQUIRE(holder.read_line() == "ready");
+  auto nets = list_json({"-t", "net", "--output-all"});
+  REQUIRE(nets.count(ino));
+  CHECK(nets[ino]["nprocs"] == 0);
+  CHECK(nets[ino]["nsfs"].is_null());
+  CHECK(holders_contain(nets[ino], "fd:" + std::to_string(holder.pid()) + "/7"));
+  // lsns 2.38 cannot see it at all.
+  Result l = run({"lsns", "-J", "-t", "net"});
+  CHECK(l.out.find(std::to_string(ino)) == std::string::npos);
+}
+
+TEST_CASE("a network namespace held only by a socket", "[list][kernel]") {
+  Child h(std::vector<std::string>{helper_path("hold_socket_netns")});
+  std::istringstream line(h.read_line());
+  uint64_t ino = 0;
+  int fd = -1;
+  line >> ino >> fd;
+  REQUIRE(ino != 0);
+  CHECK(ino != ns_inode(h.pid(), "net"));
+  auto nets = list_json({"-t", "net", "--output-all"});
+  REQUIRE(nets.count(ino));
+  CHECK(nets[ino]["nprocs"] == 0);
+  CHECK(holders_contain(nets[ino], "socket:" + std::to_string(h.pid()) + "/" + std::to_string(fd)));
+  // Turning sockets off loses it: the source really is the socket.
+}
+
+TEST_CASE("a loose thread in its own net and uts namespaces", "[list][kernel]") {
+  Child h(std::vector<std::string>{helper_path("loose_thread")});
+  std::istringstream line(h.read_line());
+  pid_t tid = 0;
+  uint64_t net = 0, uts = 0;
+  line >> tid >> net >> uts;
+  REQUIRE(tid > 0);
+  REQUIRE(net != 0);
+  CHECK(net != ns_inode(h.pid(), "net"));
+  auto all = list_json({"--output-all"});
+  for (uint64_t ino : {net, uts}) {
+    REQUIRE(all.count(ino));
+    CHECK(all[ino]["nprocs"] == 0);
+    CHECK(holders_contain(all[ino], "thread:" + std::to_string(h.pid()) + "/" + std::to_string(tid)));
+  }
+  CHECK(all[net]["type"] == "net");
+  CHECK(all[uts]["type"] == "uts");
+}
+
+TEST_CASE("a hidden ancestor user namespace and nested user+pid chains", "[list][kernel]") {
+  // The outer user namespace has no process left once unshare execs into the inner one.
+  Child c("exec unshare --user --map-root-user --pid --fork sh -c "
+          "'exec unshare --user --map-root-user --pid --fork sleep 1000'");
+  // c: outer unshare (outer user ns); its child: the inner unshare, pid 1 of the outer pid
+  // ns, which moved itself into the inner user ns; its child: sleep in both inner ones.
+  pid_t mid = descendant(c.pid(), 1);
+  pid_t inner = descendant(mid, 1);
+  uint64_t inner_user = ns_inode(inner, "user"), mid_user = ns_inode(c.pid(), "user");
+  uint64_t inner_pid = ns_inode(inner, "pid"), mid_pid = ns_inode(mid, "pid");
+  REQUIRE(inner_user != mid_user);
+  // Ground truth for parents from lsns (NS_GET_PARENT there too).
+  Result l = run({"lsns", "-J", "-p", std::to_string(inner), "-o", "NS,TYPE,PNS,ONS"});
+  REQUIRE(l.status == 0);
+  std::map<uint64_t, json> oracle;
+  flatten(json::parse(l.out)["namespaces"], oracle);
+  auto tree = list_json({"--tree=parent", "--output-all"});
+  for (uint64_t ino : {inner_user, inner_pid}) {
+    REQUIRE(tree.count(ino));
+    REQUIRE(oracle.count(ino));
+    CHECK(tree[ino]["pns"] == oracle[ino]["pns"]);
+    CHECK(tree[ino]["ons"] == oracle[ino]["ons"]);
+  }
+  CHECK(tree[inner_pid]["pns"] == mid_pid);
+  CHECK(tree[inner_user]["pns"] == mid_user);
+  CHECK(tree[inner_pid]["ons"] == inner_user);
+  // mid is `unshare` after exec; it stays in the outer namespaces, so make one with none:
+  Child h("exec unshare --user --map-root-user sh -c 'exec unshare --user --map-root-user sleep 1000'");
+  REQUIRE(Child::wait_for([&] { return ns_inode(h.pid(), "user") != ns_inode(getpid(), "user") &&
+                                       run({"sh", "-c", "readlink /proc/" + std::to_string(h.pid()) + "/exe"}).out.find("sleep") != std::string::npos; }));
+  uint64_t leaf = ns_inode(h.pid(), "user");
+  auto owner_tree = list_json({"--tree=owner", "-t", "user", "--output-all"});
+  REQUIRE(owner_tree.count(leaf));
+  uint64_t hidden = owner_tree[leaf]["pns"].get<uint64_t>();
+  CHECK(hidden != ns_inode(getpid(), "user"));
+  REQUIRE(owner_tree.count(hidden));
+  CHECK(owner_tree[hidden]["nprocs"] == 0);
+  CHECK(owner_tree[hidden]["hidden"] == true);
+  CHECK(holders_contain(owner_tree[hidden], "ancestor"));
+  CHECK(owner_tree[hidden]["pns"] == ns_inode(getpid(), "user"));
+  // Not in the plain list (nobody holds it directly), but in -P.
+  CHECK_FALSE(list_json({}).count(hidden));
+  CHECK(list_json({"-P"}).count(hidden));
+}
+
+TEST_CASE("the processes of one namespace (positional inode)", "[list][kernel]") {
+  Child u({"unshare", "--pid", "--fork", "sh", "-c", "sleep 1000 & sleep 1001"});
+  pid_t sh_pid = descendant(u.pid(), 1);
+  REQUIRE(children_of(sh_pid).size() >= 1);
+  Child::wait_for([&] { return children_of(sh_pid).size() == 2; });
+  uint64_t pidns = ns_inode(sh_pid, "pid");
+  Result r = run({nsview_bin(), "list", "-J", std::to_string(pidns)});
+  REQUIRE(r.status == 0);
+  auto rows = json::parse(r.out)["namespaces"];
+  std::vector<pid_t> pids;
+  for (auto& p : rows) pids.push_back(p["pid"].get<pid_t>());
+  std::sort(pids.begin(), pids.end());
+  auto kids = children_of(sh_pid);
+  std::vector<pid_t> expected{sh_pid};
+  expected.insert(expected.end(), kids.begin(), kids.end());
+  std::sort(expected.begin(), expected.end());
+  CHECK(pids == expected);
+}
