@@ -66,6 +66,7 @@ std::string truncate_to(const std::string& s, std::size_t width) {
     }
     out.push_back(s[i]);
   }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
   if (width > 0) out += "\u2026";
   return out;
 }
@@ -290,7 +291,8 @@ void render(const Table& t, const RenderOptions& o, std::FILE* out) {
       std::size_t pad = width[c] - std::min(width[c], display_width(v));
       bool last = c + 1 == ncol;
       if (c) s.push_back(' ');
-      if (t.columns[c].right) {
+      // A tree column is left-aligned whatever its type, so that the lines join up.
+      if (t.columns[c].right && static_cast<int>(c) != t.tree_column) {
         s.append(pad, ' ');
         s += v;
       } else {
