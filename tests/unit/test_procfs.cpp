@@ -15,6 +15,7 @@ TEST_CASE("parse_stat handles comm with spaces and parentheses") {
   CHECK(st->comm == "my (odd) prog");
   CHECK(st->state == 'S');
   CHECK(st->ppid == 1);
+  CHECK(st->flags == 4194560);
   CHECK(st->utime == 7);
   CHECK(st->stime == 3);
   CHECK(st->num_threads == 3);

@@ -259,6 +259,7 @@ int run(int argc, char** argv) {
   };
   so.cgroups = needs(NS_CGROUP);
   so.status = false;  // NSpid is not shown by list
+  so.cmdline_leaders_only = true;  // COMMAND is that of each namespace's lowest pid
   so.containers = false;
   nsinspect::Snapshot snap;
   try {

@@ -18,6 +18,7 @@ struct Stat {
   std::string comm;
   char state = '?';
   pid_t ppid = 0;
+  uint64_t flags = 0;       // PF_* (PF_KTHREAD = 0x00200000)
   uint64_t utime = 0;       // clock ticks
   uint64_t stime = 0;       // clock ticks
   int64_t num_threads = 0;

@@ -11,6 +11,7 @@ namespace nsinspect {
 struct ScanOptions {
   std::string root = "/";        // read root + "/proc", root + "/etc/passwd"
   bool cmdline = true;           // /proc/PID/cmdline
+  bool cmdline_leaders_only = false;  // ...only for each namespace's lowest pid (what list shows)
   bool status = true;            // /proc/PID/status: NSpid chain
   bool cgroups = true;           // /proc/PID/cgroup lines
   bool threads = true;           // /proc/PID/task/*/ns/* for processes with more than one thread

@@ -25,6 +25,7 @@ struct Process {
   char state = '?';
   uint64_t start_time = 0;           // clock ticks after boot
   int64_t threads = 1;
+  bool kernel_thread = false;        // PF_KTHREAD: no fds, no cmdline
   std::vector<pid_t> nspid;          // its pid in each nested pid namespace, outermost first
   // Namespace of each type; nullopt when it could not be read (permission, exited).
   std::array<std::optional<NsInode>, kNsTypeCount> ns{};

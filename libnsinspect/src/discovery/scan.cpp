@@ -7,12 +7,14 @@
 #include <cstring>
 #include <sys/stat.h>
 #include <dirent.h>
+#include <sys/syscall.h>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "discovery/fs_util.hpp"
 #include "discovery/nsfs.hpp"
+#include "procfs/parse_util.hpp"
 #include "nsinspect/procfs.hpp"
 
 namespace nsinspect {
@@ -22,24 +24,29 @@ namespace {
 using detail::Fd;
 using detail::is_vanished;
 
-// Numeric entries of a directory (pids in /proc, tids in task/, fd numbers in fd/).
+// Numeric entries of a directory (pids in /proc, tids in task/, fd numbers in fd/), read
+// with getdents64 straight from the fd we already hold: no dup, no DIR, no extra fstat.
+// The fd must be freshly opened (at offset 0).
 template <class F>
 void for_each_number(int dirfd, F f) {
-  int dup = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dup < 0) return;
-  DIR* d = fdopendir(dup);
-  if (!d) {
-    ::close(dup);
-    return;
+  alignas(struct dirent64) char buf[16384];
+  for (;;) {
+    long n = syscall(SYS_getdents64, dirfd, buf, sizeof buf);
+    if (n <= 0) return;
+    // procfs fills the buffer while entries fit: a short read is the end of the directory,
+    // which saves the getdents64 call that would only return 0.
+    const bool last = n < static_cast<long>(sizeof buf) - 512;
+    for (long off = 0; off < n;) {
+      auto* e = reinterpret_cast<struct dirent64*>(buf + off);
+      off += e->d_reclen;
+      const char* s = e->d_name;
+      if (*s < '0' || *s > '9') continue;
+      long v = 0;
+      for (; *s >= '0' && *s <= '9'; ++s) v = v * 10 + (*s - '0');
+      if (*s == '\0') f(static_cast<int>(v), e->d_name);
+    }
+    if (last) return;
   }
-  while (struct dirent* e = readdir(d)) {
-    const char* s = e->d_name;
-    if (*s < '0' || *s > '9') continue;
-    long v = 0;
-    for (; *s >= '0' && *s <= '9'; ++s) v = v * 10 + (*s - '0');
-    if (*s == '\0') f(static_cast<int>(v), e->d_name);
-  }
-  closedir(d);
 }
 
 constexpr std::array<const char*, kNsTypeCount> kNsLinkNames = {
@@ -131,6 +138,7 @@ class Builder {
     p.state = st->state;
     p.start_time = st->start_time;
     p.threads = st->num_threads;
+    p.kernel_thread = (st->flags & 0x00200000) != 0;  // PF_KTHREAD
     struct stat dst;
     if (fstat(dir.get(), &dst) == 0) p.uid = dst.st_uid;
 
@@ -146,7 +154,7 @@ class Builder {
     if (denied) ++snap_.stats.permission_denied;
     for_children_links(dir.get(), p);
 
-    if (opt_.cmdline && detail::read_file_at(dir.get(), "cmdline", buf_) == 0)
+    if (opt_.cmdline && !opt_.cmdline_leaders_only && detail::read_file_at(dir.get(), "cmdline", buf_) == 0)
       p.cmdline = procfs::parse_cmdline(buf_);
     if (opt_.status && detail::read_file_at(dir.get(), "status", buf_) == 0)
       p.nspid = procfs::parse_status(buf_).nspid;
@@ -161,7 +169,7 @@ class Builder {
       if (!e.probed) probe_path(e, dir.get(), kNsLinkNames[i]);
     }
     if (opt_.threads && p.threads > 1) scan_threads(dir.get(), p);
-    if (opt_.fds) scan_fds(dir.get(), p);
+    if (opt_.fds && !p.kernel_thread) scan_fds(dir.get(), p);
     snap_.processes.push_back(std::move(p));
   }
 
@@ -289,7 +297,16 @@ class Builder {
       char path[64];
       std::snprintf(path, sizeof path, "%d/mountinfo", pid);
       if (detail::read_file_at(proc_.get(), path, buf_) != 0) continue;
-      for (auto& m : procfs::parse_mountinfo(buf_)) {
+      // Most mounts are not nsfs: keep only candidate lines before parsing.
+      nsfs_lines_.clear();
+      detail::for_each_line(buf_, [&](std::string_view line) {
+        if (line.find(" - nsfs ") != std::string_view::npos) {
+          nsfs_lines_.append(line);
+          nsfs_lines_.push_back('\n');
+        }
+      });
+      if (nsfs_lines_.empty()) continue;
+      for (auto& m : procfs::parse_mountinfo(nsfs_lines_)) {
         if (m.fstype != "nsfs") continue;
         auto l = procfs::parse_ns_link(m.root);
         if (!l) continue;
@@ -310,6 +327,16 @@ class Builder {
     std::string passwd = (opt_.root == "/" ? std::string() : opt_.root) + "/etc/passwd";
     if (detail::read_file_at(AT_FDCWD, passwd.c_str(), buf_) != 0) return;
     for (auto& [uid, name] : procfs::parse_passwd(buf_)) snap_.user_names.try_emplace(uid, name);
+  }
+
+  void read_cmdline(pid_t pid) {
+    auto it = snap_.pid_index.find(pid);
+    if (it == snap_.pid_index.end()) return;
+    Process& p = snap_.processes[it->second];
+    if (!p.cmdline.empty()) return;
+    char path[32];
+    std::snprintf(path, sizeof path, "%d/cmdline", pid);
+    if (detail::read_file_at(proc_.get(), path, buf_) == 0) p.cmdline = procfs::parse_cmdline(buf_);
   }
 
   void finish() {
@@ -335,6 +362,7 @@ class Builder {
         }
         if (oldest) n.oldest_pid = oldest->pid;
       }
+      if (opt_.cmdline && opt_.cmdline_leaders_only && n.lowest_pid) read_cmdline(*n.lowest_pid);
       if (n.parent)
         if (auto idx = snap_.ns_index.find(*n.parent); idx != snap_.ns_index.end())
           out[idx->second].children.push_back(n.inode);
@@ -358,7 +386,7 @@ class Builder {
   std::unordered_set<std::string> nsfs_mount_points_;
   dev_t nsfs_dev_ = 0;
   detail::NetnsidQuery netnsid_;
-  std::string buf_, link_;  // reused for every read
+  std::string buf_, link_, nsfs_lines_;  // reused for every read
 };
 
 }  // namespace

@@ -26,14 +26,16 @@ std::optional<Stat> parse_stat(std::string_view text) {
   if (f[0].size() != 1) return std::nullopt;
   st.state = f[0][0];
   auto ppid = to_number<pid_t>(f[1]);
+  auto flags = to_number<uint64_t>(f[6]);
   auto utime = to_number<uint64_t>(f[11]);
   auto stime = to_number<uint64_t>(f[12]);
   auto threads = to_number<int64_t>(f[17]);
   auto start = to_number<uint64_t>(f[19]);
   auto vsize = to_number<uint64_t>(f[20]);
   auto rss = to_number<int64_t>(f[21]);
-  if (!ppid || !utime || !stime || !threads || !start || !vsize || !rss) return std::nullopt;
+  if (!ppid || !flags || !utime || !stime || !threads || !start || !vsize || !rss) return std::nullopt;
   st.ppid = *ppid;
+  st.flags = *flags;
   st.utime = *utime;
   st.stime = *stime;
   st.num_threads = *threads;
