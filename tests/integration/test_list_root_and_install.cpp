@@ -1,0 +1,78 @@
+// --root over a fixture tree, colour only on a terminal, and the installed library's
+// CMake package and pkg-config file working for a consumer.
+#include <catch2/catch.hpp>
+
+#include "nsfixtures.hpp"
+#include "run.hpp"
+
+using namespace testsupport;
+using nlohmann::json;
+
+TEST_CASE("list --root reads another system's /proc and /etc/passwd", "[list][root]") {
+  std::string root = std::string(NSVIEW_FIXTURES) + "/proc-host";
+  Result r = run({nsview_bin(), "list", "--root", root, "-J", "--output-all"});
+  REQUIRE(r.status == 0);
+  std::map<uint64_t, json> ns;
+  flatten(json::parse(r.out)["namespaces"], ns);
+  // Fixture proc-host: host namespaces, pid 400's own uts/pid, 300+400's net, fd- and bind-held nets.
+  CHECK(ns.size() == 13);  // 8 host + 400's uts, pid + the 300/400 net + fd-held + bind-held
+  REQUIRE(ns.count(4026532100));
+  CHECK(ns[4026532100]["nprocs"] == 2);
+  CHECK(ns[4026532100]["pid"] == 300);
+  CHECK(ns[4026532100]["oldest"] == 400);
+  CHECK(ns[4026532100]["command"] == "my (odd) prog");
+  CHECK(ns[4026532100]["pns"].is_null());  // a fixture cannot be opened: unknown, not 0
+  REQUIRE(ns.count(4026532300));
+  CHECK(ns[4026532300]["command"] == "sleep 100");
+  REQUIRE(ns.count(4026532600));
+  CHECK(ns[4026532600]["holders"] == "fd:300/5");
+  CHECK(ns[4026532600]["nprocs"] == 0);
+  REQUIRE(ns.count(4026532500));
+  CHECK(ns[4026532500]["holders"].get<std::string>().find("bind:/run/netns/blue sky") == 0);
+  CHECK(ns[4026531836]["command"] == "/sbin/init splash");
+}
+
+TEST_CASE("colour on a terminal only, and never with NO_COLOR", "[list][color]") {
+  // script(1) gives nsview a pseudo-terminal.
+  std::string cmd = nsview_bin() + " list -o NS,TYPE";
+  Result tty = run({"script", "-qec", cmd, "/dev/null"});
+  REQUIRE(tty.status == 0);
+  CHECK(tty.out.find("\033[1m") != std::string::npos);
+  Result nocolor = run({"env", "NO_COLOR=1", "script", "-qec", cmd, "/dev/null"});
+  REQUIRE(nocolor.status == 0);
+  CHECK(nocolor.out.find('\033') == std::string::npos);
+  CHECK(nocolor.out.find("NS") != std::string::npos);
+  Result piped = run({nsview_bin(), "list", "-o", "NS,TYPE"});
+  CHECK(piped.out.find('\033') == std::string::npos);
+}
+
+TEST_CASE("cmake --install gives a usable CMake package and pkg-config file", "[install]") {
+  std::string tmp = sh_out("mktemp -d /tmp/nsview-install.XXXXXX");
+  Cleanup rm("rm -rf " + tmp);
+  std::string build = sh_out("dirname $(dirname " + nsview_bin() + ")");
+  REQUIRE(sh("cmake --install " + build + " --prefix " + tmp + "/prefix >/dev/null").status == 0);
+  CHECK(sh("test -x " + tmp + "/prefix/bin/nsview").status == 0);
+  CHECK(sh("ls " + tmp + "/prefix/lib*/libnsinspect.so.0* >/dev/null 2>&1 || ls " + tmp +
+           "/prefix/lib/*/libnsinspect.so.0* >/dev/null").status == 0);
+  // A consumer through find_package(nsinspect).
+  sh_out("mkdir -p " + tmp + "/app && cd " + tmp + "/app && printf '%s\\n' "
+         "'cmake_minimum_required(VERSION 3.20)' 'project(app CXX)' 'set(CMAKE_CXX_STANDARD 20)' "
+         "'find_package(nsinspect REQUIRED)' 'add_executable(app main.cpp)' "
+         "'target_link_libraries(app PRIVATE nsinspect::nsinspect)' > CMakeLists.txt && printf '%s\\n' "
+         "'#include <nsinspect/scan.hpp>' '#include <cstdio>' "
+         "'int main() { auto s = nsinspect::scan(); std::printf(\"%zu\\\\n\", s.namespaces.size()); return s.namespaces.empty(); }' > main.cpp");
+  Result cm = sh("cd " + tmp + "/app && cmake -S . -B b -DCMAKE_PREFIX_PATH=" + tmp + "/prefix >/dev/null && cmake --build b >/dev/null");
+  INFO(cm.err);
+  REQUIRE(cm.status == 0);
+  Result app = sh("LD_LIBRARY_PATH=$(dirname $(find " + tmp + "/prefix -name 'libnsinspect.so.0' | head -1)) " + tmp + "/app/b/app");
+  CHECK(app.status == 0);
+  CHECK(std::stoi(app.out) > 0);
+  // And through pkg-config.
+  Result pc = sh("PKG_CONFIG_PATH=$(dirname $(find " + tmp + "/prefix -name nsinspect.pc)) pkg-config --cflags --libs nsinspect");
+  REQUIRE(pc.status == 0);
+  CHECK(pc.out.find("-lnsinspect") != std::string::npos);
+  Result g = sh("cd " + tmp + "/app && PKG_CONFIG_PATH=$(dirname $(find " + tmp + "/prefix -name nsinspect.pc)) "
+                "g++ main.cpp $(PKG_CONFIG_PATH=$(dirname $(find " + tmp + "/prefix -name nsinspect.pc)) pkg-config --cflags --libs nsinspect) -o app2");
+  INFO(g.err);
+  CHECK(g.status == 0);
+}
