@@ -6,10 +6,12 @@ set -eu
 NSVIEW=${1:-$(dirname "$0")/../build/tools/nsview}
 command -v hyperfine >/dev/null || { echo "hyperfine is not installed" >&2; exit 1; }
 OUT=$(mktemp -d)
-# A target in its own mnt, uts, ipc, net, pid, cgroup and time namespaces.
+# A target in its own mnt, uts, ipc, net, pid, cgroup and time namespaces (pid 1 there:
+# only SIGKILL from outside ends it).
 unshare -m -u -i -n -p -f -C -T sleep 1000 &
 HOLDER=$!
-trap 'kill $HOLDER 2>/dev/null; rm -rf "$OUT"' EXIT
+TARGET=
+trap 'kill -9 $TARGET $HOLDER 2>/dev/null; rm -rf "$OUT"' EXIT
 for _ in $(seq 50); do
   TARGET=$(cat /proc/$HOLDER/task/*/children 2>/dev/null | tr -d ' ')
   [ -n "$TARGET" ] && break
