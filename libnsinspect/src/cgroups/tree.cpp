@@ -141,8 +141,7 @@ void resolve_ns_roots(CgroupLayout& layout, const std::string& root, pid_t self_
       std::string at = rel + (self_path == "/" ? std::string() : self_path);
       if (procs_hold(mnt.get(), at.c_str(), self_pid, buf)) {
         h.ns_root = cgroup_host_path("/", rel);
-        h.ns_root_known = true;
-        h.mount_root = "/";  // the mount shows the host's hierarchy from its root
+        h.ns_root_known = true;  // mount_root stays as seen; joined to ns_root it is "/"
         break;
       }
     }
