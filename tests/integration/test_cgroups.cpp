@@ -121,7 +121,11 @@ TEST_CASE("cgroups made in v1 hierarchies and the unified tree: tree, membership
   CHECK_FALSE(after.cpu_usage_ns);  // not asked for
   // One kept-open directory per supplying hierarchy: pids, memory, cpu, cpuacct, unified
   // (blkio supplies io but the test made no blkio cgroup).
-  CHECK(r.open_fds() == 5);
+  CHECK(r.open_dirfds() == 5);
+  CHECK(r.open_files() > 10);  // kept for the next read
+  r.close(h);
+  CHECK(r.open_files() == 0);
+  CHECK(r.open_dirfds() == 0);
 }
 
 TEST_CASE("a cgroup removed while being read is unknown, never an error", "[cgroup][integration]") {

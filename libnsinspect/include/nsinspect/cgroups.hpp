@@ -155,7 +155,8 @@ struct CgroupReadings {
 };
 
 // Reads cgroup files. Handles keep directory fds open between reads (one per hierarchy that
-// supplies a field), buffers are reused, and only the requested fields' files are read.
+// supplies a field) and the files once read (a warm read is one pread per file), buffers are
+// reused, and only the requested fields' files are read.
 // Which hierarchy supplies a field: the v2 one if it has the controller enabled, else the
 // v1 hierarchy of that controller (cpuacct for usage), as systemd-cgtop does.
 class CgroupReader {
@@ -184,7 +185,8 @@ class CgroupReader {
   }
   // Whether every directory of the handle vanished (seen during a read or open).
   bool vanished(Handle h) const;
-  std::size_t open_fds() const;
+  std::size_t open_dirfds() const;  // directories kept open
+  std::size_t open_files() const;   // files kept open for pread (up to half the fd limit)
   const CgroupLayout& layout() const;
 
  private:

@@ -1,6 +1,8 @@
 // CgroupReader: decides once which hierarchy supplies which field, keeps one directory fd
 // per (cgroup, supplying hierarchy) open, and on each read opens only the requested files.
 #include <cerrno>
+#include <cstring>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,11 +14,49 @@ namespace nsinspect {
 
 namespace detail {
 
+namespace {
+// Reads a whole open file from offset 0 into buf. Returns 0 or an errno value.
+int pread_all(int fd, std::string& buf) {
+  buf.clear();
+  char chunk[16384];
+  off_t off = 0;
+  for (;;) {
+    ssize_t n = ::pread(fd, chunk, sizeof chunk, off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (n == 0) return 0;
+    buf.append(chunk, static_cast<std::size_t>(n));
+    off += n;
+  }
+}
+}  // namespace
+
 bool CgFiles::read(const char* name) {
-  int err = read_file_at(dirfd, name, buf);
-  if (err == 0) return true;
-  if (is_vanished(err)) gone = true;
-  return false;
+  if (cache)
+    for (auto& [n, fd] : *cache)
+      if (n == name || std::strcmp(n, name) == 0) {
+        int err = pread_all(fd.get(), buf);
+        if (err == 0) return true;
+        if (is_vanished(err)) gone = true;
+        return false;
+      }
+  Fd fd(::openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (!fd) {
+    if (is_vanished(errno)) gone = true;
+    return false;
+  }
+  int err = pread_all(fd.get(), buf);
+  if (err) {
+    if (is_vanished(err)) gone = true;
+    return false;
+  }
+  if (cache && budget && *budget > 0) {
+    --*budget;
+    cache->emplace_back(name, std::move(fd));
+  }
+  return true;
 }
 
 }  // namespace detail
@@ -37,6 +77,7 @@ struct HandleData {
   std::vector<Fd> dirs;        // per hierarchy; invalid when not opened / not present
   std::vector<std::string> paths;  // per hierarchy: the directory path (fallback when out of fds)
   std::vector<bool> gone;      // per hierarchy: the directory vanished
+  std::vector<detail::FileCache> files;  // per hierarchy: files kept open
 };
 
 bool is_v1(CgSource s) { return s >= CgSource::v1_cpuacct; }
@@ -51,6 +92,7 @@ struct CgroupReader::Impl {
   std::vector<HandleData> handles;
   std::vector<Handle> free_list;
   std::string buf;
+  long file_budget = 0;  // file fds the reader may keep open (half the fd limit)
 
   void plan() {
     needed.assign(layout.hierarchies.size(), false);
@@ -108,6 +150,8 @@ struct CgroupReader::Impl {
     d.dirs.resize(layout.hierarchies.size());
     d.paths.assign(layout.hierarchies.size(), std::string());
     d.gone.assign(layout.hierarchies.size(), false);
+    d.files.clear();
+    d.files.resize(layout.hierarchies.size());
     return h;
   }
 
@@ -131,6 +175,11 @@ CgroupReader::CgroupReader(CgroupLayout layout, std::string root) : impl_(std::m
   impl_->layout = std::move(layout);
   impl_->root = std::move(root);
   impl_->plan();
+  rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+    impl_->file_budget = static_cast<long>(rl.rlim_cur / 2);
+  else
+    impl_->file_budget = 4096;
 }
 
 CgroupReader::~CgroupReader() = default;
@@ -179,6 +228,8 @@ void CgroupReader::close(Handle h) {
   auto& d = impl_->handles[h];
   d.used = false;
   d.dirs.clear();
+  for (auto& f : d.files) impl_->file_budget += static_cast<long>(f.size());
+  d.files.clear();
   impl_->free_list.push_back(h);
 }
 
@@ -195,7 +246,7 @@ void CgroupReader::read(Handle h, unsigned fields, CgroupReadings& out) {
       if (!temp) continue;
       dirfd = temp.get();
     }
-    detail::CgFiles f{dirfd, impl_->buf};
+    detail::CgFiles f{dirfd, impl_->buf, temp ? nullptr : &d.files[t.hierarchy], &impl_->file_budget};
     if (is_v1(t.source)) detail::read_v1(t.source, f, out);
     else detail::read_v2(t.source, f, out);
     // A missing file may just be a controller that is not enabled; a removed cgroup has
@@ -213,11 +264,19 @@ bool CgroupReader::vanished(Handle h) const {
   return true;
 }
 
-std::size_t CgroupReader::open_fds() const {
+std::size_t CgroupReader::open_dirfds() const {
   std::size_t n = 0;
   for (const auto& d : impl_->handles)
     if (d.used)
       for (const auto& f : d.dirs) n += f ? 1 : 0;
+  return n;
+}
+
+std::size_t CgroupReader::open_files() const {
+  std::size_t n = 0;
+  for (const auto& d : impl_->handles)
+    if (d.used)
+      for (const auto& f : d.files) n += f.size();
   return n;
 }
 

@@ -3,16 +3,26 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "discovery/fs_util.hpp"
 #include "nsinspect/cgroups.hpp"
 
 namespace nsinspect::detail {
 
+// Open files of one cgroup directory, kept for the next read: cgroup files regenerate
+// their text on pread at offset 0, so a warm read costs one pread per file.
+using FileCache = std::vector<std::pair<const char*, Fd>>;
+
 // The buffer is reused across files and reads; `gone` is set when a file read failed
-// with ENOENT/ENODEV (a removed cgroup looks like that).
+// with ENOENT/ENODEV (a removed cgroup looks like that). Files are opened once and cached
+// while `budget` (fds the reader may still keep) lasts.
 struct CgFiles {
   int dirfd;
   std::string& buf;
+  FileCache* cache = nullptr;
+  long* budget = nullptr;
   bool gone = false;
   bool read(const char* name);  // true when buf holds the file
 };
