@@ -106,9 +106,11 @@ TEST_CASE("tree pid and tree user nest like lsns --tree=parent/owner", "[tree][i
   CHECK(nspid.back() == 1);
   // Text: "S/X/1 sleep" under the namespace, on a box line.
   std::string chain = std::to_string(nspid[0]) + "/" + std::to_string(nspid[1]) + "/1 sleep";
-  auto text = sh_out(nsview_bin() + " tree pid " + std::to_string(sleeper));  // a pid as root
+  auto text = sh_out("LC_ALL=C.UTF-8 " + nsview_bin() + " tree pid " + std::to_string(sleeper));  // a pid as root
   CHECK(text.find("\u2514\u2500" + chain) != std::string::npos);
   CHECK(sh_out(nsview_bin() + " tree pid --ascii " + std::to_string(sleeper)).find("`-" + chain) != std::string::npos);
+  // Not a UTF-8 locale: ASCII lines.
+  CHECK(sh_out("LC_ALL=C " + nsview_bin() + " tree pid " + std::to_string(sleeper)).find("`-" + chain) != std::string::npos);
 
   // User namespaces by parent, and (lsns --tree=owner) the pid namespace under its owner.
   std::map<uint64_t, std::optional<uint64_t>> uparents, owner_tree;
@@ -192,7 +194,7 @@ TEST_CASE("tree cgroup: members, empty cgroups, depth, readings, hierarchies", "
   auto bypid = run_json("tree cgroup --hierarchy pids " + std::to_string(c.pid()) + " -J")["cgroups"][0];
   CHECK(bypid["path"] == "/" + name + "/full");
 
-  auto text = sh_out(nsview_bin() + " tree cgroup --hierarchy pids /" + name + " -o TASKS,PIDS");
+  auto text = sh_out("LC_ALL=C.UTF-8 " + nsview_bin() + " tree cgroup --hierarchy pids /" + name + " -o TASKS,PIDS");
   CHECK(text.find("\u2514\u2500full") != std::string::npos);
   CHECK(text.find("\u2514\u2500" + std::to_string(c.pid()) + " sleep 1000") != std::string::npos);
   CHECK(text.find("CGROUP") == 0);
