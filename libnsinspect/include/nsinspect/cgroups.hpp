@@ -183,7 +183,8 @@ class CgroupReader {
     read(h, fields, r);
     return r;
   }
-  // Whether every directory of the handle vanished (seen during a read or open).
+  // Whether every directory of the handle vanished (seen during a read or open). A handle
+  // stays vanished: when the path reappears (a new CgroupNode::inode), open a new handle.
   bool vanished(Handle h) const;
   std::size_t open_dirfds() const;  // directories kept open
   std::size_t open_files() const;   // files kept open for pread (up to half the fd limit)
