@@ -206,3 +206,21 @@ TEST_CASE("tree cgroup: members, empty cgroups, depth, readings, hierarchies", "
   CHECK(badcol.status == 1);
   CHECK(badcol.err.find("unknown column 'BOGUS'") != std::string::npos);
 }
+
+TEST_CASE("tree cgroup reads only the stat files its columns need", "[tree][integration]") {
+  REQUIRE(is_root());
+  REQUIRE(sh("command -v strace").status == 0);
+  // Ground truth: the openat calls the tool makes.
+  auto opened = [](const std::string& args) {
+    return sh("strace -f -e trace=openat -o /dev/stderr " + nsview_bin() + " " + args + " >/dev/null").err;
+  };
+  auto none = opened("tree cgroup --hierarchy pids -o TASKS,PATH");
+  CHECK(none.find("pids.current") == std::string::npos);
+  CHECK(none.find("memory.usage_in_bytes") == std::string::npos);
+  CHECK(none.find("cpu.stat") == std::string::npos);
+  CHECK(none.find("cgroup.procs") == std::string::npos);  // membership comes from /proc
+  auto pids = opened("tree cgroup --hierarchy pids -o TASKS,PIDS");
+  CHECK(pids.find("pids.current") != std::string::npos);
+  CHECK(pids.find("memory.usage_in_bytes") == std::string::npos);
+  CHECK(pids.find("cpuacct.usage") == std::string::npos);
+}

@@ -2,6 +2,10 @@
 // the tree and membership, and every normalised reading against the fixture files.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <cstdlib>
+#include <stdlib.h>
+
 #include "nsinspect/cgroups.hpp"
 #include "nsinspect/json.hpp"
 #include "nsinspect/scan.hpp"
@@ -106,4 +110,33 @@ TEST_CASE("v2 fixture host: readings of every field, unknown distinct from zero"
   // Per-process handle: the process's own path.
   auto ph = r.open(s.process(812)->cgroups);
   CHECK(r.read(ph, kCgMemory).memory_current == 73400320u);
+}
+
+TEST_CASE("a warm read sees new file contents (kept-open files are read again)", "[cgroup][fixture]") {
+  // A private copy of the fixture host, so its files can change between reads.
+  char tmpl[] = "/tmp/nsview-cgfix-XXXXXX";
+  REQUIRE(mkdtemp(tmpl));
+  std::string dir = tmpl;
+  REQUIRE(std::system(("cp -a " + std::string(NSVIEW_FIXTURES) + "/cgroup-v2-host/. " + dir).c_str()) == 0);
+  struct Rm {
+    std::string d;
+    ~Rm() { (void)std::system(("rm -rf " + d).c_str()); }
+  } rm{dir};
+  ScanOptions o;
+  o.root = dir;
+  o.sockets = o.fds = o.bind_mounts = o.netnsid = o.hierarchy = o.containers = false;
+  auto s = scan(o);
+  CgroupReader r(s.cgroup_tree.layout, dir);
+  auto h = r.open("/system.slice/nginx.service");
+  CHECK(r.read(h, kCgPids).pids_current == 3u);
+  CHECK(r.open_files() == 2);  // pids.current, pids.max kept open
+  const std::string file = dir + "/sys/fs/cgroup/system.slice/nginx.service/pids.current";
+  {
+    FILE* f = std::fopen(file.c_str(), "r+");  // same inode, new text, as a cgroup file changes
+    REQUIRE(f);
+    std::fputs("17\n", f);
+    std::fclose(f);
+  }
+  CHECK(r.read(h, kCgPids).pids_current == 17u);
+  CHECK(r.open_files() == 2);  // no new opens
 }
