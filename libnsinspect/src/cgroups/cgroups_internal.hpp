@@ -9,6 +9,10 @@
 
 namespace nsinspect::detail {
 
+// Where a hierarchy is mounted below the scan root.
+std::string cgroup_mount_dir(const std::string& root, const CgroupHierarchy& h);
+// Subdirectory names of a directory, sorted.
+std::vector<std::string> cgroup_subdirs(int dirfd);
 // Host path of a hierarchy's mount root ("/" for a host mount).
 std::string mount_root_host_path(const CgroupHierarchy& h);
 // A host path's directory relative to the hierarchy's mount point ("." for the mount root);
