@@ -107,7 +107,7 @@ void render_text(const std::vector<Row>& roots, const Options& o, std::FILE* out
   auto right = [&](const std::string& col) {
     static const char* rights[] = {"NPROCS", "PID", "UID", "TASKS", "MEMORY", "MEMLIMIT", "MEMHIGH", "CPU",
                                    "PIDS", "PIDSLIMIT", "CPUQUOTA", "IOREAD", "IOWRITE", "OOMKILLS",
-                                   "THROTTLED", "SWAP", "PPID", "NS"};
+                                   "THROTTLED", "SWAP", "PPID"};
     return std::find(std::begin(rights), std::end(rights), col) != std::end(rights);
   };
   auto emit_cells = [&](auto get) {
