@@ -31,7 +31,7 @@ nlohmann::json to_json(const Process& p) {
   return {{"pid", p.pid},         {"ppid", p.ppid},         {"comm", p.comm},
           {"cmdline", p.cmdline}, {"uid", opt(p.uid)},      {"state", std::string(1, p.state)},
           {"start_time", p.start_time}, {"threads", p.threads}, {"nspid", p.nspid},
-          {"namespaces", ns},     {"cgroups", cg}};
+          {"namespaces", ns},     {"cgroups", cg},            {"cgroup", p.cgroup}};
 }
 
 nlohmann::json to_json(const Namespace& n) {
@@ -51,7 +51,9 @@ nlohmann::json to_json(const Snapshot& s) {
   for (const auto& p : s.processes) procs.push_back(to_json(p));
   nlohmann::json nss = nlohmann::json::array();
   for (const auto& n : s.namespaces) nss.push_back(to_json(n));
-  return {{"version", 1}, {"root", s.root}, {"processes", procs}, {"namespaces", nss}};
+  nlohmann::json j{{"version", 1}, {"root", s.root}, {"processes", procs}, {"namespaces", nss}};
+  j["cgroups"] = to_json(s.cgroup_tree);
+  return j;
 }
 
 }  // namespace nsinspect

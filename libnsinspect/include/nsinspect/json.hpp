@@ -10,6 +10,9 @@ namespace nsinspect {
 nlohmann::json to_json(const Process& p);
 nlohmann::json to_json(const Namespace& n);
 nlohmann::json to_json(const Holder& h);
+nlohmann::json to_json(const CgroupTree& t);          // layout and every hierarchy's nodes
+nlohmann::json to_json(const CgroupReadings& r);     // unknown -> null, unlimited -> "max"
+nlohmann::json to_json(const Limit& l);
 // The whole graph: {"version", "root", "processes": [...], "namespaces": [...]}.
 // Later parts of the graph (cgroups, containers, pods) add their own keys.
 nlohmann::json to_json(const Snapshot& s);

@@ -14,6 +14,7 @@ struct ScanOptions {
   bool cmdline_leaders_only = false;  // ...only for each namespace's lowest pid (what list shows)
   bool status = true;            // /proc/PID/status: NSpid chain
   bool cgroups = true;           // /proc/PID/cgroup lines
+  bool cgroup_tree = true;       // walk every hierarchy into Snapshot::cgroup_tree (needs cgroups)
   bool threads = true;           // /proc/PID/task/*/ns/* for processes with more than one thread
   bool fds = true;               // nsfs file descriptors in /proc/PID/fd
   bool sockets = true;           // network namespace of every socket (pidfd_getfd + SIOCGSKNS)

@@ -10,6 +10,7 @@
 #include <vector>
 #include <sys/types.h>
 
+#include "nsinspect/cgroups.hpp"
 #include "nsinspect/containers.hpp"
 #include "nsinspect/procfs.hpp"
 #include "nsinspect/types.hpp"
@@ -30,7 +31,8 @@ struct Process {
   // Namespace of each type; nullopt when it could not be read (permission, exited).
   std::array<std::optional<NsInode>, kNsTypeCount> ns{};
   std::optional<NsInode> pid_for_children, time_for_children;
-  std::vector<procfs::CgroupLine> cgroups;
+  std::vector<procfs::CgroupLine> cgroups;  // paths translated to host paths
+  std::string cgroup;                        // primary cgroup path (CgroupLayout::primary)
 
   // lsns's COMMAND: the command line joined by spaces, else comm.
   std::string command() const;
@@ -94,6 +96,7 @@ struct Snapshot {
   std::unordered_map<uid_t, std::string> user_names;
   std::vector<Container> containers;   // filled when ScanOptions::containers is set
   std::vector<Pod> pods;
+  CgroupTree cgroup_tree;              // layout always; trees when ScanOptions::cgroup_tree
   ScanStats stats;
 
   const Process* process(pid_t pid) const;

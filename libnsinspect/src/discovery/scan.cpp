@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "cgroups/cgroups_internal.hpp"
 #include "discovery/fs_util.hpp"
 #include "discovery/nsfs.hpp"
 #include "procfs/parse_util.hpp"
@@ -71,6 +72,7 @@ class Builder {
     if (opt_.fds) resolve_path_fds();
     if (opt_.users) read_users();
     finish();
+    if (opt_.cgroups) detail::build_cgroups(snap_, opt_.root, proc_.get(), opt_.cgroup_tree);
     snap_.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return std::move(snap_);
   }

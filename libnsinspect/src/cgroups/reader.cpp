@@ -1,0 +1,283 @@
+// CgroupReader: decides once which hierarchy supplies which field, keeps one directory fd
+// per (cgroup, supplying hierarchy) open, and on each read opens only the requested files.
+#include <cerrno>
+#include <cstring>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroups/cgroups_internal.hpp"
+#include "cgroups/readings_internal.hpp"
+#include "discovery/fs_util.hpp"
+
+namespace nsinspect {
+
+namespace detail {
+
+namespace {
+// Reads a whole open file from offset 0 into buf. Returns 0 or an errno value.
+int pread_all(int fd, std::string& buf) {
+  buf.clear();
+  char chunk[16384];
+  off_t off = 0;
+  for (;;) {
+    ssize_t n = ::pread(fd, chunk, sizeof chunk, off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (n == 0) return 0;
+    buf.append(chunk, static_cast<std::size_t>(n));
+    off += n;
+  }
+}
+}  // namespace
+
+bool CgFiles::read(const char* name) {
+  if (cache)
+    for (auto& [n, fd] : *cache)
+      if (n == name || std::strcmp(n, name) == 0) {
+        int err = pread_all(fd.get(), buf);
+        if (err == 0) return true;
+        if (is_vanished(err)) gone = true;
+        return false;
+      }
+  Fd fd(::openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (!fd) {
+    if (is_vanished(errno)) gone = true;
+    return false;
+  }
+  int err = pread_all(fd.get(), buf);
+  if (err) {
+    if (is_vanished(err)) gone = true;
+    return false;
+  }
+  if (cache && budget && *budget > 0) {
+    --*budget;
+    cache->emplace_back(name, std::move(fd));
+  }
+  return true;
+}
+
+}  // namespace detail
+
+using detail::CgSource;
+using detail::Fd;
+
+namespace {
+
+struct Task {
+  CgSource source;
+  std::size_t hierarchy;
+  unsigned fields;  // which requested fields make this task run
+};
+
+struct HandleData {
+  bool used = false;
+  std::vector<Fd> dirs;        // per hierarchy; invalid when not opened / not present
+  std::vector<std::string> paths;  // per hierarchy: the directory path (fallback when out of fds)
+  std::vector<bool> gone;      // per hierarchy: the directory vanished
+  std::vector<detail::FileCache> files;  // per hierarchy: files kept open
+};
+
+bool is_v1(CgSource s) { return s >= CgSource::v1_cpuacct; }
+
+}  // namespace
+
+struct CgroupReader::Impl {
+  CgroupLayout layout;
+  std::string root;
+  std::vector<Task> tasks;
+  std::vector<bool> needed;  // per hierarchy: supplies some field
+  std::vector<HandleData> handles;
+  std::vector<Handle> free_list;
+  std::string buf;
+  long file_budget = 0;  // file fds the reader may keep open (half the fd limit)
+
+  void plan() {
+    needed.assign(layout.hierarchies.size(), false);
+    auto add = [&](CgSource s, int h, unsigned fields) {
+      if (h < 0) return false;
+      tasks.push_back({s, static_cast<std::size_t>(h), fields});
+      needed[static_cast<std::size_t>(h)] = true;
+      return true;
+    };
+    int v2 = layout.index_of_name("unified");
+    auto v2_has = [&](std::string_view c) { return v2 >= 0 && (layout.mode == CgroupMode::unified || layout.hierarchies[static_cast<std::size_t>(v2)].has(c)); };
+    auto v1_of = [&](std::string_view c) -> int {
+      for (std::size_t i = 0; i < layout.hierarchies.size(); ++i)
+        if (!layout.hierarchies[i].v2 && layout.hierarchies[i].has(c)) return static_cast<int>(i);
+      return -1;
+    };
+    // CPU usage: v2 with the controller, else v1 cpuacct, else v2's always-present core stat.
+    if (v2_has("cpu")) {
+      add(CgSource::v2_cpu, v2, kCgCpu);
+      add(CgSource::v2_cpu_limits, v2, kCgCpuLimits);
+    } else {
+      if (!add(CgSource::v1_cpuacct, v1_of("cpuacct"), kCgCpu)) add(CgSource::v2_cpu_usage, v2, kCgCpu);
+      add(CgSource::v1_cpu_stat, v1_of("cpu"), kCgCpu);
+      add(CgSource::v1_cpu_limits, v1_of("cpu"), kCgCpuLimits);
+    }
+    if (v2_has("memory")) {
+      add(CgSource::v2_memory, v2, kCgMemory);
+      add(CgSource::v2_memory_stat, v2, kCgMemoryStat);
+    } else {
+      add(CgSource::v1_memory, v1_of("memory"), kCgMemory);
+      add(CgSource::v1_memory_stat, v1_of("memory"), kCgMemoryStat);
+    }
+    if (v2_has("io")) add(CgSource::v2_io, v2, kCgIo);
+    else add(CgSource::v1_blkio, v1_of("blkio"), kCgIo);
+    if (v2_has("pids")) add(CgSource::v2_pids, v2, kCgPids);
+    else add(CgSource::v1_pids, v1_of("pids"), kCgPids);
+    add(CgSource::v2_pressure, v2, kCgPressure);
+    add(CgSource::v2_state, v2, kCgState);
+  }
+
+  std::string mount_dir(const CgroupHierarchy& h) const { return (root == "/" ? std::string() : root) + h.mount_point; }
+
+  Handle alloc() {
+    Handle h;
+    if (!free_list.empty()) {
+      h = free_list.back();
+      free_list.pop_back();
+    } else {
+      h = handles.size();
+      handles.emplace_back();
+    }
+    auto& d = handles[h];
+    d.used = true;
+    d.dirs.clear();
+    d.dirs.resize(layout.hierarchies.size());
+    d.paths.assign(layout.hierarchies.size(), std::string());
+    d.gone.assign(layout.hierarchies.size(), false);
+    d.files.clear();
+    d.files.resize(layout.hierarchies.size());
+    return h;
+  }
+
+  void open_dir(HandleData& d, std::size_t i, std::string_view host_path) {
+    const auto& hier = layout.hierarchies[i];
+    auto rel = detail::cgroup_dir_in_mount(hier, host_path);
+    if (!rel) {
+      d.gone[i] = true;
+      return;
+    }
+    d.paths[i] = mount_dir(hier) + "/" + *rel;
+    d.dirs[i] = detail::open_dir_at(AT_FDCWD, d.paths[i].c_str());
+    if (!d.dirs[i]) {
+      if (errno == EMFILE || errno == ENFILE) return;  // read through the path instead
+      d.gone[i] = true;
+    }
+  }
+};
+
+CgroupReader::CgroupReader(CgroupLayout layout, std::string root) : impl_(std::make_unique<Impl>()) {
+  impl_->layout = std::move(layout);
+  impl_->root = std::move(root);
+  impl_->plan();
+  rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+    impl_->file_budget = static_cast<long>(rl.rlim_cur / 2);
+  else
+    impl_->file_budget = 4096;
+}
+
+CgroupReader::~CgroupReader() = default;
+
+const CgroupLayout& CgroupReader::layout() const { return impl_->layout; }
+
+CgroupReader::Handle CgroupReader::open(std::string_view path) {
+  Handle h = impl_->alloc();
+  auto& d = impl_->handles[h];
+  for (std::size_t i = 0; i < impl_->needed.size(); ++i)
+    if (impl_->needed[i]) impl_->open_dir(d, i, path);
+  return h;
+}
+
+CgroupReader::Handle CgroupReader::open(const std::vector<procfs::CgroupLine>& lines) {
+  Handle h = impl_->alloc();
+  auto& d = impl_->handles[h];
+  const auto& L = impl_->layout;
+  for (std::size_t i = 0; i < impl_->needed.size(); ++i) {
+    if (!impl_->needed[i]) continue;
+    const auto& hier = L.hierarchies[i];
+    bool found = false;
+    for (const auto& l : lines)
+      if (hier.v2 ? (l.hierarchy_id == 0 && l.controllers.empty()) : l.hierarchy_id == hier.id) {
+        impl_->open_dir(d, i, l.path);
+        found = true;
+        break;
+      }
+    if (!found) d.gone[i] = true;
+  }
+  return h;
+}
+
+CgroupReader::Handle CgroupReader::open_in(std::size_t hierarchy, std::string_view path) {
+  Handle h = impl_->alloc();
+  auto& d = impl_->handles[h];
+  for (std::size_t i = 0; i < impl_->needed.size(); ++i) {
+    if (i == hierarchy && impl_->needed[i]) impl_->open_dir(d, i, path);
+    else d.gone[i] = true;
+  }
+  return h;
+}
+
+void CgroupReader::close(Handle h) {
+  if (h >= impl_->handles.size() || !impl_->handles[h].used) return;
+  auto& d = impl_->handles[h];
+  d.used = false;
+  d.dirs.clear();
+  for (auto& f : d.files) impl_->file_budget += static_cast<long>(f.size());
+  d.files.clear();
+  impl_->free_list.push_back(h);
+}
+
+void CgroupReader::read(Handle h, unsigned fields, CgroupReadings& out) {
+  out = CgroupReadings{};
+  if (h >= impl_->handles.size() || !impl_->handles[h].used) return;
+  auto& d = impl_->handles[h];
+  for (const auto& t : impl_->tasks) {
+    if (!(t.fields & fields) || d.gone[t.hierarchy]) continue;
+    Fd temp;
+    int dirfd = d.dirs[t.hierarchy].get();
+    if (dirfd < 0) {  // opened by path when fds ran out
+      temp = detail::open_dir_at(AT_FDCWD, d.paths[t.hierarchy].c_str());
+      if (!temp) continue;
+      dirfd = temp.get();
+    }
+    detail::CgFiles f{dirfd, impl_->buf, temp ? nullptr : &d.files[t.hierarchy], &impl_->file_budget};
+    if (is_v1(t.source)) detail::read_v1(t.source, f, out);
+    else detail::read_v2(t.source, f, out);
+    // A missing file may just be a controller that is not enabled; a removed cgroup has
+    // lost cgroup.procs too.
+    if (f.gone && faccessat(dirfd, "cgroup.procs", F_OK, 0) != 0 && detail::is_vanished(errno))
+      d.gone[t.hierarchy] = true;
+  }
+}
+
+bool CgroupReader::vanished(Handle h) const {
+  if (h >= impl_->handles.size() || !impl_->handles[h].used) return true;
+  const auto& d = impl_->handles[h];
+  for (std::size_t i = 0; i < impl_->needed.size(); ++i)
+    if (impl_->needed[i] && !d.gone[i]) return false;
+  return true;
+}
+
+std::size_t CgroupReader::open_dirfds() const {
+  std::size_t n = 0;
+  for (const auto& d : impl_->handles)
+    if (d.used)
+      for (const auto& f : d.dirs) n += f ? 1 : 0;
+  return n;
+}
+
+std::size_t CgroupReader::open_files() const {
+  std::size_t n = 0;
+  for (const auto& d : impl_->handles)
+    if (d.used)
+      for (const auto& f : d.files) n += f.size();
+  return n;
+}
+
+}  // namespace nsinspect

@@ -1,0 +1,44 @@
+// Per-controller file readers used by CgroupReader: each reads a few files of one cgroup
+// directory (a kept-open dirfd) into CgroupReadings. A missing file leaves a field unknown.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "discovery/fs_util.hpp"
+#include "nsinspect/cgroups.hpp"
+
+namespace nsinspect::detail {
+
+// Open files of one cgroup directory, kept for the next read: cgroup files regenerate
+// their text on pread at offset 0, so a warm read costs one pread per file.
+using FileCache = std::vector<std::pair<const char*, Fd>>;
+
+// The buffer is reused across files and reads; `gone` is set when a file read failed
+// with ENOENT/ENODEV (a removed cgroup looks like that). Files are opened once and cached
+// while `budget` (fds the reader may still keep) lasts.
+struct CgFiles {
+  int dirfd;
+  std::string& buf;
+  FileCache* cache = nullptr;
+  long* budget = nullptr;
+  bool gone = false;
+  bool read(const char* name);  // true when buf holds the file
+};
+
+enum class CgSource : uint8_t {
+  v2_cpu,          // cpu.stat with the cpu controller: usage + throttling
+  v2_cpu_usage,    // cpu.stat core fields only (no cpu controller in the v2 tree)
+  v2_cpu_limits,   // cpu.max, cpu.weight
+  v2_memory, v2_memory_stat, v2_io, v2_pids, v2_pressure, v2_state,
+  v1_cpuacct,      // cpuacct.usage, cpuacct.stat
+  v1_cpu_stat,     // cpu.stat throttling
+  v1_cpu_limits,   // cpu.cfs_quota_us, cpu.cfs_period_us, cpu.shares
+  v1_memory, v1_memory_stat, v1_blkio, v1_pids,
+};
+
+void read_v2(CgSource s, CgFiles& f, CgroupReadings& r);
+void read_v1(CgSource s, CgFiles& f, CgroupReadings& r);
+
+}  // namespace nsinspect::detail

@@ -1,0 +1,69 @@
+// cgroup v1 files -> normalised readings.
+#include <unistd.h>
+
+#include "cgroups/readings_internal.hpp"
+
+namespace nsinspect::detail {
+
+void read_v1(CgSource s, CgFiles& f, CgroupReadings& r) {
+  switch (s) {
+    case CgSource::v1_cpuacct:
+      if (f.read("cpuacct.usage")) r.cpu_usage_ns = cgparse::single(f.buf);
+      if (f.read("cpuacct.stat")) {
+        // USER_HZ ticks.
+        static const uint64_t hz = static_cast<uint64_t>(sysconf(_SC_CLK_TCK));
+        if (auto u = cgparse::key(f.buf, "user")) r.cpu_user_ns = *u * (1000000000ull / hz);
+        if (auto v = cgparse::key(f.buf, "system")) r.cpu_system_ns = *v * (1000000000ull / hz);
+      }
+      return;
+    case CgSource::v1_cpu_stat:
+      if (!f.read("cpu.stat")) return;
+      r.cpu_periods = cgparse::key(f.buf, "nr_periods");
+      r.cpu_throttled_periods = cgparse::key(f.buf, "nr_throttled");
+      r.cpu_throttled_ns = cgparse::key(f.buf, "throttled_time");  // already ns in v1
+      return;
+    case CgSource::v1_cpu_limits:
+      if (f.read("cpu.cfs_quota_us")) r.cpu_quota_us = cgparse::quota_v1(f.buf);
+      if (f.read("cpu.cfs_period_us")) r.cpu_period_us = cgparse::single(f.buf);
+      if (f.read("cpu.shares")) r.cpu_shares = cgparse::single(f.buf);
+      return;
+    case CgSource::v1_memory: {
+      if (f.read("memory.usage_in_bytes")) r.memory_current = cgparse::single(f.buf);
+      if (f.read("memory.limit_in_bytes")) r.memory_limit = cgparse::memory_limit_v1(f.buf);
+      if (f.read("memory.oom_control")) r.oom_kills = cgparse::key(f.buf, "oom_kill");
+      // memsw counts memory + swap; swap alone is the difference.
+      if (r.memory_current && f.read("memory.memsw.usage_in_bytes"))
+        if (auto both = cgparse::single(f.buf))
+          r.swap_current = *both > *r.memory_current ? *both - *r.memory_current : 0;
+      return;
+    }
+    case CgSource::v1_memory_stat:
+      r.memory_stat.clear();
+      if (!f.read("memory.stat")) return;
+      for (auto& [k, v] : cgparse::flat_keyed(f.buf)) r.memory_stat.emplace_back(std::string(k), v);
+      return;
+    case CgSource::v1_blkio: {
+      // The throttle files count every I/O; the CFQ/BFQ ones only exist with those schedulers.
+      std::string bytes;
+      bool have = f.read("blkio.throttle.io_service_bytes");
+      if (!have) have = f.read("blkio.io_service_bytes");
+      if (!have) return;
+      bytes = f.buf;
+      bool ios = f.read("blkio.throttle.io_serviced") || f.read("blkio.io_serviced");
+      auto t = cgparse::blkio_v1(bytes, ios ? std::string_view(f.buf) : std::string_view());
+      r.io_read_bytes = t.rbytes;
+      r.io_write_bytes = t.wbytes;
+      r.io_read_ios = t.rios;
+      r.io_write_ios = t.wios;
+      return;
+    }
+    case CgSource::v1_pids:
+      if (f.read("pids.current")) r.pids_current = cgparse::single(f.buf);
+      if (f.read("pids.max")) r.pids_limit = cgparse::limit_v2(f.buf);
+      return;
+    default:
+      return;
+  }
+}
+
+}  // namespace nsinspect::detail

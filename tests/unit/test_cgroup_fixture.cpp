@@ -1,0 +1,142 @@
+// A pure cgroup v2 host, from a fixture tree (this machine is hybrid): scan() with --root,
+// the tree and membership, and every normalised reading against the fixture files.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <stdlib.h>
+
+#include "nsinspect/cgroups.hpp"
+#include "nsinspect/json.hpp"
+#include "nsinspect/scan.hpp"
+
+using namespace nsinspect;
+
+namespace {
+Snapshot fixture_snapshot() {
+  ScanOptions o;
+  o.root = std::string(NSVIEW_FIXTURES) + "/cgroup-v2-host";
+  o.sockets = o.fds = o.bind_mounts = o.netnsid = o.hierarchy = o.containers = false;
+  return scan(o);
+}
+}  // namespace
+
+TEST_CASE("v2 fixture host: layout, tree, members, primary paths", "[cgroup][fixture]") {
+  auto s = fixture_snapshot();
+  const auto& ct = s.cgroup_tree;
+  CHECK(ct.layout.mode == CgroupMode::unified);
+  REQUIRE(ct.trees.size() == 1);
+  const auto* t = ct.primary();
+  REQUIRE(t);
+  CHECK(t->nodes.size() == 8);
+  CHECK(t->nodes[0].path == "/");
+  const auto* nginx = t->find("/system.slice/nginx.service");
+  REQUIRE(nginx);
+  CHECK(nginx->pids == std::vector<pid_t>{812});
+  CHECK(nginx->name() == "nginx.service");
+  const auto* sys = t->find("/system.slice");
+  REQUIRE(sys);
+  REQUIRE(sys->children.size() == 2);
+  CHECK(t->nodes[sys->children[0]].path == "/system.slice/empty.service");  // sorted by name
+  CHECK(t->find("/user.slice/user-1000.slice/session-3.scope")->pids == std::vector<pid_t>{1400, 1401});
+  REQUIRE(s.process(812));
+  CHECK(s.process(812)->cgroup == "/system.slice/nginx.service");
+  CHECK(s.process(1)->cgroup == "/init.scope");
+  auto j = to_json(s);
+  CHECK(j["cgroups"]["mode"] == "unified");
+  CHECK(j["cgroups"]["hierarchies"][0]["cgroups"].size() == 8);
+}
+
+TEST_CASE("v2 fixture host: readings of every field, unknown distinct from zero", "[cgroup][fixture]") {
+  auto s = fixture_snapshot();
+  CgroupReader r(s.cgroup_tree.layout, s.root);
+  auto h = r.open("/system.slice/nginx.service");
+  auto rd = r.read(h, kCgAll);
+  CHECK(rd.cpu_usage_ns == 2500000000u);
+  CHECK(rd.cpu_user_ns == 1500000000u);
+  CHECK(rd.cpu_system_ns == 1000000000u);
+  CHECK(rd.cpu_periods == 40u);
+  CHECK(rd.cpu_throttled_periods == 5u);
+  CHECK(rd.cpu_throttled_ns == 120000000u);
+  CHECK(rd.cpu_quota_us == Limit::of(50000));
+  CHECK(rd.cpu_period_us == 100000u);
+  CHECK(rd.cpu_weight == 100u);
+  CHECK_FALSE(rd.cpu_shares);
+  CHECK(rd.memory_current == 73400320u);
+  CHECK(rd.memory_limit == Limit::of(536870912));
+  CHECK(rd.memory_high.is_unlimited());
+  CHECK(rd.swap_current == 4096u);
+  CHECK(rd.oom_kills == 1u);
+  REQUIRE(rd.memory_stat.size() == 5);
+  CHECK(rd.memory_stat[0] == std::pair<std::string, uint64_t>{"anon", 41943040});
+  CHECK(rd.io_read_bytes == 1049600u);
+  CHECK(rd.io_write_bytes == 2097152u);
+  CHECK(rd.io_read_ios == 11u);
+  CHECK(rd.pids_current == 3u);
+  CHECK(rd.pids_limit == Limit::of(64));
+  REQUIRE(rd.memory_pressure.some);
+  CHECK(rd.memory_pressure.some->avg10 == Approx(1.5));
+  CHECK(rd.memory_pressure.full->total_us == 123u);
+  CHECK(rd.populated == true);
+  CHECK(rd.frozen == false);
+  CHECK(rd.nr_descendants == 0u);
+  CHECK_FALSE(r.vanished(h));
+
+  // Only what is asked for is read.
+  auto only = r.read(h, kCgPids);
+  CHECK(only.pids_current == 3u);
+  CHECK_FALSE(only.memory_current);
+  CHECK_FALSE(only.cpu_usage_ns);
+
+  // The root has no memory.current or pids files: unknown, not zero; io.stat empty = 0.
+  auto root = r.read(r.open("/"), kCgAll);
+  CHECK(root.cpu_usage_ns == 90000000000u);
+  CHECK_FALSE(root.memory_current);
+  CHECK_FALSE(root.memory_limit.known());
+  CHECK_FALSE(root.pids_current);
+  CHECK(root.nr_dying_descendants == 1u);
+  auto sess = r.read(r.open("/user.slice/user-1000.slice/session-3.scope"), kCgAll);
+  CHECK(sess.io_read_bytes == 0u);
+  CHECK(sess.cpu_quota_us.is_unlimited());
+  CHECK(sess.memory_limit.is_unlimited());
+  CHECK(sess.pids_limit.is_unlimited());
+  CHECK(sess.oom_kills == 0u);
+
+  // A cgroup that does not exist: everything unknown, vanished.
+  auto gone = r.open("/system.slice/missing.service");
+  CHECK(r.vanished(gone));
+  CHECK_FALSE(r.read(gone, kCgAll).cpu_usage_ns);
+
+  // Per-process handle: the process's own path.
+  auto ph = r.open(s.process(812)->cgroups);
+  CHECK(r.read(ph, kCgMemory).memory_current == 73400320u);
+}
+
+TEST_CASE("a warm read sees new file contents (kept-open files are read again)", "[cgroup][fixture]") {
+  // A private copy of the fixture host, so its files can change between reads.
+  char tmpl[] = "/tmp/nsview-cgfix-XXXXXX";
+  REQUIRE(mkdtemp(tmpl));
+  std::string dir = tmpl;
+  REQUIRE(std::system(("cp -a " + std::string(NSVIEW_FIXTURES) + "/cgroup-v2-host/. " + dir).c_str()) == 0);
+  struct Rm {
+    std::string d;
+    ~Rm() { (void)std::system(("rm -rf " + d).c_str()); }
+  } rm{dir};
+  ScanOptions o;
+  o.root = dir;
+  o.sockets = o.fds = o.bind_mounts = o.netnsid = o.hierarchy = o.containers = false;
+  auto s = scan(o);
+  CgroupReader r(s.cgroup_tree.layout, dir);
+  auto h = r.open("/system.slice/nginx.service");
+  CHECK(r.read(h, kCgPids).pids_current == 3u);
+  CHECK(r.open_files() == 2);  // pids.current, pids.max kept open
+  const std::string file = dir + "/sys/fs/cgroup/system.slice/nginx.service/pids.current";
+  {
+    FILE* f = std::fopen(file.c_str(), "r+");  // same inode, new text, as a cgroup file changes
+    REQUIRE(f);
+    std::fputs("17\n", f);
+    std::fclose(f);
+  }
+  CHECK(r.read(h, kCgPids).pids_current == 17u);
+  CHECK(r.open_files() == 2);  // no new opens
+}

@@ -1,0 +1,73 @@
+// The view model shared by every `nsview tree` kind: rows with a label (drawn as the tree),
+// named cells, a JSON object, and children. Kinds build rows from the snapshot; the
+// renderer draws them as text (box lines, optional colour) or as nested JSON.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "nsinspect/snapshot.hpp"
+
+namespace nsview::tree {
+
+struct Cell {
+  std::string text;      // as printed; "-" for unknown
+  nlohmann::json value;  // as in JSON; null for unknown
+};
+
+enum class Style : uint8_t { plain, ns, process, cgroup, mark };
+
+struct Row {
+  std::string label;
+  std::string mark;              // extra text after the label (namespace/cgroup changes)
+  Style style = Style::plain;
+  bool member = false;           // a process listed under its group: does not count for --depth
+  std::map<std::string, Cell> cells;
+  nlohmann::json json = nlohmann::json::object();  // fixed keys; selected columns are added
+  std::vector<Row> children;
+};
+
+struct Column {
+  std::string name;    // as in -o, upper case
+  bool right = false;  // right-aligned (numbers)
+  std::string help;
+};
+
+struct Options {
+  std::vector<std::string> columns;  // selected, upper case
+  int depth = -1;                    // -1: unlimited
+  bool ascii = false;
+  bool color = false;
+  bool headings = true;
+  std::string label_header;
+};
+
+void render_text(const std::vector<Row>& roots, const Options& o, std::FILE* out);
+nlohmann::json render_json(const std::vector<Row>& roots, const Options& o);
+
+Cell num_cell(std::optional<uint64_t> v);
+Cell bytes_cell(std::optional<uint64_t> v);
+Cell limit_cell(const nsinspect::Limit& l, bool bytes);
+Cell text_cell(const std::string& s);
+
+// The kinds. `root` is the user's root argument ("" for all).
+struct BuildArgs {
+  const nsinspect::Snapshot& snap;
+  std::string root;
+  bool all = false;                // cgroup: also empty cgroups
+  std::string hierarchy;           // cgroup: v1 hierarchy name
+  const std::vector<std::string>& columns;
+};
+// Each returns the roots, or throws std::invalid_argument with a one-line message.
+std::vector<Row> build_ns_tree(const BuildArgs& a, nsinspect::NsType type);  // pid or user
+std::vector<Row> build_proc_tree(const BuildArgs& a);
+std::vector<Row> build_cgroup_tree(const BuildArgs& a);
+
+const std::vector<Column>& ns_columns();
+const std::vector<Column>& proc_columns();
+const std::vector<Column>& cgroup_columns();
+
+}  // namespace nsview::tree

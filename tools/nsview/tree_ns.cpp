@@ -1,0 +1,135 @@
+// `nsview tree pid|user`: pid namespaces nested by parent, user namespaces nested by parent
+// with the namespaces they own (like lsns --tree=parent / --tree=owner), with processes.
+#include <algorithm>
+#include <stdexcept>
+
+#include "tree_model.hpp"
+
+namespace nsview::tree {
+
+using namespace nsinspect;
+
+const std::vector<Column>& ns_columns() {
+  static const std::vector<Column> cols = {
+      {"TYPE", false, "namespace type"},
+      {"NPROCS", true, "number of processes in the namespace"},
+      {"PID", true, "namespace: lowest pid; process: pid in the scanner's namespace"},
+      {"UID", true, "namespace: owner uid (of its user namespace); process: its uid"},
+      {"USER", false, "name of UID"},
+      {"COMMAND", false, "command line (of the lowest pid for a namespace)"},
+  };
+  return cols;
+}
+
+namespace {
+
+std::string pid_chain(const Process& p) {
+  if (p.nspid.empty()) return std::to_string(p.pid);
+  std::string s;
+  for (auto n : p.nspid) s += (s.empty() ? "" : "/") + std::to_string(n);
+  return s;
+}
+
+std::optional<uid_t> owner_uid_of(const Snapshot& s, const Namespace& n) {
+  if (n.type == NsType::user) return n.owner_uid;
+  if (n.owner)
+    if (const Namespace* o = s.ns(*n.owner)) return o->owner_uid;
+  return std::nullopt;
+}
+
+Cell uid_cell(std::optional<uid_t> u) { return num_cell(u ? std::optional<uint64_t>(*u) : std::nullopt); }
+Cell user_cell(const Snapshot& s, std::optional<uid_t> u) {
+  if (!u) return {"-", nullptr};
+  auto name = s.user_name(*u);
+  return text_cell(name ? *name : std::to_string(*u));
+}
+
+Row process_row(const Snapshot& s, const Process& p) {
+  Row r;
+  r.label = pid_chain(p) + " " + p.comm;
+  r.style = Style::process;
+  r.member = true;
+  r.cells["PID"] = num_cell(static_cast<uint64_t>(p.pid));
+  r.cells["UID"] = uid_cell(p.uid);
+  r.cells["USER"] = user_cell(s, p.uid);
+  r.cells["COMMAND"] = text_cell(p.command());
+  return r;
+}
+
+struct Builder {
+  const Snapshot& s;
+  NsType type;
+  std::unordered_map<NsInode, bool> seen;  // guards against a cycle in bad data
+
+  Row ns_row(const Namespace& n, bool with_procs, bool owned_too) {
+    seen[n.inode] = true;
+    Row r;
+    r.label = std::to_string(n.inode);
+    r.style = Style::ns;
+    if (n.hidden) r.mark = "(hidden)";
+    auto uid = owner_uid_of(s, n);
+    const Process* lowest = n.lowest_pid ? s.process(*n.lowest_pid) : nullptr;
+    r.cells["TYPE"] = text_cell(std::string(ns_type_name(n.type)));
+    r.cells["NPROCS"] = num_cell(n.nprocs());
+    r.cells["PID"] = n.lowest_pid ? num_cell(static_cast<uint64_t>(*n.lowest_pid)) : Cell{"-", nullptr};
+    r.cells["UID"] = uid_cell(uid);
+    r.cells["USER"] = user_cell(s, uid);
+    r.cells["COMMAND"] = text_cell(lowest ? lowest->command() : std::string());
+    r.json = {{"ns", n.inode}, {"type", ns_type_name(n.type)}, {"parent", n.parent ? nlohmann::json(*n.parent) : nlohmann::json(nullptr)},
+              {"owner", n.owner ? nlohmann::json(*n.owner) : nlohmann::json(nullptr)},
+              {"owner_uid", uid ? nlohmann::json(*uid) : nlohmann::json(nullptr)}, {"hidden", n.hidden}};
+    if (with_procs) {
+      nlohmann::json procs = nlohmann::json::array();
+      for (pid_t pid : n.pids)
+        if (const Process* p = s.process(pid)) {
+          r.children.push_back(process_row(s, *p));
+          procs.push_back({{"pid", p->pid}, {"nspid", p->nspid}, {"comm", p->comm},
+                           {"uid", p->uid ? nlohmann::json(*p->uid) : nlohmann::json(nullptr)}});
+        }
+      r.json["processes"] = procs;
+    }
+    if (owned_too) {
+      std::vector<NsInode> owned;
+      for (auto o : n.owned)
+        if (const Namespace* m = s.ns(o); m && m->type != NsType::user) owned.push_back(o);
+      std::sort(owned.begin(), owned.end());
+      for (auto o : owned) r.children.push_back(ns_row(*s.ns(o), false, false));
+    }
+    std::vector<NsInode> kids = n.children;
+    std::sort(kids.begin(), kids.end());
+    for (auto c : kids)
+      if (const Namespace* m = s.ns(c); m && m->type == type && !seen.count(c))
+        r.children.push_back(ns_row(*m, true, owned_too));
+    return r;
+  }
+};
+
+}  // namespace
+
+std::vector<Row> build_ns_tree(const BuildArgs& a, NsType type) {
+  const Snapshot& s = a.snap;
+  Builder b{s, type, {}};
+  bool owned = type == NsType::user;
+  std::vector<Row> roots;
+  if (!a.root.empty()) {
+    auto num = std::strtoull(a.root.c_str(), nullptr, 10);
+    if (a.root.find_first_not_of("0123456789") != std::string::npos || num == 0)
+      throw std::invalid_argument("root must be a pid or a namespace inode: '" + a.root + "'");
+    const Namespace* n = s.ns(num);
+    if (!n)
+      if (const Process* p = s.process(static_cast<pid_t>(num)); p && p->ns_of(type)) n = s.ns(*p->ns_of(type));
+    if (!n) throw std::invalid_argument("no process or namespace " + a.root);
+    if (n->type != type) throw std::invalid_argument(a.root + " is a " + std::string(ns_type_name(n->type)) +
+                                                     " namespace, not " + std::string(ns_type_name(type)));
+    roots.push_back(b.ns_row(*n, true, owned));
+    return roots;
+  }
+  for (const auto& n : s.namespaces) {
+    if (n.type != type) continue;
+    if (n.parent && s.ns(*n.parent)) continue;  // drawn under its parent
+    roots.push_back(b.ns_row(n, true, owned));
+  }
+  return roots;
+}
+
+}  // namespace nsview::tree

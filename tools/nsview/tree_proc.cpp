@@ -1,0 +1,103 @@
+// `nsview tree proc`: the process tree (like pstree), marking where a process enters
+// namespaces that differ from its parent's and where its cgroup changes.
+#include <algorithm>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "tree_model.hpp"
+
+namespace nsview::tree {
+
+using namespace nsinspect;
+
+const std::vector<Column>& proc_columns() {
+  static const std::vector<Column> cols = {
+      {"PID", true, "process id"},
+      {"PPID", true, "parent process id"},
+      {"UID", true, "effective uid"},
+      {"USER", false, "name of UID"},
+      {"NS", false, "namespace types that differ from the parent's"},
+      {"CGROUP", false, "cgroup path (primary hierarchy, or --hierarchy)"},
+      {"COMMAND", false, "command line"},
+  };
+  return cols;
+}
+
+namespace {
+
+struct Builder {
+  const Snapshot& s;
+  int hierarchy;  // index into the layout; -1 primary
+  std::unordered_map<pid_t, std::vector<pid_t>> kids;
+
+  std::string cgroup_of(const Process& p) const {
+    if (hierarchy < 0) return p.cgroup;
+    const auto& h = s.cgroup_tree.layout.hierarchies[static_cast<std::size_t>(hierarchy)];
+    for (const auto& l : p.cgroups)
+      if (h.v2 ? (l.hierarchy_id == 0 && l.controllers.empty()) : l.hierarchy_id == h.id) return l.path;
+    return {};
+  }
+
+  Row row(const Process& p, const Process* parent) {
+    Row r;
+    r.label = std::to_string(p.pid) + " " + p.comm;
+    r.style = Style::process;
+    std::vector<std::string> changed;
+    if (parent)
+      for (auto t : kAllNsTypes)
+        if (p.ns_of(t) && parent->ns_of(t) && p.ns_of(t) != parent->ns_of(t)) changed.emplace_back(ns_type_name(t));
+    std::string cg = cgroup_of(p);
+    bool cg_changed = parent && !cg.empty() && cg != cgroup_of(*parent);
+    std::string nslist;
+    for (const auto& c : changed) nslist += (nslist.empty() ? "" : ",") + c;
+    if (!changed.empty()) r.mark = "[+" + nslist + "]";
+    if (cg_changed) r.mark += (r.mark.empty() ? "" : " ") + std::string("cg=") + cg;
+    r.cells["PID"] = num_cell(static_cast<uint64_t>(p.pid));
+    r.cells["PPID"] = num_cell(static_cast<uint64_t>(p.ppid));
+    r.cells["UID"] = num_cell(p.uid ? std::optional<uint64_t>(*p.uid) : std::nullopt);
+    auto name = p.uid ? s.user_name(*p.uid) : std::nullopt;
+    r.cells["USER"] = p.uid ? text_cell(name ? *name : std::to_string(*p.uid)) : Cell{"-", nullptr};
+    r.cells["NS"] = text_cell(nslist);
+    r.cells["CGROUP"] = text_cell(cg);
+    r.cells["COMMAND"] = text_cell(p.command());
+    r.json = {{"pid", p.pid}, {"ppid", p.ppid}, {"comm", p.comm}, {"new_namespaces", changed},
+              {"cgroup", cg.empty() ? nlohmann::json(nullptr) : nlohmann::json(cg)}, {"cgroup_changed", cg_changed}};
+    nlohmann::json ns = nlohmann::json::object();
+    for (auto t : kAllNsTypes) ns[std::string(ns_type_name(t))] = p.ns_of(t) ? nlohmann::json(*p.ns_of(t)) : nlohmann::json(nullptr);
+    r.json["namespaces"] = ns;
+    if (auto it = kids.find(p.pid); it != kids.end())
+      for (pid_t k : it->second)
+        if (const Process* c = s.process(k)) r.children.push_back(row(*c, &p));
+    return r;
+  }
+};
+
+}  // namespace
+
+std::vector<Row> build_proc_tree(const BuildArgs& a) {
+  const Snapshot& s = a.snap;
+  int hier = -1;
+  if (!a.hierarchy.empty()) {
+    hier = s.cgroup_tree.layout.index_of_name(a.hierarchy);
+    if (hier < 0) throw std::invalid_argument("no cgroup hierarchy '" + a.hierarchy + "'");
+  }
+  Builder b{s, hier, {}};
+  // Kernel threads (kthreadd, pid 2, and its children) only with --all, as pstree.
+  auto kernel = [&](const Process& p) { return !a.all && (p.pid == 2 || p.ppid == 2); };
+  for (const auto& p : s.processes)  // ascending pid, so children come out sorted
+    if (!kernel(p) && p.pid != p.ppid) b.kids[p.ppid].push_back(p.pid);
+  std::vector<Row> roots;
+  if (!a.root.empty()) {
+    if (a.root.find_first_not_of("0123456789") != std::string::npos)
+      throw std::invalid_argument("root must be a pid: '" + a.root + "'");
+    const Process* p = s.process(static_cast<pid_t>(std::strtol(a.root.c_str(), nullptr, 10)));
+    if (!p) throw std::invalid_argument("no process " + a.root);
+    roots.push_back(b.row(*p, s.process(p->ppid)));
+    return roots;
+  }
+  for (const auto& p : s.processes)
+    if (!kernel(p) && !s.process(p.ppid)) roots.push_back(b.row(p, nullptr));
+  return roots;
+}
+
+}  // namespace nsview::tree

@@ -1,0 +1,179 @@
+// Draws tree rows: box lines (UTF-8, or ASCII), aligned columns, optional colour; or JSON.
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "tree_model.hpp"
+
+namespace nsview::tree {
+
+namespace {
+
+std::size_t display_width(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;  // count code points
+  return n;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+struct Line {
+  std::string prefix, label, mark;
+  Style style;
+  const Row* row;
+};
+
+bool shown(const Row& r, int level, int depth) { return depth < 0 || r.member || level <= depth; }
+
+void flatten(const Row& r, const std::string& prefix, const std::string& own, int level, const Options& o,
+             std::vector<Line>& out) {
+  out.push_back({own, r.label, r.mark, r.style, &r});
+  std::vector<const Row*> kids;
+  for (const auto& c : r.children)
+    if (shown(c, c.member ? level : level + 1, o.depth)) kids.push_back(&c);
+  const char* tee = o.ascii ? "|-" : "\u251c\u2500";
+  const char* elbow = o.ascii ? "`-" : "\u2514\u2500";
+  const char* bar = o.ascii ? "| " : "\u2502 ";
+  for (std::size_t i = 0; i < kids.size(); ++i) {
+    bool last = i + 1 == kids.size();
+    flatten(*kids[i], prefix + (last ? "  " : bar), prefix + (last ? elbow : tee),
+            kids[i]->member ? level : level + 1, o, out);
+  }
+}
+
+const char* color_of(Style s) {
+  switch (s) {
+    case Style::ns: return "\033[1;34m";
+    case Style::cgroup: return "\033[1m";
+    case Style::mark: return "\033[33m";
+    default: return "";
+  }
+}
+
+// JSON keys of columns whose lower-case name would be unclear or clash with a fixed key.
+std::string json_key(const std::string& col) {
+  static const std::map<std::string, std::string> keys = {
+      {"PIDS", "pids_current"}, {"PIDSLIMIT", "pids_limit"}, {"MEMORY", "memory_current"},
+      {"MEMLIMIT", "memory_limit"}, {"MEMHIGH", "memory_high"}, {"CPU", "cpu_seconds"},
+      {"CPUQUOTA", "cpu_quota_cores"}, {"THROTTLED", "cpu_throttled_periods"}, {"SWAP", "swap_current"},
+      {"OOMKILLS", "oom_kills"}, {"IOREAD", "io_read_bytes"}, {"IOWRITE", "io_write_bytes"},
+      {"PATH", "path"}, {"NS", "new_namespaces_text"}, {"CGROUP", "cgroup"}};
+  auto it = keys.find(col);
+  return it == keys.end() ? lower(col) : it->second;
+}
+
+nlohmann::json to_json_row(const Row& r, int level, const Options& o) {
+  nlohmann::json j = r.json;
+  for (const auto& c : o.columns) {
+    auto it = r.cells.find(c);
+    if (it != r.cells.end()) j[json_key(c)] = it->second.value;
+  }
+  nlohmann::json kids = nlohmann::json::array();
+  for (const auto& c : r.children) {
+    if (c.member) continue;  // members are listed in the group's own keys ("pids", "processes")
+    int l = level + 1;
+    if (shown(c, l, o.depth)) kids.push_back(to_json_row(c, l, o));
+  }
+  if (!kids.empty()) j["children"] = kids;
+  return j;
+}
+
+}  // namespace
+
+void render_text(const std::vector<Row>& roots, const Options& o, std::FILE* out) {
+  std::vector<Line> lines;
+  for (const auto& r : roots) flatten(r, "", "", 0, o, lines);
+  // Widths: the tree column, then each selected column (the last one is not padded).
+  std::size_t tw = o.headings ? display_width(o.label_header) : 0;
+  // Rows without cells (a cgroup's member processes) may run past the column; the rest
+  // align, up to a cap beyond which a long row pushes only its own cells right.
+  constexpr std::size_t kMaxTree = 72;
+  for (const auto& l : lines)
+    if (!l.row->cells.empty())
+      tw = std::max(tw, std::min(kMaxTree, display_width(l.prefix) + display_width(l.label) +
+                                               (l.mark.empty() ? 0 : 1 + display_width(l.mark))));
+  std::vector<std::size_t> w(o.columns.size(), 0);
+  for (std::size_t i = 0; i < o.columns.size(); ++i) {
+    w[i] = o.headings ? o.columns[i].size() : 0;
+    for (const auto& l : lines)
+      if (auto it = l.row->cells.find(o.columns[i]); it != l.row->cells.end())
+        w[i] = std::max(w[i], display_width(it->second.text));
+  }
+  auto right = [&](const std::string& col) {
+    static const char* rights[] = {"NPROCS", "PID", "UID", "TASKS", "MEMORY", "MEMLIMIT", "MEMHIGH", "CPU",
+                                   "PIDS", "PIDSLIMIT", "CPUQUOTA", "IOREAD", "IOWRITE", "OOMKILLS",
+                                   "THROTTLED", "SWAP", "PPID"};
+    return std::find(std::begin(rights), std::end(rights), col) != std::end(rights);
+  };
+  auto emit_cells = [&](auto get) {
+    std::string s;
+    for (std::size_t i = 0; i < o.columns.size(); ++i) {
+      std::string t = get(i);
+      bool last = i + 1 == o.columns.size();
+      std::size_t pad = w[i] > display_width(t) ? w[i] - display_width(t) : 0;
+      s += "  ";
+      if (right(o.columns[i])) s += std::string(pad, ' ') + t;
+      else s += last ? t : t + std::string(pad, ' ');
+    }
+    return s;
+  };
+  if (o.headings) {
+    std::string h = o.label_header + std::string(tw - display_width(o.label_header), ' ');
+    h += emit_cells([&](std::size_t i) { return o.columns[i]; });
+    while (!h.empty() && h.back() == ' ') h.pop_back();
+    std::fprintf(out, "%s\n", h.c_str());
+  }
+  for (const auto& l : lines) {
+    std::size_t used = display_width(l.prefix) + display_width(l.label) + (l.mark.empty() ? 0 : 1 + display_width(l.mark));
+    std::string s = l.prefix;
+    if (o.color && *color_of(l.style)) s += std::string(color_of(l.style)) + l.label + "\033[0m";
+    else s += l.label;
+    if (!l.mark.empty()) s += " " + (o.color ? std::string(color_of(Style::mark)) + l.mark + "\033[0m" : l.mark);
+    s += std::string(tw > used ? tw - used : 0, ' ');
+    s += emit_cells([&](std::size_t i) {
+      auto it = l.row->cells.find(o.columns[i]);
+      return it == l.row->cells.end() ? std::string() : it->second.text;
+    });
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    std::fprintf(out, "%s\n", s.c_str());
+  }
+}
+
+nlohmann::json render_json(const std::vector<Row>& roots, const Options& o) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& r : roots) arr.push_back(to_json_row(r, 0, o));
+  return arr;
+}
+
+Cell num_cell(std::optional<uint64_t> v) {
+  if (!v) return {"-", nullptr};
+  return {std::to_string(*v), *v};
+}
+
+Cell bytes_cell(std::optional<uint64_t> v) {
+  if (!v) return {"-", nullptr};
+  static const char* units[] = {"B", "K", "M", "G", "T", "P"};
+  double d = static_cast<double>(*v);
+  int u = 0;
+  while (d >= 1024 && u < 5) {
+    d /= 1024;
+    ++u;
+  }
+  std::string t = u == 0 ? fmt::format("{}B", *v) : fmt::format("{:.1f}{}", d, units[u]);
+  return {t, *v};
+}
+
+Cell limit_cell(const nsinspect::Limit& l, bool bytes) {
+  if (l.is_unlimited()) return {"max", "max"};
+  if (!l.known()) return {"-", nullptr};
+  return bytes ? bytes_cell(l.value) : num_cell(l.value);
+}
+
+Cell text_cell(const std::string& s) { return {s.empty() ? "-" : s, s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s)}; }
+
+}  // namespace nsview::tree
