@@ -92,6 +92,7 @@ struct Snapshot {
   std::unordered_map<uid_t, std::string> user_names;
   std::vector<Container> containers;   // filled when ScanOptions::containers is set
   std::vector<Pod> pods;
+  ContainerIndex container_index;      // filled by reindex(); see container_lookup.hpp
   ScanStats stats;
 
   const Process* process(pid_t pid) const;

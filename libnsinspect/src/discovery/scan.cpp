@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "containers/identify.hpp"
 #include "discovery/fs_util.hpp"
 #include "discovery/nsfs.hpp"
 #include "nsinspect/procfs.hpp"
@@ -61,6 +62,7 @@ class Builder {
     if (opt_.bind_mounts) scan_bind_mounts();
     if (opt_.users) read_users();
     finish();
+    if (opt_.containers && opt_.cgroups) containers::identify_containers(snap_, opt_);
     snap_.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return std::move(snap_);
   }
