@@ -78,7 +78,7 @@ AnnotationInfo interpret_annotations(const std::map<std::string, std::string>& a
   i.sandbox = type == "sandbox" || type == "podsandbox";
   i.image = first_of(a, {"io.kubernetes.cri-o.ImageName", "io.kubernetes.cri.image-name",
                          "org.opencontainers.image.ref.name", "org.opencontainers.image.base.name"});
-  i.name = first_of(a, {"nerdctl/name", "io.kubernetes.cri-o.ContainerName"});
+  i.name = first_of(a, {"nerdctl/name", "io.kubernetes.cri-o.Name", "io.kubernetes.cri-o.ContainerName"});
   // CRI-O keeps the pod's labels as one JSON text; older versions put name/uid only there.
   if (const std::string* labels = find(a, "io.kubernetes.cri-o.Labels")) {
     auto l = nlohmann::json::parse(*labels, nullptr, false);
