@@ -43,8 +43,8 @@ TEST_CASE("identify: every engine on the fixture node, and nothing else", "[cont
   std::vector<std::string> ids;
   for (const auto& c : s.containers) ids.push_back(c.id);
   std::sort(ids.begin(), ids.end());
-  std::vector<std::string> want = {rep("1a", 32), rep("3c", 32), rep("4e", 32), rep("a1", 32), rep("b2", 32),
-                                   "deb-test", rep("e5", 32), rep("f6", 32), "web01"};
+  std::vector<std::string> want = {rep("1a", 32), rep("3c", 32), rep("4e", 32), rep("5f", 32), rep("a1", 32),
+                                   rep("b2", 32), "deb-test", rep("e5", 32), rep("f6", 32), "web01"};
   CHECK(ids == want);
   // snapshot order: by creation time
   for (std::size_t i = 1; i < s.containers.size(); ++i) CHECK(s.containers[i - 1].created <= s.containers[i].created);
@@ -180,12 +180,26 @@ TEST_CASE("identify: LXC and systemd-nspawn", "[containers][identify]") {
   CHECK(m.pids == std::vector<pid_t>{701});  // the supervisor is the monitor, not a member
 }
 
+TEST_CASE("identify: a podman container in a cgroup of no known shape, through its conmon",
+          "[containers][identify]") {
+  auto s = fixture_snapshot();
+  const auto& c = must(s, rep("5f", 32));
+  CHECK(c.engine == "podman");
+  CHECK(c.name == "odd-cgroup");
+  CHECK(c.monitor_pid == 900);
+  CHECK(c.init_pid == 901);
+  CHECK(c.pids == std::vector<pid_t>{901, 902});
+  CHECK(c.cgroup == "/custom.slice/odd");
+  CHECK(c.runtime == "runc");
+  CHECK_FALSE(c.pod);
+}
+
 TEST_CASE("lookups: container_of_pid, ns_owner_label", "[containers][identify]") {
   auto s = fixture_snapshot();
   REQUIRE(container_of_pid(s, 212));
   CHECK(container_of_pid(s, 212)->name == "nginx");  // not only the first process
   CHECK(container_of_pid(s, 602)->id == "web01");
-  for (pid_t monitor : {1, 200, 210, 300, 400, 500, 600, 700, 800, 801}) CHECK_FALSE(container_of_pid(s, monitor));
+  for (pid_t monitor : {1, 200, 210, 300, 400, 500, 600, 700, 800, 801, 900, 910, 911}) CHECK_FALSE(container_of_pid(s, monitor));
   CHECK(ns_owner_label(s, 4026531840) == "host");
   CHECK(ns_owner_label(s, 4026531837) == "host");
   CHECK(ns_owner_label(s, 4026532400) == "pod/web-7d9f8b6c5-x2x9q");  // the CRI-O pod's net
@@ -203,7 +217,7 @@ TEST_CASE("lookups: container_of_pid, ns_owner_label", "[containers][identify]")
 TEST_CASE("identify: dump JSON carries containers and pods", "[containers][identify]") {
   auto s = fixture_snapshot();
   auto j = to_json(s);
-  REQUIRE(j["containers"].size() == 9);
+  REQUIRE(j["containers"].size() == 10);
   REQUIRE(j["pods"].size() == 3);
   nlohmann::json nginx;
   for (const auto& c : j["containers"])
@@ -241,7 +255,7 @@ TEST_CASE("nsview ps on the fixture node", "[containers][ps]") {
   CHECK(first.rfind("NAME", 0) == 0);
   for (const char* col : {"ID", "ENGINE", "POD", "PID", "STATE", "IMAGE", "CREATED"})
     CHECK(first.find(col) != std::string::npos);
-  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 10);
+  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 11);
   auto at = r.out.find("\nweb-proxy ");
   REQUIRE(at != std::string::npos);
   std::istringstream row(r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1));
@@ -259,7 +273,7 @@ TEST_CASE("nsview ps on the fixture node", "[containers][ps]") {
   r = run({testsupport::nsview_bin(), "ps", "--root", kRoot, "-J"});
   REQUIRE(r.status == 0);
   auto j = nlohmann::json::parse(r.out);
-  CHECK(j["containers"].size() == 9);
+  CHECK(j["containers"].size() == 10);
   CHECK(j["pods"].size() == 3);
 
   r = run({testsupport::nsview_bin(), "ps", "--root", kRoot, "--pods", "--noheadings"});

@@ -105,6 +105,50 @@ struct Identifier {
       s.containers[it->second].pids.push_back(p.pid);
       owner.emplace(p.pid, it->second);
     }
+    adopt_unshaped();
+  }
+
+  // A conmon whose container has no known cgroup shape (a custom cgroup parent, cgroups
+  // disabled): its container is its child that is no monitor, with that child's descendants.
+  void adopt_unshaped() {
+    std::vector<std::pair<pid_t, const MonitorInfo*>> lost;
+    for (const auto& [pid, m] : monitors)
+      if (m.kind == "conmon" && !by_id.count(m.id)) lost.emplace_back(pid, &m);
+    if (lost.empty()) return;
+    std::unordered_map<pid_t, std::vector<pid_t>> children;
+    for (const Process& p : s.processes)
+      if (!monitors.count(p.pid) && !owner.count(p.pid)) children[p.ppid].push_back(p.pid);
+    for (const auto& [mon_pid, m] : lost) {
+      auto kids = children.find(mon_pid);
+      if (kids == children.end()) continue;
+      // Only children in a mount namespace of their own (every OCI container has one): not
+      // conmon's exit command (podman container cleanup) after the container ended.
+      const Process* mon = s.process(mon_pid);
+      std::vector<pid_t> todo;
+      for (pid_t kid : kids->second) {
+        const Process* k = s.process(kid);
+        auto mnt = k ? k->ns_of(NsType::mnt) : std::nullopt;
+        if (mnt && mon && mon->ns_of(NsType::mnt) && mnt != mon->ns_of(NsType::mnt)) todo.push_back(kid);
+      }
+      if (todo.empty()) continue;
+      const std::size_t idx = s.containers.size();
+      Container c;
+      c.id = m->id;
+      c.engine = m->engine;
+      while (!todo.empty()) {
+        pid_t pid = todo.back();
+        todo.pop_back();
+        if (!owner.emplace(pid, idx).second) continue;
+        c.pids.push_back(pid);
+        if (auto k = children.find(pid); k != children.end()) todo.insert(todo.end(), k->second.begin(), k->second.end());
+      }
+      std::sort(c.pids.begin(), c.pids.end());
+      if (const Process* first = s.process(c.pids.front()); first && !first->cgroups.empty())
+        c.cgroup = first->cgroups.back().path;  // the unified line is last in /proc/PID/cgroup
+      by_id.emplace(c.id, idx);
+      s.containers.push_back(std::move(c));
+      evidence.emplace_back();
+    }
   }
 
   // The container's first process: the oldest whose parent is outside the container.
