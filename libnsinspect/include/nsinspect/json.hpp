@@ -13,7 +13,8 @@ nlohmann::json to_json(const Holder& h);
 // A container / pod as in `nsview ps -J` (docs/ps.md).
 nlohmann::json to_json(const Container& c);
 nlohmann::json to_json(const Pod& p);
-// The whole graph: {"version", "root", "processes": [...], "namespaces": [...]}.
+// The whole graph: {"version", "root", "processes": [...], "namespaces": [...],
+// "containers": [...], "pods": [...]}.
 // Later parts of the graph (cgroups, containers, pods) add their own keys.
 nlohmann::json to_json(const Snapshot& s);
 
