@@ -62,7 +62,7 @@ TEST_CASE("identify: CRI-O pod (systemd driver, crun, conmon)", "[containers][id
   CHECK(nginx.pids == std::vector<pid_t>{211, 212});
   CHECK(nginx.image == "docker.io/library/nginx:1.25");
   CHECK(nginx.bundle == "/run/containers/storage/overlay-containers/" + rep("b2", 32) + "/userdata");
-  CHECK(nginx.created == 1795773603);  // crun status "2026-11-27T10:00:03.6Z"
+  CHECK(nginx.created == 1795773603);  // containers.json "2026-11-27T10:00:03.4Z"
   CHECK(nginx.started == 1795770000 + 55000 / 100);
   CHECK(nginx.start_time == 55000u);
   CHECK(nginx.command == "nginx: master process nginx -g daemon off;");
@@ -154,7 +154,7 @@ TEST_CASE("identify: podman pod (systemd driver), pod name from podman's databas
   CHECK(db.cgroup == "/machine.slice/machine-libpod_pod_" + rep("9d", 32) + ".slice/libpod-" + rep("4e", 32) + ".scope/container");
   CHECK(db.state == "paused");
   CHECK(infra.state == "running");
-  CHECK(db.created == 1795774200);
+  CHECK(db.created == 1795774199);  // containers.json, not the runtime's (re)start 10:10:00
   const Pod* pod = pod_of(s, db);
   REQUIRE(pod);
   CHECK(pod->id == rep("9d", 32));

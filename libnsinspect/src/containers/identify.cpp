@@ -36,8 +36,9 @@ std::string_view basename(std::string_view p) {
   return s == std::string_view::npos ? p : p.substr(s + 1);
 }
 
-// The process's container cgroup: the unified line, then name=systemd, then any v1 line
-// (on a hybrid host conmon sits in "/" of v2 but in libpod_parent/conmon of v1).
+// The process's container cgroup: a container match beats a monitor or pod match; among
+// equals the unified line wins, then name=systemd, then any v1 line (on a hybrid host conmon
+// sits in "/" of v2 but in libpod_parent/conmon of v1).
 std::optional<CgroupMatch> decode_process(const Process& p, const procfs::CgroupLine** line) {
   auto rank = [](const procfs::CgroupLine& l) {
     if (l.hierarchy_id == 0 && l.controllers.empty()) return 0;
@@ -48,14 +49,15 @@ std::optional<CgroupMatch> decode_process(const Process& p, const procfs::Cgroup
   int best_rank = 99;
   const std::string* last_path = nullptr;
   for (const auto& l : p.cgroups) {
-    if (l.path == "/" || (last_path && *last_path == l.path)) continue;
+    if (l.path == "/" || (last_path && *last_path == l.path)) continue;  // v1 lines repeat
     last_path = &l.path;
-    int r = rank(l);
-    bool better_role = best && best->role != CgroupRole::container;
-    if (best && r >= best_rank && !better_role) continue;
+    const int r = rank(l);
+    const bool have_container = best && best->role == CgroupRole::container;
+    if (have_container && r >= best_rank) continue;
     auto m = decode_cgroup_path(l.path);
     if (!m) continue;
-    if (!best || m->role == CgroupRole::container || (r < best_rank && best->role != CgroupRole::container)) {
+    const bool is_container = m->role == CgroupRole::container;
+    if (!best || (is_container && !have_container) || (is_container == have_container && r < best_rank)) {
       best = std::move(m);
       best_rank = r;
       *line = &l;
@@ -309,9 +311,10 @@ struct Identifier {
       c.command = init->command();
       if (btime && ticks > 0) c.started = *btime + static_cast<int64_t>(init->start_time / static_cast<uint64_t>(ticks));
     }
-    if (st) c.created = parse_rfc3339(st->created);
-    if (!c.created && sc) c.created = parse_rfc3339(sc->created);
+    // The engine's creation time first: the runtime's is that of the latest (re)start.
+    if (sc) c.created = parse_rfc3339(sc->created);
     if (!c.created && dc) c.created = parse_rfc3339(dc->created);
+    if (!c.created && st) c.created = parse_rfc3339(st->created);
     if (!c.created) c.created = c.started;
 
     c.state = ((dc && dc->paused) || frozen(c)) ? "paused" : "running";
