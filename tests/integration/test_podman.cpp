@@ -129,6 +129,9 @@ TEST_CASE("podman: one container, its exec'd process, pause, and stop", "[podman
   REQUIRE(c);
   CHECK(c->init_pid == init);
   pid_t other = c->pids[0] == init ? c->pids[1] : c->pids[0];
+  REQUIRE(c->monitor_pid);
+  const pid_t monitor = *c->monitor_pid;
+  c = nullptr;  // s is scanned again below
   CHECK(readlink_str("/proc/" + std::to_string(other) + "/exe").find("busybox") != std::string::npos);
   REQUIRE(container_of_pid(s, other));
   CHECK(container_of_pid(s, other)->id == id);
@@ -157,6 +160,13 @@ TEST_CASE("podman: one container, its exec'd process, pause, and stop", "[podman
   CHECK(mine["pid"] == init);
   CHECK(mine["pod"].is_null());
   CHECK(mine["namespaces"]["net"] == ns_of_pid(std::to_string(init), NsType::net));
+  r = run({nsview_bin(), "dump"});
+  REQUIRE(r.status == 0);
+  j = nlohmann::json::parse(r.out);
+  bool in_dump = false;
+  for (const auto& e : j["containers"])
+    if (e["id"] == id) in_dump = e["name"] == name && e["pid"] == init && e["monitor_pid"] == monitor;
+  CHECK(in_dump);
   r = run({nsview_bin(), "ps"});
   CHECK(r.out.find(id.substr(0, 12)) != std::string::npos);
   CHECK(r.out.find(id) == std::string::npos);
