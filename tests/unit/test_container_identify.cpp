@@ -173,6 +173,7 @@ TEST_CASE("identify: LXC and systemd-nspawn", "[containers][identify]") {
   CHECK(lxc.monitor_pid == 600);
   CHECK(lxc.pids == std::vector<pid_t>{601, 602});
   CHECK(ns(lxc, NsType::user) == 4026532445u);
+  CHECK(lxc.hostname == "web01.lab");  // from /var/lib/lxc/web01/config
   const auto& m = must(s, "deb-test");
   CHECK(m.engine == "nspawn");
   CHECK(m.init_pid == 701);

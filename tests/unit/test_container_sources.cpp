@@ -274,3 +274,15 @@ TEST_CASE("small formats: RFC 3339, btime, frozen", "[containers][storage]") {
   CHECK(parse_frozen("populated 1\nfrozen 1\n"));
   CHECK_FALSE(parse_frozen("populated 1\nfrozen 0\n"));
 }
+
+TEST_CASE("LXC config: hostname and rootfs, old and new keys", "[containers][storage]") {
+  auto c = parse_lxc_config("# comment = x\nlxc.include = /usr/share/lxc/config/common.conf\n"
+                            "lxc.rootfs.path = dir:/var/lib/lxc/web01/rootfs\n  lxc.uts.name=web01.lab  \n");
+  CHECK(c.hostname == "web01.lab");
+  CHECK(c.rootfs == "dir:/var/lib/lxc/web01/rootfs");
+  c = parse_lxc_config("lxc.utsname = old\nlxc.rootfs = /srv/old\n");
+  CHECK(c.hostname == "old");
+  CHECK(c.rootfs == "/srv/old");
+  c = parse_lxc_config("");
+  CHECK(c.hostname.empty());
+}

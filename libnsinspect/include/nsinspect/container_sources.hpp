@@ -122,6 +122,13 @@ std::optional<DockerContainer> parse_docker_config(std::string_view json);
 // database library: id -> name.
 std::unordered_map<std::string, std::string> parse_podman_db_names(std::string_view bytes);
 
+// LXC's /var/lib/lxc/NAME/config: "key = value" lines.
+struct LxcConfig {
+  std::string hostname;  // lxc.uts.name (lxc.utsname before LXC 3)
+  std::string rootfs;    // lxc.rootfs.path (lxc.rootfs)
+};
+LxcConfig parse_lxc_config(std::string_view text);
+
 // ---- small formats ----
 
 // "2026-11-27T18:47:16.962488307Z", "...+01:00" -> unix seconds.

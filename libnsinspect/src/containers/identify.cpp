@@ -272,6 +272,8 @@ struct Identifier {
     }
     const AnnotationInfo& ann = ev.annotations;
     if (c.hostname.empty() && st) c.hostname = st->hostname;
+    if (c.engine == "lxc")
+      if (auto text = files.read("/var/lib/lxc/" + c.id + "/config")) c.hostname = parse_lxc_config(*text).hostname;
 
     // Engine: an explicit io.container.manager, else the cgroup shape, else the monitor, else
     // the annotation family.

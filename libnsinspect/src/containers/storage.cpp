@@ -70,6 +70,19 @@ std::unordered_map<std::string, std::string> parse_podman_db_names(std::string_v
   return out;
 }
 
+LxcConfig parse_lxc_config(std::string_view text) {
+  LxcConfig c;
+  detail::for_each_line(text, [&](std::string_view line) {
+    line = detail::trim(line);
+    auto eq = line.find('=');
+    if (line.empty() || line.front() == '#' || eq == std::string_view::npos) return;
+    std::string_view key = detail::trim(line.substr(0, eq)), value = detail::trim(line.substr(eq + 1));
+    if (key == "lxc.uts.name" || key == "lxc.utsname") c.hostname = std::string(value);
+    if (key == "lxc.rootfs.path" || key == "lxc.rootfs") c.rootfs = std::string(value);
+  });
+  return c;
+}
+
 std::optional<int64_t> parse_rfc3339(std::string_view s) {
   // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM); a space for 'T' is accepted.
   if (s.size() < 20) return std::nullopt;
