@@ -53,6 +53,10 @@ nlohmann::json to_json(const Snapshot& s) {
   for (const auto& n : s.namespaces) nss.push_back(to_json(n));
   nlohmann::json j{{"version", 1}, {"root", s.root}, {"processes", procs}, {"namespaces", nss}};
   j["cgroups"] = to_json(s.cgroup_tree);
+  j["containers"] = nlohmann::json::array();
+  for (const auto& c : s.containers) j["containers"].push_back(to_json(c));
+  j["pods"] = nlohmann::json::array();
+  for (const auto& p : s.pods) j["pods"].push_back(to_json(p));
   return j;
 }
 

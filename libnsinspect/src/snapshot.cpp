@@ -1,5 +1,7 @@
 #include "nsinspect/snapshot.hpp"
 
+#include "nsinspect/container_lookup.hpp"
+
 namespace nsinspect {
 
 std::string Process::command() const {
@@ -67,6 +69,7 @@ void Snapshot::reindex() {
   ns_index.reserve(namespaces.size());
   for (std::size_t i = 0; i < processes.size(); ++i) pid_index.emplace(processes[i].pid, i);
   for (std::size_t i = 0; i < namespaces.size(); ++i) ns_index.emplace(namespaces[i].inode, i);
+  index_containers(*this);
 }
 
 }  // namespace nsinspect

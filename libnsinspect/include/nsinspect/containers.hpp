@@ -2,9 +2,12 @@
 // monitor processes, OCI bundles, runtime state, containers/storage) - no engine API.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 #include <sys/types.h>
 
@@ -37,6 +40,10 @@ struct Container {
   std::optional<uint64_t> start_time;  // clock ticks after boot, of init_pid
   std::string bundle;              // OCI bundle directory, when found
   std::string state = "running";   // "running" or "paused"
+  std::string command;             // init's command line (cmdline joined, else comm)
+  std::optional<int64_t> created;  // unix seconds, from runtime state or engine store
+  std::optional<int64_t> started;  // unix seconds, when init_pid started (boot time + start_time)
+  std::string kube_container_name; // io.kubernetes.container.name (CRI engines)
 };
 
 struct Pod {
@@ -47,6 +54,19 @@ struct Pod {
   std::string infra_container;     // id of the infra/pause container, if any
   std::vector<std::string> containers;  // ids, infra first
   std::optional<std::string> qos_class; // kubepods: guaranteed, burstable, besteffort
+  // Namespaces every container of the pod shares (the infra container's net, ipc, uts, ...);
+  // nullopt for a type where they differ or which is unknown.
+  std::array<std::optional<NsInode>, kNsTypeCount> namespaces{};
+};
+
+// Lookups over Snapshot::containers and pods, rebuilt by index_containers() (see
+// container_lookup.hpp for the functions that use them).
+struct ContainerIndex {
+  std::unordered_map<std::string, std::size_t> by_id;   // container id -> Snapshot::containers
+  std::unordered_map<pid_t, std::size_t> by_pid;        // every pid of every container
+  std::unordered_map<std::string, std::size_t> pod_by_id;
+  std::unordered_map<NsInode, std::string> ns_labels;   // container name, "pod/NAME"
+  std::array<std::optional<NsInode>, kNsTypeCount> initial_ns{};  // "host" namespaces
 };
 
 }  // namespace nsinspect

@@ -13,7 +13,11 @@ nlohmann::json to_json(const Holder& h);
 nlohmann::json to_json(const CgroupTree& t);          // layout and every hierarchy's nodes
 nlohmann::json to_json(const CgroupReadings& r);     // unknown -> null, unlimited -> "max"
 nlohmann::json to_json(const Limit& l);
-// The whole graph: {"version", "root", "processes": [...], "namespaces": [...]}.
+// A container / pod as in `nsview ps -J` (docs/ps.md).
+nlohmann::json to_json(const Container& c);
+nlohmann::json to_json(const Pod& p);
+// The whole graph: {"version", "root", "processes": [...], "namespaces": [...],
+// "containers": [...], "pods": [...]}.
 // Later parts of the graph (cgroups, containers, pods) add their own keys.
 nlohmann::json to_json(const Snapshot& s);
 

@@ -97,6 +97,7 @@ struct Snapshot {
   std::vector<Container> containers;   // filled when ScanOptions::containers is set
   std::vector<Pod> pods;
   CgroupTree cgroup_tree;              // layout always; trees when ScanOptions::cgroup_tree
+  ContainerIndex container_index;      // filled by reindex(); see container_lookup.hpp
   ScanStats stats;
 
   const Process* process(pid_t pid) const;

@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "cgroups/cgroups_internal.hpp"
+#include "containers/identify.hpp"
 #include "discovery/fs_util.hpp"
 #include "discovery/nsfs.hpp"
 #include "procfs/parse_util.hpp"
@@ -73,6 +74,7 @@ class Builder {
     if (opt_.users) read_users();
     finish();
     if (opt_.cgroups) detail::build_cgroups(snap_, opt_.root, proc_.get(), opt_.cgroup_tree);
+    if (opt_.containers && opt_.cgroups) containers::identify_containers(snap_, opt_);
     snap_.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return std::move(snap_);
   }

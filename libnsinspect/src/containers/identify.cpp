@@ -1,0 +1,357 @@
+// Containers from what the kernel and runtimes leave on the node: the cgroup of every process
+// says which container it is in; the monitor (parent of the container's init), the runtime
+// state and the OCI bundle say the rest; engine stores add names. No engine socket is used,
+// so this works for every engine at once and also when an engine hangs.
+#include "containers/identify.hpp"
+
+#include <algorithm>
+#include <tuple>
+#include <unistd.h>
+#include <unordered_map>
+
+#include "discovery/fs_util.hpp"
+#include "nsinspect/container_lookup.hpp"
+
+namespace nsinspect::containers {
+
+namespace {
+
+// Reads files below the scan root (readers read, parsers parse).
+class NodeFiles {
+ public:
+  explicit NodeFiles(const std::string& root) : prefix_(root == "/" ? std::string() : root) {}
+  // Contents of an absolute path under the root; nullopt when absent or unreadable.
+  std::optional<std::string> read(const std::string& path) const {
+    std::string out;
+    if (detail::read_file_at(AT_FDCWD, (prefix_ + path).c_str(), out) != 0) return std::nullopt;
+    return out;
+  }
+
+ private:
+  std::string prefix_;
+};
+
+std::string_view basename(std::string_view p) {
+  auto s = p.rfind('/');
+  return s == std::string_view::npos ? p : p.substr(s + 1);
+}
+
+// The process's container cgroup: a container match beats a monitor or pod match; among
+// equals the unified line wins, then name=systemd, then any v1 line (on a hybrid host conmon
+// sits in "/" of v2 but in libpod_parent/conmon of v1).
+std::optional<CgroupMatch> decode_process(const Process& p, const procfs::CgroupLine** line) {
+  auto rank = [](const procfs::CgroupLine& l) {
+    if (l.hierarchy_id == 0 && l.controllers.empty()) return 0;
+    if (!l.controllers.empty() && l.controllers.front() == "name=systemd") return 1;
+    return 2;
+  };
+  std::optional<CgroupMatch> best;
+  int best_rank = 99;
+  const std::string* last_path = nullptr;
+  for (const auto& l : p.cgroups) {
+    if (l.path == "/" || (last_path && *last_path == l.path)) continue;  // v1 lines repeat
+    last_path = &l.path;
+    const int r = rank(l);
+    const bool have_container = best && best->role == CgroupRole::container;
+    if (have_container && r >= best_rank) continue;
+    auto m = decode_cgroup_path(l.path);
+    if (!m) continue;
+    const bool is_container = m->role == CgroupRole::container;
+    if (!best || (is_container && !have_container) || (is_container == have_container && r < best_rank)) {
+      best = std::move(m);
+      best_rank = r;
+      *line = &l;
+    }
+  }
+  return best;
+}
+
+struct Identifier {
+  Snapshot& s;
+  NodeFiles files;
+  std::vector<Evidence> evidence;
+  std::unordered_map<std::string, std::size_t> by_id;
+  std::unordered_map<pid_t, std::size_t> owner;              // pid -> container
+  std::unordered_map<pid_t, MonitorInfo> monitors;           // pid -> monitor
+  std::unordered_map<std::string, pid_t> monitor_by_id;      // conmon -c ID, lxc name, ...
+  std::optional<std::unordered_map<std::string, StorageContainer>> storage;
+  std::optional<int64_t> btime;
+  long ticks = sysconf(_SC_CLK_TCK);
+
+  Identifier(Snapshot& snap, const ScanOptions& o) : s(snap), files(o.root) {}
+
+  void collect() {
+    for (const Process& p : s.processes) {
+      if (auto m = parse_monitor_cmdline(p.cmdline)) {
+        if (!m->id.empty()) monitor_by_id.emplace(m->id, p.pid);
+        monitors.emplace(p.pid, std::move(*m));
+        continue;  // monitors are not members even when they share the cgroup (old nspawn)
+      }
+      const procfs::CgroupLine* line = nullptr;
+      auto m = decode_process(p, &line);
+      if (!m || m->role != CgroupRole::container || m->id.empty()) continue;
+      auto [it, fresh] = by_id.try_emplace(m->id, s.containers.size());
+      if (fresh) {
+        Container c;
+        c.id = m->id;
+        c.engine = m->engine;
+        c.cgroup = line->path;
+        c.state = "running";
+        s.containers.push_back(std::move(c));
+        Evidence e;
+        e.pod_key = m->pod_id;
+        e.kubernetes = m->kubernetes;
+        e.qos = m->qos;
+        evidence.push_back(std::move(e));
+      }
+      s.containers[it->second].pids.push_back(p.pid);
+      owner.emplace(p.pid, it->second);
+    }
+    adopt_unshaped();
+  }
+
+  // A conmon whose container has no known cgroup shape (a custom cgroup parent, cgroups
+  // disabled): its container is its child that is no monitor, with that child's descendants.
+  void adopt_unshaped() {
+    std::vector<std::pair<pid_t, const MonitorInfo*>> lost;
+    for (const auto& [pid, m] : monitors)
+      if (m.kind == "conmon" && !by_id.count(m.id)) lost.emplace_back(pid, &m);
+    if (lost.empty()) return;
+    std::unordered_map<pid_t, std::vector<pid_t>> children;
+    for (const Process& p : s.processes)
+      if (!monitors.count(p.pid) && !owner.count(p.pid)) children[p.ppid].push_back(p.pid);
+    for (const auto& [mon_pid, m] : lost) {
+      auto kids = children.find(mon_pid);
+      if (kids == children.end()) continue;
+      // Only children in a mount namespace of their own (every OCI container has one): not
+      // conmon's exit command (podman container cleanup) after the container ended.
+      const Process* mon = s.process(mon_pid);
+      std::vector<pid_t> todo;
+      for (pid_t kid : kids->second) {
+        const Process* k = s.process(kid);
+        auto mnt = k ? k->ns_of(NsType::mnt) : std::nullopt;
+        if (mnt && mon && mon->ns_of(NsType::mnt) && mnt != mon->ns_of(NsType::mnt)) todo.push_back(kid);
+      }
+      if (todo.empty()) continue;
+      const std::size_t idx = s.containers.size();
+      Container c;
+      c.id = m->id;
+      c.engine = m->engine;
+      while (!todo.empty()) {
+        pid_t pid = todo.back();
+        todo.pop_back();
+        if (!owner.emplace(pid, idx).second) continue;
+        c.pids.push_back(pid);
+        if (auto k = children.find(pid); k != children.end()) todo.insert(todo.end(), k->second.begin(), k->second.end());
+      }
+      std::sort(c.pids.begin(), c.pids.end());
+      if (const Process* first = s.process(c.pids.front()); first && !first->cgroups.empty())
+        c.cgroup = first->cgroups.back().path;  // the unified line is last in /proc/PID/cgroup
+      by_id.emplace(c.id, idx);
+      s.containers.push_back(std::move(c));
+      evidence.emplace_back();
+    }
+  }
+
+  // The container's first process: the oldest whose parent is outside the container.
+  std::optional<pid_t> init_by_tree(std::size_t idx) {
+    const Process* best = nullptr;
+    for (pid_t pid : s.containers[idx].pids) {
+      const Process* p = s.process(pid);
+      if (!p) continue;
+      auto o = owner.find(p->ppid);
+      if (o != owner.end() && o->second == idx) continue;
+      if (!best || p->start_time < best->start_time) best = p;
+    }
+    return best ? std::optional<pid_t>(best->pid) : std::nullopt;
+  }
+
+  std::optional<RuntimeState> runtime_state(const Container& c, const MonitorInfo* mon, std::string* runtime) {
+    std::vector<std::pair<std::string, std::string>> paths = {
+        {"/run/runc/" + c.id + "/state.json", "runc"},
+        {"/run/crun/" + c.id + "/status", "crun"},
+    };
+    std::vector<std::string> nss = {"k8s.io", "default", "moby"};
+    if (mon && !mon->ns.empty()) nss.insert(nss.begin(), mon->ns);
+    for (const auto& ns : nss) paths.emplace_back("/run/containerd/runc/" + ns + "/" + c.id + "/state.json", "runc");
+    paths.emplace_back("/run/docker/runtime-runc/moby/" + c.id + "/state.json", "runc");
+    for (const auto& [path, rt] : paths) {
+      auto text = files.read(path);
+      if (!text) continue;
+      auto st = rt == "crun" ? parse_crun_status(*text) : parse_runc_state(*text);
+      if (!st) continue;
+      *runtime = rt;
+      return st;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<OciConfig> bundle_config(Container& c, const MonitorInfo* mon) {
+    std::vector<std::string> dirs;
+    if (!c.bundle.empty()) dirs.push_back(c.bundle);
+    std::vector<std::string> nss = {"k8s.io", "moby", "default"};
+    if (mon && !mon->ns.empty()) nss.insert(nss.begin(), mon->ns);
+    for (const auto& ns : nss) dirs.push_back("/run/containerd/io.containerd.runtime.v2.task/" + ns + "/" + c.id);
+    for (const auto& d : dirs) {
+      auto text = files.read(d + "/config.json");
+      if (!text) continue;
+      if (auto cfg = parse_oci_config(*text)) {
+        c.bundle = d;
+        return cfg;
+      }
+    }
+    return std::nullopt;
+  }
+
+  const StorageContainer* storage_entry(const std::string& id) {
+    if (!storage) {
+      storage.emplace();
+      for (const char* p : {"/var/lib/containers/storage/overlay-containers/containers.json",
+                            "/var/lib/containers/storage/vfs-containers/containers.json"})
+        if (auto text = files.read(p))
+          for (auto& e : parse_storage_containers(*text)) storage->emplace(e.id, std::move(e));
+    }
+    auto it = storage->find(id);
+    return it == storage->end() ? nullptr : &it->second;
+  }
+
+  // Paused: runc/crun pause through the freezer (v1 freezer.state, v2 cgroup.events).
+  bool frozen(const Container& c) {
+    std::vector<std::string> candidates;
+    if (const Process* p = c.init_pid ? s.process(*c.init_pid) : nullptr)
+      for (const auto& l : p->cgroups)
+        for (const auto& ctl : l.controllers)
+          if (ctl == "freezer") candidates.push_back("/sys/fs/cgroup/freezer" + l.path + "/freezer.state");
+    candidates.push_back("/sys/fs/cgroup" + c.cgroup + "/cgroup.events");
+    candidates.push_back("/sys/fs/cgroup/unified" + c.cgroup + "/cgroup.events");
+    for (const auto& path : candidates)
+      if (auto text = files.read(path)) return parse_frozen(*text);
+    return false;
+  }
+
+  void complete(std::size_t idx) {
+    Container& c = s.containers[idx];
+    Evidence& ev = evidence[idx];
+
+    const MonitorInfo* mon = nullptr;
+    if (auto m = monitor_by_id.find(c.id); m != monitor_by_id.end()) {
+      c.monitor_pid = m->second;
+      mon = &monitors[m->second];
+    }
+
+    std::string state_runtime;
+    auto st = runtime_state(c, mon, &state_runtime);
+    if (st && st->init_pid) {
+      // Trust the recorded pid only while it is still that process in this container.
+      auto o = owner.find(*st->init_pid);
+      const Process* p = s.process(*st->init_pid);
+      if (o != owner.end() && o->second == idx && p && (!st->init_start || *st->init_start == p->start_time))
+        c.init_pid = st->init_pid;
+    }
+    if (!c.init_pid) c.init_pid = init_by_tree(idx);
+    const Process* init = c.init_pid ? s.process(*c.init_pid) : nullptr;
+
+    // The monitor is the init's parent (conmon, shim, lxc monitor, systemd-nspawn).
+    if (!mon && init)
+      if (auto m = monitors.find(init->ppid); m != monitors.end()) {
+        c.monitor_pid = init->ppid;
+        mon = &m->second;
+      }
+
+    if (mon && !mon->runtime.empty()) c.runtime = std::string(basename(mon->runtime));
+    else c.runtime = state_runtime;
+    if (mon && !mon->bundle.empty()) c.bundle = mon->bundle;
+    else if (st && !st->bundle.empty()) c.bundle = st->bundle;
+
+    std::optional<OciConfig> cfg;
+    if (c.engine != "lxc" && c.engine != "nspawn") cfg = bundle_config(c, mon);
+    if (cfg) {
+      c.labels = cfg->annotations;
+      c.hostname = cfg->hostname;
+      ev.annotations = interpret_annotations(cfg->annotations);
+    }
+    const AnnotationInfo& ann = ev.annotations;
+    if (c.hostname.empty() && st) c.hostname = st->hostname;
+    if (c.engine == "lxc")
+      if (auto text = files.read("/var/lib/lxc/" + c.id + "/config")) c.hostname = parse_lxc_config(*text).hostname;
+
+    // Engine: an explicit io.container.manager, else the cgroup shape, else the monitor, else
+    // the annotation family.
+    if (cfg && cfg->annotations.count("io.container.manager")) c.engine = ann.engine;
+    if (c.engine.empty() && mon) c.engine = mon->engine;
+    if (c.engine.empty()) c.engine = ann.engine;
+
+    const StorageContainer* sc = nullptr;
+    if (c.engine == "podman" || c.engine == "cri-o") sc = storage_entry(c.id);
+    std::optional<DockerContainer> dc;
+    if (c.engine == "docker")
+      if (auto text = files.read("/var/lib/docker/containers/" + c.id + "/config.v2.json"))
+        dc = parse_docker_config(*text);
+
+    c.kube_container_name = ann.container_name;
+    if (!ann.container_name.empty()) c.name = ann.container_name;
+    else if (sc && !sc->name.empty()) c.name = sc->name;
+    else if (mon && !mon->name.empty()) c.name = mon->name;
+    else if (dc && !dc->name.empty()) c.name = dc->name;
+    else if (!ann.name.empty()) c.name = ann.name;
+    else if (c.engine == "lxc" || c.engine == "nspawn") c.name = c.id;
+
+    if (!ann.image.empty()) c.image = ann.image;
+    else if (sc && !sc->image_name.empty()) c.image = sc->image_name;
+    else if (dc) c.image = dc->image;
+    if (dc) {
+      for (const auto& [k, v] : dc->labels) c.labels.emplace(k, v);
+      if (c.hostname.empty()) c.hostname = dc->hostname;
+    }
+    if (sc) ev.storage_pod_name = sc->pod_name;
+    if (ev.pod_key.empty()) ev.pod_key = ann.pod_uid;
+    if (!ann.pod_uid.empty()) ev.kubernetes = true;
+
+    if (init) {
+      c.namespaces = init->ns;
+      c.start_time = init->start_time;
+      c.command = init->command();
+      if (btime && ticks > 0) c.started = *btime + static_cast<int64_t>(init->start_time / static_cast<uint64_t>(ticks));
+    }
+    // The engine's creation time first: the runtime's is that of the latest (re)start.
+    if (sc) c.created = parse_rfc3339(sc->created);
+    if (!c.created && dc) c.created = parse_rfc3339(dc->created);
+    if (!c.created && st) c.created = parse_rfc3339(st->created);
+    if (!c.created) c.created = c.started;
+
+    c.state = ((dc && dc->paused) || frozen(c)) ? "paused" : "running";
+  }
+
+  void run() {
+    collect();
+    if (s.containers.empty()) return;
+    if (auto text = files.read("/proc/stat")) btime = parse_btime(*text);
+    for (std::size_t i = 0; i < s.containers.size(); ++i) complete(i);
+
+    std::unordered_map<std::string, std::string> podman_names;
+    bool podman_pods = false;
+    for (std::size_t i = 0; i < s.containers.size(); ++i)
+      podman_pods |= s.containers[i].engine == "podman" && !evidence[i].pod_key.empty();
+    if (podman_pods)
+      for (const char* p : {"/var/lib/containers/storage/libpod/bolt_state.db",
+                            "/var/lib/containers/storage/db.sql"})
+        if (auto bytes = files.read(p)) podman_names.merge(parse_podman_db_names(*bytes));
+    group_pods(s, evidence, podman_names);
+
+    std::sort(s.containers.begin(), s.containers.end(), [](const Container& a, const Container& b) {
+      // Unknown first; start time breaks ties within a second (a pod's infra before its members).
+      return std::tie(a.created, a.start_time, a.id) < std::tie(b.created, b.start_time, b.id);
+    });
+  }
+};
+
+}  // namespace
+
+void identify_containers(Snapshot& s, const ScanOptions& options) {
+  s.containers.clear();
+  s.pods.clear();
+  Identifier(s, options).run();
+  index_containers(s);
+}
+
+}  // namespace nsinspect::containers

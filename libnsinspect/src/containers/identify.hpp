@@ -1,0 +1,32 @@
+// Container identification inside scan(): private to libnsinspect.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "nsinspect/container_sources.hpp"
+#include "nsinspect/scan.hpp"
+#include "nsinspect/snapshot.hpp"
+
+namespace nsinspect::containers {
+
+// Fills s.containers and s.pods from the processes' cgroup lines and command lines, the
+// runtime state, OCI bundles and engine stores under options.root; then indexes them.
+// Linear in processes: every lookup is a hash map keyed by pid or container id.
+void identify_containers(Snapshot& s, const ScanOptions& options);
+
+// What identification learnt about one container beyond the model, for grouping into pods.
+struct Evidence {
+  std::string pod_key;      // Kubernetes pod UID or podman pod id; "" when not in a pod
+  bool kubernetes = false;
+  std::optional<std::string> qos;
+  AnnotationInfo annotations;
+  std::string storage_pod_name;  // CRI-O's containers.json metadata
+};
+
+// Groups containers (parallel to evidence) into s.pods and sets each Container::pod, infra and
+// a member's hostname from its pod. podman_names: pod id -> name from podman's database.
+void group_pods(Snapshot& s, const std::vector<Evidence>& evidence,
+                const std::unordered_map<std::string, std::string>& podman_names);
+
+}  // namespace nsinspect::containers

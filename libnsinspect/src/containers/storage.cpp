@@ -1,0 +1,133 @@
+// Engine stores that name containers and pods: containers/storage (podman, CRI-O), docker's
+// config.v2.json, podman's state database; plus the small formats they use.
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+#include "containers/json_util.hpp"
+#include "nsinspect/container_sources.hpp"
+#include "procfs/parse_util.hpp"
+
+namespace nsinspect::containers {
+
+std::vector<StorageContainer> parse_storage_containers(std::string_view text) {
+  std::vector<StorageContainer> out;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_array()) return out;
+  for (const auto& e : j) {
+    if (!e.is_object()) continue;
+    StorageContainer c;
+    c.id = json_string(e, "id");
+    if (c.id.empty()) continue;
+    auto names = json_strings(e, "names");
+    if (!names.empty()) c.name = names.front();
+    c.image_id = json_string(e, "image");
+    c.created = json_string(e, "created");
+    // "metadata" is itself JSON, as text.
+    auto md = nlohmann::json::parse(json_string(e, "metadata"), nullptr, false);
+    if (md.is_object()) {
+      c.image_name = json_string(md, "image-name");
+      c.pod_name = json_string(md, "pod-name");
+      c.pod_id = json_string(md, "pod-id");
+      if (c.name.empty()) c.name = json_string(md, "name");
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::optional<DockerContainer> parse_docker_config(std::string_view text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  DockerContainer d;
+  d.id = json_string(j, "ID");
+  d.name = json_string(j, "Name");
+  if (!d.name.empty() && d.name.front() == '/') d.name.erase(0, 1);
+  d.created = json_string(j, "Created");
+  if (auto c = j.find("Config"); c != j.end() && c->is_object()) {
+    d.image = json_string(*c, "Image");
+    d.hostname = json_string(*c, "Hostname");
+    d.labels = json_string_map(*c, "Labels");
+  }
+  if (auto s = j.find("State"); s != j.end() && s->is_object())
+    if (auto p = s->find("Paused"); p != s->end() && p->is_boolean()) d.paused = p->get<bool>();
+  if (d.id.empty()) return std::nullopt;
+  return d;
+}
+
+std::unordered_map<std::string, std::string> parse_podman_db_names(std::string_view bytes) {
+  std::unordered_map<std::string, std::string> out;
+  constexpr std::string_view head = "{\"id\":\"", mid = "\",\"name\":\"";
+  for (std::size_t at = bytes.find(head); at != std::string_view::npos; at = bytes.find(head, at + 1)) {
+    std::string_view rest = bytes.substr(at + head.size());
+    if (rest.size() < 64 + mid.size() || !is_hex_id(rest.substr(0, 64))) continue;
+    if (rest.substr(64, mid.size()) != mid) continue;
+    rest.remove_prefix(64 + mid.size());
+    auto end = rest.find('"');
+    if (end == std::string_view::npos || end == 0 || end > 253) continue;
+    out.emplace(std::string(bytes.substr(at + head.size(), 64)), std::string(rest.substr(0, end)));
+  }
+  return out;
+}
+
+LxcConfig parse_lxc_config(std::string_view text) {
+  LxcConfig c;
+  detail::for_each_line(text, [&](std::string_view line) {
+    line = detail::trim(line);
+    auto eq = line.find('=');
+    if (line.empty() || line.front() == '#' || eq == std::string_view::npos) return;
+    std::string_view key = detail::trim(line.substr(0, eq)), value = detail::trim(line.substr(eq + 1));
+    if (key == "lxc.uts.name" || key == "lxc.utsname") c.hostname = std::string(value);
+    if (key == "lxc.rootfs.path" || key == "lxc.rootfs") c.rootfs = std::string(value);
+  });
+  return c;
+}
+
+std::optional<int64_t> parse_rfc3339(std::string_view s) {
+  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM); a space for 'T' is accepted.
+  if (s.size() < 20) return std::nullopt;
+  auto num = [&](std::size_t pos, std::size_t len) { return detail::to_number<int>(s.substr(pos, len)); };
+  auto Y = num(0, 4), M = num(5, 2), D = num(8, 2), h = num(11, 2), m = num(14, 2), sec = num(17, 2);
+  if (!Y || !M || !D || !h || !m || !sec || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
+      s[13] != ':' || s[16] != ':')
+    return std::nullopt;
+  std::size_t i = 19;
+  if (i < s.size() && s[i] == '.')
+    for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9';) ++i;
+  int64_t offset = 0;
+  if (i >= s.size()) return std::nullopt;
+  if (s[i] == '+' || s[i] == '-') {
+    auto oh = num(i + 1, 2), om = num(i + 4, 2);
+    if (!oh || !om) return std::nullopt;
+    offset = (*oh * 3600 + *om * 60) * (s[i] == '-' ? -1 : 1);
+  } else if (s[i] != 'Z' && s[i] != 'z') {
+    return std::nullopt;
+  }
+  struct tm tm{};
+  tm.tm_year = *Y - 1900;
+  tm.tm_mon = *M - 1;
+  tm.tm_mday = *D;
+  tm.tm_hour = *h;
+  tm.tm_min = *m;
+  tm.tm_sec = *sec;
+  return static_cast<int64_t>(timegm(&tm)) - offset;
+}
+
+std::optional<int64_t> parse_btime(std::string_view proc_stat) {
+  std::optional<int64_t> out;
+  detail::for_each_line(proc_stat, [&](std::string_view line) {
+    if (line.substr(0, 6) == "btime ") out = detail::to_number<int64_t>(detail::trim(line.substr(6)));
+  });
+  return out;
+}
+
+bool parse_frozen(std::string_view text) {
+  if (detail::trim(text) == "FROZEN") return true;
+  bool frozen = false;
+  detail::for_each_line(text, [&](std::string_view line) {
+    if (detail::trim(line) == "frozen 1") frozen = true;
+  });
+  return frozen;
+}
+
+}  // namespace nsinspect::containers

@@ -1,0 +1,182 @@
+// nsview ps: the containers of every engine on the node, like `podman ps` / `crictl ps`,
+// identified without any engine API (see libnsinspect's containers module).
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <set>
+
+#include "nsinspect/container_lookup.hpp"
+#include "nsinspect/json.hpp"
+#include "nsinspect/scan.hpp"
+#include "subcommand.hpp"
+
+namespace {
+
+using nsinspect::Container;
+using nsinspect::Pod;
+using nsinspect::Snapshot;
+
+const std::set<std::string> kEngines = {"podman", "docker", "containerd", "cri-o", "lxc", "nspawn"};
+
+std::string dash(const std::string& s) { return s.empty() ? "-" : s; }
+
+// "5 seconds ago", "3 minutes ago", ... as podman prints CREATED.
+std::string age(std::optional<int64_t> when, int64_t now) {
+  if (!when) return "-";
+  int64_t d = std::max<int64_t>(0, now - *when);
+  auto unit = [](int64_t n, const char* u) {
+    return std::to_string(n) + " " + u + (n == 1 ? "" : "s") + " ago";
+  };
+  if (d < 60) return unit(d, "second");
+  if (d < 3600) return unit(d / 60, "minute");
+  if (d < 86400) return unit(d / 3600, "hour");
+  return unit(d / 86400, "day");
+}
+
+// Terminal columns of UTF-8 text (the tree glyphs are 3 bytes, 1 column).
+std::size_t columns(const std::string& s) {
+  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
+}
+
+struct Table {
+  std::vector<std::vector<std::string>> rows;
+  void print(bool headings) const {
+    std::vector<std::size_t> width;
+    for (std::size_t r = headings ? 0 : 1; r < rows.size(); ++r)
+      for (std::size_t i = 0; i < rows[r].size(); ++i) {
+        if (width.size() <= i) width.push_back(0);
+        width[i] = std::max(width[i], columns(rows[r][i]));
+      }
+    for (std::size_t r = headings ? 0 : 1; r < rows.size(); ++r) {
+      std::string line;
+      for (std::size_t i = 0; i < rows[r].size(); ++i) {
+        line += rows[r][i];
+        if (i + 1 < rows[r].size()) line += std::string(width[i] - columns(rows[r][i]) + 2, ' ');
+      }
+      std::cout << line << "\n";
+    }
+  }
+};
+
+struct Options {
+  bool json = false, no_trunc = false, pods = false, quiet = false, no_headings = false;
+  std::vector<std::string> engines;
+  std::string root = "/";
+};
+
+std::vector<std::string> container_row(const Container& c, const Options& o, int64_t now,
+                                       const std::string& prefix) {
+  std::string pod = c.pod ? (c.pod->name.empty() ? c.pod->id.substr(0, 12) : c.pod->name) : "-";
+  return {prefix + nsinspect::display_name(c),
+          o.no_trunc ? c.id : c.id.substr(0, 12),
+          dash(c.engine),
+          pod,
+          c.init_pid ? std::to_string(*c.init_pid) : "-",
+          c.state,
+          dash(c.image),
+          age(c.created, now)};
+}
+
+int show(const Snapshot& snap, const Options& o) {
+  auto wanted = [&](const std::string& engine) {
+    return o.engines.empty() || std::find(o.engines.begin(), o.engines.end(), engine) != o.engines.end();
+  };
+  if (o.json) {
+    nlohmann::json j{{"containers", nlohmann::json::array()}, {"pods", nlohmann::json::array()}};
+    for (const auto& c : snap.containers)
+      if (wanted(c.engine)) j["containers"].push_back(nsinspect::to_json(c));
+    for (const auto& p : snap.pods)
+      if (wanted(p.engine)) j["pods"].push_back(nsinspect::to_json(p));
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  if (o.quiet) {
+    for (const auto& c : snap.containers)
+      if (wanted(c.engine)) std::cout << (o.no_trunc ? c.id : c.id.substr(0, 12)) << "\n";
+    return 0;
+  }
+  const int64_t now = std::time(nullptr);
+  Table t;
+  t.rows.push_back({"NAME", "ID", "ENGINE", "POD", "PID", "STATE", "IMAGE", "CREATED"});
+  if (!o.pods) {
+    for (const auto& c : snap.containers)
+      if (wanted(c.engine)) t.rows.push_back(container_row(c, o, now, ""));
+    t.print(!o.no_headings);
+    return 0;
+  }
+  // --pods: each pod, then its containers (infra first) as its branches; then the others.
+  t.rows.front()[0] = "POD/NAME";
+  t.rows.front()[3] = "NAMESPACE";
+  for (const auto& p : snap.pods) {
+    if (!wanted(p.engine)) continue;
+    const Container* infra = nsinspect::container_by_id(snap, p.infra_container);
+    std::optional<int64_t> created;
+    bool all_paused = !p.containers.empty();
+    for (const auto& id : p.containers)
+      if (const Container* c = nsinspect::container_by_id(snap, id)) {
+        if (c->created && (!created || *c->created < *created)) created = c->created;
+        all_paused &= c->state == "paused";
+      }
+    t.rows.push_back({nsinspect::display_name(p), o.no_trunc ? p.id : p.id.substr(0, 12), dash(p.engine),
+                      dash(p.namespace_), infra && infra->init_pid ? std::to_string(*infra->init_pid) : "-",
+                      all_paused ? "paused" : "running", "-", age(created, now)});
+    for (std::size_t i = 0; i < p.containers.size(); ++i)
+      if (const Container* c = nsinspect::container_by_id(snap, p.containers[i])) {
+        auto row = container_row(*c, o, now, i + 1 < p.containers.size() ? "├─" : "└─");
+        row[3] = "-";
+        t.rows.push_back(std::move(row));
+      }
+  }
+  for (const auto& c : snap.containers)
+    if (!c.pod && wanted(c.engine)) {
+      auto row = container_row(c, o, now, "");
+      row[3] = "-";
+      t.rows.push_back(std::move(row));
+    }
+  t.print(!o.no_headings);
+  return 0;
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"List the containers of every engine on the node (podman, docker, containerd, CRI-O,\n"
+               "LXC, systemd-nspawn), identified from cgroups, monitors, OCI bundles and runtime\n"
+               "state: no engine socket is used, so it also works when an engine hangs.",
+               "nsview ps"};
+  Options o;
+  app.add_flag("-J,--json", o.json, "JSON output: {\"containers\": [...], \"pods\": [...]} (docs/ps.md)");
+  app.add_flag("--no-trunc", o.no_trunc, "show full 64-character ids");
+  app.add_flag("--pods", o.pods, "group containers by pod (infra container first)");
+  app.add_flag("-q,--quiet", o.quiet, "print only container ids");
+  app.add_flag("-n,--noheadings", o.no_headings, "do not print a header line");
+  app.add_option("--engine", o.engines, "only containers of ENGINE (repeatable): podman, docker, containerd, "
+                                        "cri-o, lxc, nspawn");
+  app.add_option("--root", o.root, "read ROOT/proc, ROOT/run, ROOT/var/lib instead of / (a host's / mounted elsewhere)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  for (const auto& e : o.engines)
+    if (!kEngines.count(e)) {
+      std::fprintf(stderr, "nsview ps: unknown engine '%s' (podman, docker, containerd, cri-o, lxc, nspawn)\n",
+                   e.c_str());
+      return 1;
+    }
+  try {
+    nsinspect::ScanOptions opt;
+    opt.root = o.root;
+    // ps needs processes, their cgroups and command lines; not the namespace graph's extras.
+    opt.threads = opt.fds = opt.sockets = opt.bind_mounts = opt.hierarchy = opt.netnsid = opt.users = false;
+    opt.status = false;
+    return show(nsinspect::scan(opt), o);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nsview ps: %s\n", e.what());
+    return 1;
+  }
+}
+
+nsview::RegisterSubcommand reg({"ps", "list containers and pods of every engine", run, 30});
+
+}  // namespace
