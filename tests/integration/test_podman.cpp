@@ -167,6 +167,15 @@ TEST_CASE("podman: one container, its exec'd process, pause, and stop", "[podman
   for (const auto& e : j["containers"])
     if (e["id"] == id) in_dump = e["name"] == name && e["pid"] == init && e["monitor_pid"] == monitor;
   CHECK(in_dump);
+  // nsview list's CONTAINER column names the container for its own namespaces, "host" else.
+  r = run({nsview_bin(), "list", "-J", "-p", std::to_string(init), "-o", "NS,TYPE,CONTAINER"});
+  REQUIRE(r.status == 0);
+  for (const auto& row : nlohmann::json::parse(r.out)["namespaces"]) {
+    bool own = row["ns"] == ns_of_pid(std::to_string(init), NsType::mnt) ||
+               row["ns"] == ns_of_pid(std::to_string(init), NsType::net);
+    if (own) CHECK(row["container"] == name);
+    if (row["type"] == "user") CHECK(row["container"] == "host");
+  }
   r = run({nsview_bin(), "ps"});
   CHECK(r.out.find(id.substr(0, 12)) != std::string::npos);
   CHECK(r.out.find(id) == std::string::npos);

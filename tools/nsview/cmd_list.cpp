@@ -257,10 +257,11 @@ int run(int argc, char** argv) {
     return std::find(cols.begin(), cols.end(), col) != cols.end() ||
            std::find(filter.used_columns().begin(), filter.used_columns().end(), col) != filter.used_columns().end();
   };
-  so.cgroups = needs(NS_CGROUP);
+  so.containers = needs(NS_CONTAINER);
+  so.cgroups = needs(NS_CGROUP) || so.containers;  // containers are found from cgroups
+  so.cgroup_tree = false;
   so.status = false;  // NSpid is not shown by list
   so.cmdline_leaders_only = true;  // COMMAND is that of each namespace's lowest pid
-  so.containers = false;
   nsinspect::Snapshot snap;
   try {
     snap = nsinspect::scan(so);

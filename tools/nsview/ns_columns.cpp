@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "nsinspect/container_lookup.hpp"
+
 namespace nsview {
 
 using nsinspect::HolderKind;
@@ -28,6 +30,7 @@ const std::vector<Column>& ns_columns() {
       {"CGROUP", "cgroup of the PID (unified hierarchy, else name=systemd, else the first)", JsonType::string, false, true},
       {"OWNERUID", "user namespaces: UID of the creator (NS_GET_OWNER_UID)", JsonType::number, true, false},
       {"HIDDEN", "known only as an ancestor or owner of other namespaces", JsonType::boolean, false, false},
+      {"CONTAINER", "the container or pod/NAME using it; host for the initial namespaces", JsonType::string, false, true},
   };
   return cols;
 }
@@ -125,11 +128,15 @@ Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col) {
     }
     case NS_CGROUP: {
       if (!p) return std::nullopt;
-      std::string cg = primary_cgroup(*p);
+      std::string cg = p->cgroup.empty() ? primary_cgroup(*p) : p->cgroup;
       return cg.empty() ? Cell() : Cell(cg);
     }
     case NS_OWNERUID: return ns.owner_uid ? Cell(std::to_string(*ns.owner_uid)) : std::nullopt;
     case NS_HIDDEN: return std::string(ns.hidden ? "true" : "false");
+    case NS_CONTAINER: {
+      std::string label = nsinspect::ns_owner_label(ctx.snap, ns.inode);
+      return label.empty() ? Cell() : Cell(label);
+    }
     case NS_COLUMN_COUNT: break;
   }
   return std::nullopt;
