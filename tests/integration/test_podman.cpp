@@ -176,6 +176,14 @@ TEST_CASE("podman: one container, its exec'd process, pause, and stop", "[podman
     if (own) CHECK(row["container"] == name);
     if (row["type"] == "user") CHECK(row["container"] == "host");
   }
+  // nsview tree tags the container's pid namespace and its init process with its name.
+  r = run({nsview_bin(), "tree", "pid"});
+  REQUIRE(r.status == 0);
+  std::string pidns = std::to_string(ns_of_pid(std::to_string(init), NsType::pid));
+  auto at = r.out.find(pidns + " {" + name + "}");
+  CHECK(at != std::string::npos);
+  r = run({nsview_bin(), "tree", "proc"});
+  CHECK(r.out.find("{" + name + "}") != std::string::npos);
   r = run({nsview_bin(), "ps"});
   CHECK(r.out.find(id.substr(0, 12)) != std::string::npos);
   CHECK(r.out.find(id) == std::string::npos);

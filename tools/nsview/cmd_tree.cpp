@@ -87,7 +87,7 @@ int run(int argc, char** argv) {
     nsinspect::ScanOptions opt;
     opt.root = scan_root;
     opt.sockets = opt.fds = opt.bind_mounts = opt.netnsid = false;  // not shown by any tree
-    opt.containers = false;
+    opt.containers = kind != "cgroup";  // container tags in the pid/user/proc trees
     opt.threads = false;
     opt.hierarchy = kind == "pid" || kind == "user";
     opt.cgroup_tree = kind == "cgroup";

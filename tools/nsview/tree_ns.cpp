@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "nsinspect/container_lookup.hpp"
 #include "tree_model.hpp"
 
 namespace nsview::tree {
@@ -67,6 +68,8 @@ struct Builder {
     r.label = std::to_string(n.inode);
     r.style = Style::ns;
     if (n.hidden) r.mark = "(hidden)";
+    std::string owner = ns_owner_label(s, n.inode);
+    if (!owner.empty() && owner != "host") r.mark += (r.mark.empty() ? "" : " ") + ("{" + owner + "}");
     auto uid = owner_uid_of(s, n);
     const Process* lowest = n.lowest_pid ? s.process(*n.lowest_pid) : nullptr;
     r.cells["TYPE"] = text_cell(std::string(ns_type_name(n.type)));

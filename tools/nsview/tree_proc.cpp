@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "nsinspect/container_lookup.hpp"
 #include "tree_model.hpp"
 
 namespace nsview::tree {
@@ -52,6 +53,10 @@ struct Builder {
     for (const auto& c : changed) nslist += (nslist.empty() ? "" : ",") + c;
     if (!changed.empty()) r.mark = "[+" + nslist + "]";
     if (cg_changed) r.mark += (r.mark.empty() ? "" : " ") + std::string("cg=") + cg;
+    // Where a process starts a container (its parent is outside it), tag it with the name.
+    const Container* ctr = container_of_pid(s, p.pid);
+    if (ctr && (!parent || container_of_pid(s, parent->pid) != ctr))
+      r.mark += (r.mark.empty() ? "" : " ") + std::string("{") + display_name(*ctr) + "}";
     r.cells["PID"] = num_cell(static_cast<uint64_t>(p.pid));
     r.cells["PPID"] = num_cell(static_cast<uint64_t>(p.ppid));
     r.cells["UID"] = num_cell(p.uid ? std::optional<uint64_t>(*p.uid) : std::nullopt);
