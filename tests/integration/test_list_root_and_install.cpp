@@ -61,7 +61,9 @@ TEST_CASE("cmake --install gives a usable CMake package and pkg-config file", "[
          "'target_link_libraries(app PRIVATE nsinspect::nsinspect)' > CMakeLists.txt && printf '%s\\n' "
          "'#include <nsinspect/scan.hpp>' '#include <cstdio>' "
          "'int main() { auto s = nsinspect::scan(); std::printf(\"%zu\\\\n\", s.namespaces.size()); return s.namespaces.empty(); }' > main.cpp");
-  Result cm = sh("cd " + tmp + "/app && cmake -S . -B b -DCMAKE_PREFIX_PATH=" + tmp + "/prefix >/dev/null && cmake --build b >/dev/null");
+  const std::string flags = NSVIEW_CONSUMER_FLAGS;
+  Result cm = sh("cd " + tmp + "/app && cmake -S . -B b -DCMAKE_PREFIX_PATH=" + tmp + "/prefix '-DCMAKE_CXX_FLAGS=" +
+                 flags + "' >/dev/null && cmake --build b >/dev/null");
   INFO(cm.err);
   REQUIRE(cm.status == 0);
   Result app = sh("LD_LIBRARY_PATH=$(dirname $(find " + tmp + "/prefix -name 'libnsinspect.so.0' | head -1)) " + tmp + "/app/b/app");
@@ -72,7 +74,7 @@ TEST_CASE("cmake --install gives a usable CMake package and pkg-config file", "[
   REQUIRE(pc.status == 0);
   CHECK(pc.out.find("-lnsinspect") != std::string::npos);
   Result g = sh("cd " + tmp + "/app && PKG_CONFIG_PATH=$(dirname $(find " + tmp + "/prefix -name nsinspect.pc)) "
-                "g++ main.cpp $(PKG_CONFIG_PATH=$(dirname $(find " + tmp + "/prefix -name nsinspect.pc)) pkg-config --cflags --libs nsinspect) -o app2");
+                "g++ " + flags + " main.cpp $(PKG_CONFIG_PATH=$(dirname $(find " + tmp + "/prefix -name nsinspect.pc)) pkg-config --cflags --libs nsinspect) -o app2");
   INFO(g.err);
   CHECK(g.status == 0);
 }

@@ -170,7 +170,8 @@ TEST_CASE("podman: one container, its exec'd process, pause, and stop", "[podman
   // nsview list's CONTAINER column names the container for its own namespaces, "host" else.
   r = run({nsview_bin(), "list", "-J", "-p", std::to_string(init), "-o", "NS,TYPE,CONTAINER"});
   REQUIRE(r.status == 0);
-  for (const auto& row : nlohmann::json::parse(r.out)["namespaces"]) {
+  const auto listed = nlohmann::json::parse(r.out);
+  for (const auto& row : listed["namespaces"]) {
     bool own = row["ns"] == ns_of_pid(std::to_string(init), NsType::mnt) ||
                row["ns"] == ns_of_pid(std::to_string(init), NsType::net);
     if (own) CHECK(row["container"] == name);
