@@ -1,0 +1,97 @@
+// Live usage: successive samples of the node grouped by container, pod, cgroup, namespace or
+// process, with rates computed against the previous sample. Used by `nsview top` and the TUI.
+//
+// Contract:
+// - A rate (cpu %, io bytes/s, throttled %, oom kills since the previous sample) needs two
+//   readings of the same object; on the first sample of a row it is nullopt ("-"), never 0.
+// - A cgroup removed and recreated under the same path (a new directory inode) starts again:
+//   no delta is ever computed across the two.
+// - Rows that vanish between samples disappear without error.
+// - Only the cgroup files the requested fields need are read; directory fds stay open between
+//   samples and buffers are reused (CgroupReader).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+#include <sys/types.h>
+
+#include "nsinspect/cgroups.hpp"
+#include "nsinspect/scan.hpp"
+#include "nsinspect/snapshot.hpp"
+#include "nsinspect/types.hpp"
+
+namespace nsinspect {
+
+enum class UsageGroup : uint8_t { container, pod, cgroup, ns, process };
+std::string_view usage_group_name(UsageGroup g);                 // "container", ..., "namespace"
+std::optional<UsageGroup> parse_usage_group(std::string_view s);  // accepts those names
+
+struct UsageRow {
+  // Identity, stable across samples: container id, pod id, cgroup path, "net:4026531840", pid.
+  std::string id;
+  std::string name;        // container name, pod name, cgroup path, "net:[4026531840]", comm
+  std::string cgroup;      // primary cgroup host path ("" for namespace rows)
+  std::string container;   // container name, "" when none
+  std::string pod;         // pod name, "" when none
+  std::string engine;      // container/pod rows: "podman", "cri-o", ...
+  pid_t pid = 0;           // process: itself; container: init; namespace: lowest pid; else 0
+  int depth = 0;           // cgroup rows: depth below the sampled root (root = 0)
+  std::size_t nprocs = 0;  // processes counted in the row
+
+  std::optional<double> cpu_pct;      // 100 = one core busy for the whole interval
+  std::optional<uint64_t> mem_bytes;  // cgroup memory.current / usage; processes: RSS sum
+  Limit mem_limit;
+  std::optional<double> mem_pct;      // of mem_limit, when it is a value
+  std::optional<double> io_read_bps, io_write_bps;
+  std::optional<uint64_t> pids;
+  Limit pids_limit;
+  std::optional<double> throttled_pct;  // share of cpu periods throttled in the interval
+  std::optional<uint64_t> oom_kills;    // since the previous sample
+  // Pressure avg10 (percent), where the kernel has it (cgroup v2).
+  std::optional<double> psi_cpu_some, psi_cpu_full, psi_mem_some, psi_mem_full,
+      psi_io_some, psi_io_full;
+};
+
+struct UsageSample {
+  double time = 0;        // CLOCK_REALTIME seconds
+  double interval_s = 0;  // since the previous sample; 0 on the first
+  UsageGroup group = UsageGroup::container;
+  std::vector<UsageRow> rows;  // cgroup group: tree order, parents before children
+  std::shared_ptr<const Snapshot> snapshot;  // the scan the rows were built from
+};
+
+struct SamplerOptions {
+  UsageGroup group = UsageGroup::container;
+  unsigned fields = kCgCpu | kCgMemory | kCgIo | kCgPids | kCgPressure;  // cgroup fields to read
+  std::string root = "/";         // like ScanOptions::root (a fixture tree in tests)
+  std::string cgroup_root = "/";  // cgroup group: the subtree shown
+  int cgroup_depth = -1;          // cgroup group: deepest level shown below cgroup_root; -1 all
+  NsType ns_type = NsType::net;   // namespace group: which type
+};
+
+class Sampler {
+ public:
+  explicit Sampler(SamplerOptions options = {});
+  ~Sampler();
+  Sampler(const Sampler&) = delete;
+  Sampler& operator=(const Sampler&) = delete;
+
+  // Scans what the group needs (scan_options()) and reads the usage.
+  UsageSample sample();
+  // Reads usage for a snapshot the caller already has (the TUI scans once for every view);
+  // the snapshot must hold what scan_options() asks for.
+  UsageSample sample(std::shared_ptr<const Snapshot> snapshot);
+  // The smallest scan that serves this sampler's group and fields.
+  ScanOptions scan_options() const;
+  const SamplerOptions& options() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nsinspect
