@@ -262,6 +262,7 @@ int run(int argc, char** argv) {
   so.cgroup_tree = false;
   so.status = false;  // NSpid is not shown by list
   so.cmdline_leaders_only = true;  // COMMAND is that of each namespace's lowest pid
+  so.uid_leaders_only = !o.ns;      // ...and UID/USER; `list INODE` shows every member's
   nsinspect::Snapshot snap;
   try {
     snap = nsinspect::scan(so);

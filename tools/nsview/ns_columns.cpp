@@ -46,19 +46,6 @@ std::string join(const std::vector<std::string>& parts, char sep) {
   return s;
 }
 
-std::string primary_cgroup(const nsinspect::Process& p) {
-  const nsinspect::procfs::CgroupLine* best = nullptr;
-  int rank = 99;
-  for (const auto& c : p.cgroups) {
-    int r = c.hierarchy_id == 0 ? 0 : (!c.controllers.empty() && c.controllers[0] == "name=systemd") ? 1 : 2;
-    if (r < rank) {
-      rank = r;
-      best = &c;
-    }
-  }
-  return best ? best->path : std::string();
-}
-
 }  // namespace
 
 Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col) {
@@ -128,8 +115,7 @@ Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col) {
     }
     case NS_CGROUP: {
       if (!p) return std::nullopt;
-      std::string cg = p->cgroup.empty() ? primary_cgroup(*p) : p->cgroup;
-      return cg.empty() ? Cell() : Cell(cg);
+      return p->cgroup.empty() ? Cell() : Cell(p->cgroup);
     }
     case NS_OWNERUID: return ns.owner_uid ? Cell(std::to_string(*ns.owner_uid)) : std::nullopt;
     case NS_HIDDEN: return std::string(ns.hidden ? "true" : "false");

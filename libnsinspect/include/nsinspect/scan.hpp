@@ -12,6 +12,7 @@ struct ScanOptions {
   std::string root = "/";        // read root + "/proc", root + "/etc/passwd"
   bool cmdline = true;           // /proc/PID/cmdline
   bool cmdline_leaders_only = false;  // ...only for each namespace's lowest pid (what list shows)
+  bool uid_leaders_only = false;      // Process::uid only for each namespace's lowest pid
   bool status = true;            // /proc/PID/status: NSpid chain
   bool cgroups = true;           // /proc/PID/cgroup lines
   bool cgroup_tree = true;       // walk every hierarchy into Snapshot::cgroup_tree (needs cgroups)

@@ -40,7 +40,11 @@ inline Fd open_dir_at(int dirfd, const char* path) {
 }
 
 // Reads a whole file into out (reusing its capacity). Returns 0 or an errno value.
-inline int read_file_at(int dirfd, const char* path, std::string& out) {
+// one_record: the file is produced in one piece (/proc/PID/stat, status, cgroup, cmdline:
+// single_open or a loop up to the caller's count), so a read shorter than the buffer is the
+// end and the read that would only return 0 is saved. Multi-record seq_files (mountinfo)
+// return short reads before the end and must not set it.
+inline int read_file_at(int dirfd, const char* path, std::string& out, bool one_record = false) {
   out.clear();
   int fd = ::openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) return errno;
@@ -55,6 +59,7 @@ inline int read_file_at(int dirfd, const char* path, std::string& out) {
     }
     if (n == 0) break;
     out.append(buf, static_cast<std::size_t>(n));
+    if (one_record && static_cast<std::size_t>(n) < sizeof buf) break;
   }
   ::close(fd);
   return 0;

@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
+#include <memory>
 #include <cstring>
 #include <sys/stat.h>
 #include <dirent.h>
 #include <sys/syscall.h>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -59,21 +62,29 @@ class Builder {
   explicit Builder(const ScanOptions& o) : opt_(o) {
     snap_.root = o.root;
     std::string proc = (o.root == "/" ? std::string() : o.root) + "/proc";
-    proc_ = detail::open_dir_at(AT_FDCWD, proc.c_str());
-    if (!proc_) throw std::runtime_error("cannot open " + proc + ": " + std::strerror(errno));
+    proc_owned_ = detail::open_dir_at(AT_FDCWD, proc.c_str());
+    if (!proc_owned_) throw std::runtime_error("cannot open " + proc + ": " + std::strerror(errno));
+    proc_ = proc_owned_.get();
     if (o.root == "/") snap_.self_pid = getpid();
     struct stat st;
-    if (fstatat(proc_.get(), "self/ns/net", &st, 0) == 0) nsfs_dev_ = st.st_dev;
+    if (fstatat(proc_, "self/ns/net", &st, 0) == 0) nsfs_dev_ = st.st_dev;
   }
+
+  // A shard: scans a range of pids for `parent` into its own maps (see scan_processes).
+  struct ShardOf {};
+  Builder(ShardOf, const Builder& parent)
+      : opt_(parent.opt_), proc_(parent.proc_), nsfs_dev_(parent.nsfs_dev_) {}
 
   Snapshot build() {
     auto t0 = std::chrono::steady_clock::now();
-    for_each_number(proc_.get(), [&](int pid, const char* name) { scan_process(pid, name); });
+    std::vector<pid_t> pids;
+    for_each_number(proc_, [&](int pid, const char*) { pids.push_back(pid); });
+    scan_processes(pids);
     if (opt_.bind_mounts) scan_bind_mounts();
     if (opt_.fds) resolve_path_fds();
     if (opt_.users) read_users();
     finish();
-    if (opt_.cgroups) detail::build_cgroups(snap_, opt_.root, proc_.get(), opt_.cgroup_tree);
+    if (opt_.cgroups) detail::build_cgroups(snap_, opt_.root, proc_, opt_.cgroup_tree);
     if (opt_.containers && opt_.cgroups) containers::identify_containers(snap_, opt_);
     snap_.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return std::move(snap_);
@@ -104,7 +115,9 @@ class Builder {
   void probe_fd(NsEntry& e, int fd) {
     if (e.probed) return;
     e.probed = true;
-    detail::fd_inode(fd, &e.ns.dev);
+    // Every namespace lives on the one nsfs superblock: its device is known without a stat.
+    if (nsfs_dev_) e.ns.dev = nsfs_dev_;
+    else detail::fd_inode(fd, &e.ns.dev);
     const NsType type = e.ns.type;
     if (Fd u = detail::ns_get_userns(fd)) {
       if (auto ino = detail::fd_inode(u.get())) {
@@ -125,13 +138,82 @@ class Builder {
     if (type == NsType::net && opt_.netnsid) e.ns.netnsid = netnsid_.query(fd);
   }
 
-  void scan_process(pid_t pid, const char* name) {
-    Fd dir = detail::open_dir_at(proc_.get(), name);
+  // The per-process reads are independent system calls into procfs, and they scale across
+  // cores: a large scan is split into contiguous pid ranges, each read by a worker into its
+  // own shard (no shared state but the /proc fd), and the shards are merged in pid order.
+  void scan_processes(const std::vector<pid_t>& pids) {
+    constexpr std::size_t kMinPerWorker = 256, kMaxWorkers = 4;
+    std::size_t workers = std::min<std::size_t>(
+        {kMaxWorkers, std::max(1u, std::thread::hardware_concurrency()), pids.size() / kMinPerWorker});
+    if (workers <= 1) {
+      for (pid_t pid : pids) scan_process(pid);
+      return;
+    }
+    const std::size_t chunk = (pids.size() + workers - 1) / workers;
+    auto range = [&](Builder& b, std::size_t w) {
+      for (std::size_t i = w * chunk; i < std::min(pids.size(), (w + 1) * chunk); ++i) b.scan_process(pids[i]);
+    };
+    std::vector<std::unique_ptr<Builder>> shards;
+    std::vector<std::exception_ptr> errors(workers);
+    std::vector<std::thread> threads;
+    for (std::size_t w = 1; w < workers; ++w) {
+      shards.push_back(std::make_unique<Builder>(ShardOf{}, *this));
+      threads.emplace_back([&, w, shard = shards.back().get()] {
+        try {
+          range(*shard, w);
+        } catch (...) {
+          errors[w] = std::current_exception();
+        }
+      });
+    }
+    try {
+      range(*this, 0);
+    } catch (...) {
+      errors[0] = std::current_exception();
+    }
+    for (auto& t : threads) t.join();
+    for (auto& e : errors)
+      if (e) std::rethrow_exception(e);
+    for (auto& shard : shards) absorb(*shard);
+  }
+
+  // Takes over a shard's processes, namespaces and pending fds.
+  void absorb(Builder& shard) {
+    auto& procs = shard.snap_.processes;
+    snap_.processes.insert(snap_.processes.end(), std::make_move_iterator(procs.begin()),
+                           std::make_move_iterator(procs.end()));
+    snap_.stats.processes_seen += shard.snap_.stats.processes_seen;
+    snap_.stats.processes_vanished += shard.snap_.stats.processes_vanished;
+    snap_.stats.permission_denied += shard.snap_.stats.permission_denied;
+    for (auto& [ino, theirs] : shard.nsmap_) {
+      auto [it, fresh] = nsmap_.try_emplace(ino, std::move(theirs));
+      if (fresh) continue;
+      NsEntry& mine = it->second;
+      mine.ns.pids.insert(mine.ns.pids.end(), theirs.ns.pids.begin(), theirs.ns.pids.end());
+      mine.ns.holders.insert(mine.ns.holders.end(), theirs.ns.holders.begin(), theirs.ns.holders.end());
+      if (!mine.probed && theirs.probed) {
+        mine.probed = true;
+        mine.ns.dev = theirs.ns.dev;
+        mine.ns.parent = theirs.ns.parent;
+        mine.ns.owner = theirs.ns.owner;
+        mine.ns.owner_uid = theirs.ns.owner_uid;
+        mine.ns.netnsid = theirs.ns.netnsid;
+      }
+    }
+    for (auto& [sock, netns] : shard.socket_netns_) socket_netns_.try_emplace(sock, netns);
+    pending_path_fds_.insert(pending_path_fds_.end(), std::make_move_iterator(shard.pending_path_fds_.begin()),
+                             std::make_move_iterator(shard.pending_path_fds_.end()));
+  }
+
+  void scan_process(pid_t pid) {
+    char name[16];
+    std::snprintf(name, sizeof name, "%d", pid);
+    Fd dir = detail::open_dir_at(proc_, name);
     if (!dir) return;  // gone already
     ++snap_.stats.processes_seen;
     Process p;
     p.pid = pid;
-    if (int err = detail::read_file_at(dir.get(), "stat", buf_); err) {
+    if (int err = detail::read_file_at(dir.get(), "stat", buf_, true); err) {
       ++snap_.stats.processes_vanished;
       return;
     }
@@ -143,8 +225,7 @@ class Builder {
     p.start_time = st->start_time;
     p.threads = st->num_threads;
     p.kernel_thread = (st->flags & 0x00200000) != 0;  // PF_KTHREAD
-    struct stat dst;
-    if (fstat(dir.get(), &dst) == 0) p.uid = dst.st_uid;
+    if (!opt_.uid_leaders_only) p.uid = dir_owner(dir.get());
 
     bool denied = false;
     for (std::size_t i = 0; i < kNsTypeCount; ++i) {
@@ -158,11 +239,11 @@ class Builder {
     if (denied) ++snap_.stats.permission_denied;
     for_children_links(dir.get(), p);
 
-    if (opt_.cmdline && !opt_.cmdline_leaders_only && detail::read_file_at(dir.get(), "cmdline", buf_) == 0)
+    if (opt_.cmdline && !opt_.cmdline_leaders_only && detail::read_file_at(dir.get(), "cmdline", buf_, true) == 0)
       p.cmdline = procfs::parse_cmdline(buf_);
-    if (opt_.status && detail::read_file_at(dir.get(), "status", buf_) == 0)
+    if (opt_.status && detail::read_file_at(dir.get(), "status", buf_, true) == 0)
       p.nspid = procfs::parse_status(buf_).nspid;
-    if (opt_.cgroups && detail::read_file_at(dir.get(), "cgroup", buf_) == 0)
+    if (opt_.cgroups && detail::read_file_at(dir.get(), "cgroup", buf_, true) == 0)
       p.cgroups = procfs::parse_cgroup(buf_);
 
     // Member namespaces.
@@ -285,7 +366,7 @@ class Builder {
       if (!nsfs_mount_points_.count(pf.path)) continue;
       char dir[32];
       std::snprintf(dir, sizeof dir, "%d/fd", pf.pid);
-      Fd fddir = detail::open_dir_at(proc_.get(), dir);
+      Fd fddir = detail::open_dir_at(proc_, dir);
       if (!fddir) continue;
       stat_nsfs_fd(fddir.get(), std::to_string(pf.fd).c_str(), pf.pid, pf.fd);
     }
@@ -300,7 +381,7 @@ class Builder {
     for (auto [mnt_ino, pid] : mntns) {
       char path[64];
       std::snprintf(path, sizeof path, "%d/mountinfo", pid);
-      if (detail::read_file_at(proc_.get(), path, buf_) != 0) continue;
+      if (detail::read_file_at(proc_, path, buf_) != 0) continue;
       // Most mounts are not nsfs: keep only candidate lines before parsing.
       nsfs_lines_.clear();
       detail::for_each_line(buf_, [&](std::string_view line) {
@@ -321,7 +402,7 @@ class Builder {
           e.ns.holders.push_back(h);
         if (!e.probed) {
           std::string through = std::to_string(pid) + "/root" + m.mount_point;
-          probe_path(e, proc_.get(), through.c_str());
+          probe_path(e, proc_, through.c_str());
         }
       }
     }
@@ -340,7 +421,25 @@ class Builder {
     if (!p.cmdline.empty()) return;
     char path[32];
     std::snprintf(path, sizeof path, "%d/cmdline", pid);
-    if (detail::read_file_at(proc_.get(), path, buf_) == 0) p.cmdline = procfs::parse_cmdline(buf_);
+    if (detail::read_file_at(proc_, path, buf_, true) == 0) p.cmdline = procfs::parse_cmdline(buf_);
+  }
+
+  // The owner of /proc/PID: lsns's UID (the effective uid; root for non-dumpable processes).
+  static std::optional<uid_t> dir_owner(int dirfd) {
+    struct stat st;
+    if (fstat(dirfd, &st) != 0) return std::nullopt;
+    return st.st_uid;
+  }
+
+  void read_uid(pid_t pid) {
+    auto it = snap_.pid_index.find(pid);
+    if (it == snap_.pid_index.end()) return;
+    Process& p = snap_.processes[it->second];
+    if (p.uid) return;
+    char path[16];
+    std::snprintf(path, sizeof path, "%d", pid);
+    struct stat st;
+    if (fstatat(proc_, path, &st, 0) == 0) p.uid = st.st_uid;
   }
 
   void finish() {
@@ -367,6 +466,7 @@ class Builder {
         if (oldest) n.oldest_pid = oldest->pid;
       }
       if (opt_.cmdline && opt_.cmdline_leaders_only && n.lowest_pid) read_cmdline(*n.lowest_pid);
+      if (opt_.uid_leaders_only && n.lowest_pid) read_uid(*n.lowest_pid);
       if (n.parent)
         if (auto idx = snap_.ns_index.find(*n.parent); idx != snap_.ns_index.end())
           out[idx->second].children.push_back(n.inode);
@@ -378,7 +478,8 @@ class Builder {
 
   ScanOptions opt_;
   Snapshot snap_;
-  Fd proc_;
+  Fd proc_owned_;  // the main builder's; shards borrow proc_
+  int proc_ = -1;
   std::unordered_map<NsInode, NsEntry> nsmap_;
   std::unordered_map<uint64_t, NsInode> socket_netns_;  // socket inode -> its netns
   struct PathFd {
