@@ -41,4 +41,9 @@ enum class CgSource : uint8_t {
 void read_v2(CgSource s, CgFiles& f, CgroupReadings& r);
 void read_v1(CgSource s, CgFiles& f, CgroupReadings& r);
 
+// Files and field groups both versions share.
+void read_memory_stat(CgFiles& f, CgroupReadings& r);  // memory.stat key/values
+void read_pids(CgFiles& f, CgroupReadings& r);         // pids.current, pids.max
+void set_io(const cgparse::IoTotals& t, CgroupReadings& r);
+
 }  // namespace nsinspect::detail

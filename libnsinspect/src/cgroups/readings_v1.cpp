@@ -38,9 +38,7 @@ void read_v1(CgSource s, CgFiles& f, CgroupReadings& r) {
       return;
     }
     case CgSource::v1_memory_stat:
-      r.memory_stat.clear();
-      if (!f.read("memory.stat")) return;
-      for (auto& [k, v] : cgparse::flat_keyed(f.buf)) r.memory_stat.emplace_back(std::string(k), v);
+      read_memory_stat(f, r);
       return;
     case CgSource::v1_blkio: {
       // The throttle files count every I/O; the CFQ/BFQ ones only exist with those schedulers.
@@ -50,16 +48,11 @@ void read_v1(CgSource s, CgFiles& f, CgroupReadings& r) {
       if (!have) return;
       bytes = f.buf;
       bool ios = f.read("blkio.throttle.io_serviced") || f.read("blkio.io_serviced");
-      auto t = cgparse::blkio_v1(bytes, ios ? std::string_view(f.buf) : std::string_view());
-      r.io_read_bytes = t.rbytes;
-      r.io_write_bytes = t.wbytes;
-      r.io_read_ios = t.rios;
-      r.io_write_ios = t.wios;
+      set_io(cgparse::blkio_v1(bytes, ios ? std::string_view(f.buf) : std::string_view()), r);
       return;
     }
     case CgSource::v1_pids:
-      if (f.read("pids.current")) r.pids_current = cgparse::single(f.buf);
-      if (f.read("pids.max")) r.pids_limit = cgparse::limit_v2(f.buf);
+      read_pids(f, r);
       return;
     default:
       return;

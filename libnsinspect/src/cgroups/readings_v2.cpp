@@ -3,13 +3,23 @@
 
 namespace nsinspect::detail {
 
-namespace {
-void memory_stat(CgFiles& f, CgroupReadings& r) {
+void read_memory_stat(CgFiles& f, CgroupReadings& r) {
   r.memory_stat.clear();
   if (!f.read("memory.stat")) return;
   for (auto& [k, v] : cgparse::flat_keyed(f.buf)) r.memory_stat.emplace_back(std::string(k), v);
 }
-}  // namespace
+
+void read_pids(CgFiles& f, CgroupReadings& r) {
+  if (f.read("pids.current")) r.pids_current = cgparse::single(f.buf);
+  if (f.read("pids.max")) r.pids_limit = cgparse::limit_v2(f.buf);  // "max" in v1 too
+}
+
+void set_io(const cgparse::IoTotals& t, CgroupReadings& r) {
+  r.io_read_bytes = t.rbytes;
+  r.io_write_bytes = t.wbytes;
+  r.io_read_ios = t.rios;
+  r.io_write_ios = t.wios;
+}
 
 void read_v2(CgSource s, CgFiles& f, CgroupReadings& r) {
   switch (s) {
@@ -42,20 +52,13 @@ void read_v2(CgSource s, CgFiles& f, CgroupReadings& r) {
       if (f.read("memory.events")) r.oom_kills = cgparse::key(f.buf, "oom_kill");
       return;
     case CgSource::v2_memory_stat:
-      memory_stat(f, r);
+      read_memory_stat(f, r);
       return;
     case CgSource::v2_io:
-      if (f.read("io.stat")) {
-        auto t = cgparse::io_stat(f.buf);
-        r.io_read_bytes = t.rbytes;
-        r.io_write_bytes = t.wbytes;
-        r.io_read_ios = t.rios;
-        r.io_write_ios = t.wios;
-      }
+      if (f.read("io.stat")) set_io(cgparse::io_stat(f.buf), r);
       return;
     case CgSource::v2_pids:
-      if (f.read("pids.current")) r.pids_current = cgparse::single(f.buf);
-      if (f.read("pids.max")) r.pids_limit = cgparse::limit_v2(f.buf);
+      read_pids(f, r);
       return;
     case CgSource::v2_pressure:
       if (f.read("cpu.pressure")) r.cpu_pressure = cgparse::pressure(f.buf);
