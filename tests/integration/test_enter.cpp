@@ -23,14 +23,8 @@ std::string ns_link(pid_t pid, const std::string& type) {
   return readlink_str("/proc/" + std::to_string(pid) + "/ns/" + type);
 }
 
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 Result nsview(std::vector<std::string> args, const std::string& input = {}) {
-  args.insert(args.begin(), {nsview_bin(), "enter"});
-  return run(args, input);
+  return nsview_run("enter", std::move(args), input);
 }
 
 // The only child of pid (unshare -f runs the target as its child).

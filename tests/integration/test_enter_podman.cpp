@@ -16,14 +16,8 @@ namespace {
 
 std::string P(pid_t pid) { return std::to_string(pid); }
 
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 Result nsview(std::vector<std::string> args, const std::string& input = {}) {
-  args.insert(args.begin(), {nsview_bin(), "enter"});
-  return run(args, input);
+  return nsview_run("enter", std::move(args), input);
 }
 
 // A busybox image and a test-only podman configuration (runc, ulimits this machine allows).

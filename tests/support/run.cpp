@@ -161,4 +161,14 @@ std::string readlink_str(const std::string& path) {
 
 bool is_root() { return geteuid() == 0; }
 
+Result nsview_run(const std::string& subcommand, std::vector<std::string> args, const std::string& input) {
+  args.insert(args.begin(), {nsview_bin(), subcommand});
+  return run(args, input);
+}
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
 }  // namespace testsupport

@@ -54,6 +54,9 @@ class Child {
 void sleep_ms(int ms);
 std::string helper_path(const std::string& name);  // a test helper binary
 std::string nsview_bin();
+// Runs `nsview SUBCOMMAND ARGS...` with input on stdin.
+Result nsview_run(const std::string& subcommand, std::vector<std::string> args, const std::string& input = {});
+std::string trimmed(std::string s);  // without trailing newlines and blanks
 std::string readlink_str(const std::string& path);  // "" when unreadable
 bool is_root();
 
