@@ -185,6 +185,15 @@ TEST_CASE("podman: one container, its exec'd process, pause, and stop", "[podman
   CHECK(at != std::string::npos);
   r = run({nsview_bin(), "tree", "proc"});
   CHECK(r.out.find("{" + name + "}") != std::string::npos);
+  // The same tags in JSON: the pid namespace's "container", and the init process's.
+  r = run({nsview_bin(), "tree", "pid", pidns, "-J"});
+  REQUIRE(r.status == 0);
+  CHECK(nlohmann::json::parse(r.out)["namespaces"][0]["container"] == name);
+  r = run({nsview_bin(), "tree", "proc", std::to_string(init), "-J"});
+  REQUIRE(r.status == 0);
+  const auto proc_root = nlohmann::json::parse(r.out)["processes"][0];
+  CHECK(proc_root["pid"] == init);
+  CHECK(proc_root["container"] == name);
   r = run({nsview_bin(), "ps"});
   CHECK(r.out.find(id.substr(0, 12)) != std::string::npos);
   CHECK(r.out.find(id) == std::string::npos);

@@ -80,7 +80,8 @@ struct Builder {
     r.cells["COMMAND"] = text_cell(lowest ? lowest->command() : std::string());
     r.json = {{"ns", n.inode}, {"type", ns_type_name(n.type)}, {"parent", n.parent ? nlohmann::json(*n.parent) : nlohmann::json(nullptr)},
               {"owner", n.owner ? nlohmann::json(*n.owner) : nlohmann::json(nullptr)},
-              {"owner_uid", uid ? nlohmann::json(*uid) : nlohmann::json(nullptr)}, {"hidden", n.hidden}};
+              {"owner_uid", uid ? nlohmann::json(*uid) : nlohmann::json(nullptr)}, {"hidden", n.hidden},
+              {"container", owner.empty() ? nlohmann::json(nullptr) : nlohmann::json(owner)}};
     if (with_procs) {
       nlohmann::json procs = nlohmann::json::array();
       for (pid_t pid : n.pids)

@@ -70,6 +70,7 @@ struct Builder {
     nlohmann::json ns = nlohmann::json::object();
     for (auto t : kAllNsTypes) ns[std::string(ns_type_name(t))] = p.ns_of(t) ? nlohmann::json(*p.ns_of(t)) : nlohmann::json(nullptr);
     r.json["namespaces"] = ns;
+    r.json["container"] = ctr ? nlohmann::json(display_name(*ctr)) : nlohmann::json(nullptr);
     if (auto it = kids.find(p.pid); it != kids.end())
       for (pid_t k : it->second)
         if (const Process* c = s.process(k)) r.children.push_back(row(*c, &p));
