@@ -147,7 +147,7 @@ class Builder {
     if (fstat(dir.get(), &dst) == 0) p.uid = dst.st_uid;
 
     bool denied = false;
-    for (std::size_t i = 0; i < kNsTypeCount; ++i) {
+    for (std::size_t i = 0; opt_.namespaces && i < kNsTypeCount; ++i) {
       int err = detail::readlink_at(dir.get(), kNsLinkNames[i], link_);
       if (err) {
         denied |= (err == EACCES || err == EPERM);
@@ -156,7 +156,7 @@ class Builder {
       if (auto l = procfs::parse_ns_link(link_)) p.ns[i] = l->inode;
     }
     if (denied) ++snap_.stats.permission_denied;
-    for_children_links(dir.get(), p);
+    if (opt_.namespaces) for_children_links(dir.get(), p);
 
     if (opt_.cmdline && !opt_.cmdline_leaders_only && detail::read_file_at(dir.get(), "cmdline", buf_) == 0)
       p.cmdline = procfs::parse_cmdline(buf_);

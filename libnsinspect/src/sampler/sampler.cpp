@@ -456,6 +456,8 @@ ScanOptions Sampler::scan_options() const {
   o.containers = true;  // rows carry container and pod names
   o.cgroup_tree = impl_->opt.group == UsageGroup::cgroup;
   o.usage = impl_->opt.group == UsageGroup::ns || impl_->opt.group == UsageGroup::process;
+  // Ten readlinks per process: only the namespace group needs them.
+  o.namespaces = impl_->opt.group == UsageGroup::ns;
   return o;
 }
 
