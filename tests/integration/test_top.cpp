@@ -85,6 +85,7 @@ TEST_CASE("top: a busy loop in its own cpu,cpuacct cgroup shows about one core",
   auto second = s.sample();
   const uint64_t u1 = std::stoull(slurp(cg.dirs[1] + "/cpuacct.usage"));
   REQUIRE(second.rows.size() == 1);
+  CHECK(second.rows[0].nprocs == 1);  // no /proc scan this time: carried (no pids cgroup here)
   REQUIRE(second.rows[0].cpu_pct);
   const double pct = *second.rows[0].cpu_pct;
   INFO("cpu " << pct << "% over " << second.interval_s << " s");

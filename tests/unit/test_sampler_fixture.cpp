@@ -52,7 +52,8 @@ TEST_CASE("sampler names and groups", "[sampler]") {
   CHECK(s.scan_options().usage);
   CHECK_FALSE(s.scan_options().cgroup_tree);
   o.group = UsageGroup::cgroup;
-  CHECK(Sampler(o).scan_options().cgroup_tree);
+  CHECK_FALSE(Sampler(o).scan_options().cgroup_tree);  // it walks the hierarchies itself
+  CHECK_FALSE(Sampler(o).scan_options().namespaces);
   CHECK_FALSE(Sampler(o).scan_options().usage);
 }
 

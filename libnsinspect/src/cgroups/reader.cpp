@@ -129,6 +129,8 @@ struct CgroupReader::Impl {
     else add(CgSource::v1_blkio, v1_of("blkio"), kCgIo);
     if (v2_has("pids")) add(CgSource::v2_pids, v2, kCgPids);
     else add(CgSource::v1_pids, v1_of("pids"), kCgPids);
+    if (v2_has("pids") || v1_of("pids") < 0) add(CgSource::procs, v2, kCgProcs);
+    else add(CgSource::procs, v1_of("pids"), kCgProcs);
     add(CgSource::v2_pressure, v2, kCgPressure);
     add(CgSource::v2_state, v2, kCgState);
   }

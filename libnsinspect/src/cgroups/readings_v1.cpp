@@ -61,6 +61,13 @@ void read_v1(CgSource s, CgFiles& f, CgroupReadings& r) {
       if (f.read("pids.current")) r.pids_current = cgparse::single(f.buf);
       if (f.read("pids.max")) r.pids_limit = cgparse::limit_v2(f.buf);
       return;
+    case CgSource::procs: {
+      if (!f.read("cgroup.procs")) return;
+      uint64_t n = 0;
+      for (char ch : f.buf) n += ch == '\n';
+      r.nprocs = n;
+      return;
+    }
     default:
       return;
   }

@@ -11,6 +11,7 @@
 
 #include "cgroups/cgroups_internal.hpp"
 #include "nsinspect/container_lookup.hpp"
+#include "sampler/cgroup_walk.hpp"
 #include "sampler/rates.hpp"
 
 namespace nsinspect {
@@ -71,6 +72,9 @@ struct Sampler::Impl {
   std::unordered_map<pid_t, ProcState> procs;
   uint64_t gen = 0;
   double last_time = -1;
+  std::shared_ptr<const Snapshot> last_scan;  // cgroup group: labels between scans
+  bool skip_walk = false;                     // the walk was just done by sample()
+  bool snapshot_fresh = true;                 // the snapshot was scanned for this sample
   CgroupReadings readings;  // reused
   long hz = sysconf(_SC_CLK_TCK);
 
@@ -109,12 +113,12 @@ struct Sampler::Impl {
     st.prev_time = t;
   }
 
-  void read_cgroup(RowState& st, bool fresh, auto open) {
+  void read_cgroup(RowState& st, bool fresh, auto open, unsigned extra = 0) {
     if (fresh || !st.has_handle) {
       st.handle = open();
       st.has_handle = true;
     }
-    reader->read(st.handle, opt.fields, readings);
+    reader->read(st.handle, opt.fields | extra, readings);
   }
 
   // Inode of a cgroup directory in the primary hierarchy (0 when it has none there).
@@ -226,39 +230,55 @@ struct Sampler::Impl {
   }
 
   // The cgroup group: the union by path of the hierarchies that supply readings (as
-  // systemd-cgtop merges them), depth-first from cgroup_root, children by name.
-  void cgroup_rows(const Snapshot& s, double t, std::vector<UsageRow>& out) {
-    struct Merged {
-      std::string path;
-      uint64_t sig = 0;
-      std::size_t nprocs = 0;
-      std::vector<std::size_t> children;
-    };
-    std::vector<Merged> nodes;
-    std::unordered_map<std::string_view, std::size_t> index;
+  // systemd-cgtop merges them), walked below cgroup_root on every sample, depth-first.
+  struct Merged {
+    std::string path;
+    uint64_t sig = 0;  // the directory inodes of every hierarchy: any recreation shows
+    int depth = 0;
+    std::vector<std::size_t> children;
+  };
+  std::vector<Merged> merged;
+  std::unordered_map<std::string, std::size_t> merged_index;
+  std::unordered_map<std::string, std::size_t> last_nprocs;  // path -> processes (carried)
+
+  // Returns whether a path appeared that the previous walk did not have.
+  bool walk_merged(const Snapshot& s) {
+    std::unordered_map<std::string, std::size_t> before = std::move(merged_index);
+    merged.clear();
+    merged_index.clear();
+    bool new_paths = before.empty();
     const auto& L = s.cgroup_tree.layout;
-    // Paths are keys into `nodes`, so reserve enough that they never move.
-    nodes.reserve(s.cgroup_tree.size() + 1);
-    for (const auto& tree : s.cgroup_tree.trees) {
-      const auto& h = L.hierarchies[tree.hierarchy];
+    for (const auto& h : L.hierarchies) {
       bool supplies = h.v2 || h.has("cpu") || h.has("cpuacct") || h.has("memory") || h.has("pids") || h.has("blkio");
       if (!supplies) continue;
-      std::vector<std::size_t> merged_of(tree.nodes.size());
-      for (std::size_t i = 0; i < tree.nodes.size(); ++i) {
-        const auto& n = tree.nodes[i];
-        auto it = index.find(n.path);
-        std::size_t m;
-        if (it == index.end()) {
-          m = nodes.size();
-          nodes.push_back({n.path, 0, 0, {}});
-          index.emplace(nodes[m].path, m);
-          if (n.parent != CgroupNode::kNone) nodes[merged_of[n.parent]].children.push_back(m);
-        } else {
-          m = it->second;
+      auto walked = detail::walk_cgroups(h, s.root, opt.cgroup_root, opt.cgroup_depth);
+      std::vector<std::size_t> merged_of(walked.size());
+      for (std::size_t i = 0; i < walked.size(); ++i) {
+        auto& w = walked[i];
+        auto [it, fresh] = merged_index.try_emplace(w.path, merged.size());
+        if (fresh) {
+          if (!before.count(w.path)) new_paths = true;
+          merged.push_back({w.path, 0, w.depth, {}});
+          if (w.parent != CgroupNode::kNone) merged[merged_of[w.parent]].children.push_back(it->second);
         }
-        merged_of[i] = m;
-        nodes[m].sig = mix(nodes[m].sig, n.inode);
-        nodes[m].nprocs = std::max(nodes[m].nprocs, n.pids.size());
+        merged_of[i] = it->second;
+        merged[it->second].sig = mix(merged[it->second].sig, w.inode);
+      }
+    }
+    return new_paths;
+  }
+
+  void cgroup_rows(const Snapshot& s, double t, std::vector<UsageRow>& out) {
+    // Processes per cgroup: cgroup.procs of the pids hierarchy, else (a cgroup without a
+    // pids directory) counted from a fresh scan's processes, else carried from the last one.
+    std::unordered_map<std::string, std::size_t> scan_nprocs;
+    if (snapshot_fresh) {
+      std::unordered_map<std::string, std::size_t> per_hierarchy;  // "id:path" -> count
+      for (const auto& p : s.processes)
+        for (const auto& l : p.cgroups) ++per_hierarchy[std::to_string(l.hierarchy_id) + ":" + l.path];
+      for (const auto& [key, count] : per_hierarchy) {
+        auto& v = scan_nprocs[key.substr(key.find(':') + 1)];
+        v = std::max(v, count);
       }
     }
     // Container and pod cgroups, to label their rows.
@@ -269,23 +289,18 @@ struct Sampler::Impl {
     for (const auto& p : s.pods)
       if (auto pc = pod_cgroup(s, p); !pc.empty()) pod_by_cgroup.emplace(pc, &p);
 
-    auto start = index.find(opt.cgroup_root);
-    if (start == index.end()) return;
-    struct Item {
-      std::size_t node;
-      int depth;
-    };
-    std::vector<Item> stack{{start->second, 0}};
+    if (merged.empty()) return;
+    out.reserve(merged.size());
+    std::vector<std::size_t> stack{0};
     while (!stack.empty()) {
-      auto [m, depth] = stack.back();
+      const std::size_t m = stack.back();
       stack.pop_back();
-      Merged& n = nodes[m];
+      Merged& n = merged[m];
       UsageRow row;
       row.id = n.path;
       row.name = n.path;
       row.cgroup = n.path;
-      row.depth = depth;
-      row.nprocs = n.nprocs;
+      row.depth = n.depth;
       if (auto c = by_cgroup.find(n.path); c != by_cgroup.end()) {
         row.container = display_name(*c->second);
         row.engine = c->second->engine;
@@ -297,15 +312,25 @@ struct Sampler::Impl {
       }
       bool fresh;
       RowState& st = state(n.path, n.sig, fresh);
-      read_cgroup(st, fresh, [&] { return reader->open(n.path); });
-      if (!reader->vanished(st.handle)) {  // removed since the scan: no row
+      read_cgroup(st, fresh, [&] { return reader->open(n.path); }, kCgProcs);
+      if (!reader->vanished(st.handle)) {  // removed since the walk: no row
+        if (readings.nprocs) row.nprocs = *readings.nprocs;
+        else if (auto it = scan_nprocs.find(n.path); it != scan_nprocs.end()) row.nprocs = it->second;
+        else if (snapshot_fresh) row.nprocs = 0;
+        else if (auto l = last_nprocs.find(n.path); l != last_nprocs.end()) row.nprocs = l->second;
+        last_nprocs[n.path] = row.nprocs;
         detail::fill_levels(row, readings);
         finish_row(row, st, fresh, detail::counters_of(readings), t);
         out.push_back(std::move(row));
       }
-      if (opt.cgroup_depth >= 0 && depth >= opt.cgroup_depth) continue;
-      std::sort(n.children.begin(), n.children.end(), [&](std::size_t a, std::size_t b) { return nodes[a].path > nodes[b].path; });
-      for (std::size_t c : n.children) stack.push_back({c, depth + 1});  // reversed: popped by name
+      std::sort(n.children.begin(), n.children.end(),
+                [&](std::size_t a, std::size_t b) { return merged[a].path > merged[b].path; });
+      for (std::size_t c : n.children) stack.push_back(c);  // reversed: popped by name
+    }
+    if (last_nprocs.size() > 2 * out.size() + 64) {
+      std::unordered_map<std::string, std::size_t> keep;
+      for (const auto& r : out) keep.emplace(r.id, r.nprocs);
+      last_nprocs = std::move(keep);
     }
   }
 
@@ -427,7 +452,11 @@ struct Sampler::Impl {
     switch (opt.group) {
       case UsageGroup::container: container_rows(s, t, out.rows); break;
       case UsageGroup::pod: pod_rows(s, t, out.rows); break;
-      case UsageGroup::cgroup: cgroup_rows(s, t, out.rows); break;
+      case UsageGroup::cgroup:
+        if (!skip_walk) walk_merged(s);
+        skip_walk = false;
+        cgroup_rows(s, t, out.rows);
+        break;
       case UsageGroup::ns: ns_rows(s, t, out.rows); break;
       case UsageGroup::process: process_rows(s, t, out.rows); break;
     }
@@ -454,14 +483,27 @@ ScanOptions Sampler::scan_options() const {
   o.status = false;
   o.cgroups = true;
   o.containers = true;  // rows carry container and pod names
-  o.cgroup_tree = impl_->opt.group == UsageGroup::cgroup;
+  o.cgroup_tree = false;  // the cgroup group walks the hierarchies it reads itself
   o.usage = impl_->opt.group == UsageGroup::ns || impl_->opt.group == UsageGroup::process;
   // Ten readlinks per process: only the namespace group needs them.
   o.namespaces = impl_->opt.group == UsageGroup::ns;
   return o;
 }
 
-UsageSample Sampler::sample() { return sample(std::make_shared<const Snapshot>(scan(scan_options()))); }
+UsageSample Sampler::sample() {
+  Impl& m = *impl_;
+  if (m.opt.group != UsageGroup::cgroup || !m.last_scan)
+    return sample(m.last_scan = std::make_shared<const Snapshot>(scan(scan_options())));
+  // The cgroup group reads no /proc while the cgroups stay the same: the walk and the cgroup
+  // files give every column; the last scan's containers and pods label the rows. A cgroup
+  // that appeared (a new container?) brings a new scan.
+  m.snapshot_fresh = m.walk_merged(*m.last_scan);
+  if (m.snapshot_fresh) m.last_scan = std::make_shared<const Snapshot>(scan(scan_options()));
+  m.skip_walk = true;
+  UsageSample out = m.run(m.last_scan);
+  m.snapshot_fresh = true;
+  return out;
+}
 
 UsageSample Sampler::sample(std::shared_ptr<const Snapshot> snapshot) { return impl_->run(std::move(snapshot)); }
 
