@@ -232,8 +232,36 @@ std::string render_to_string(const Table& t, const RenderOptions& ro) {
   return s;
 }
 
+// The cgroup fields the output needs: JSON has every field; text only the shown, filtered
+// and sorted columns (and the screen's sort keys).
+unsigned fields_for(const Options& o, const std::vector<int>& filter_cols) {
+  if (o.json) return nsinspect::SamplerOptions{}.fields;
+  std::vector<int> cols = filter_cols;
+  auto add = [&](const std::vector<int>& more) { cols.insert(cols.end(), more.begin(), more.end()); };
+  if (!o.output.empty()) add(parse_columns(o.output, o.group.value_or(UsageGroup::container)));
+  else if (o.group) add(default_columns(*o.group));
+  else add(default_columns(UsageGroup::container)), add(default_columns(UsageGroup::cgroup));
+  if (o.sort && *o.sort >= 0) cols.push_back(*o.sort);
+  const bool screen = !o.batch && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
+  if (screen) add({T_CPU, T_MEM, T_IOR, T_PIDS});
+  if (!o.sort) cols.push_back(T_CPU);
+  unsigned f = 0;
+  for (int c : cols) switch (c) {
+      case T_CPU: case T_THROTTLED: f |= nsinspect::kCgCpu; break;
+      case T_MEM: case T_MEMLIMIT: case T_MEMPCT: case T_OOM: f |= nsinspect::kCgMemory; break;
+      case T_IOR: case T_IOW: f |= nsinspect::kCgIo; break;
+      case T_PIDS: case T_PIDSLIMIT: f |= nsinspect::kCgPids; break;
+      case T_PSI_CPU: case T_PSI_MEM: case T_PSI_IO: f |= nsinspect::kCgPressure; break;
+      default: break;
+    }
+  return f;
+}
+
+unsigned g_fields = nsinspect::SamplerOptions{}.fields;
+
 std::unique_ptr<nsinspect::Sampler> make_sampler(const Options& o, UsageGroup g) {
   nsinspect::SamplerOptions so;
+  so.fields = g_fields;
   so.group = g;
   so.root = o.root;
   so.cgroup_root = o.cgroup_root;
@@ -348,6 +376,7 @@ int run(int argc, char** argv) {
         bad(std::string("failed to parse filter: ") + e.what());
       }
     }
+    g_fields = fields_for(o, view.filter.used_columns());
     std::unique_ptr<nsinspect::Sampler> sampler;
     UsageSample s = first_sample(o, sampler);
     view.cols = o.output.empty() ? default_columns(s.group) : parse_columns(o.output, s.group);
