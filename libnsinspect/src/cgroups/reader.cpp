@@ -29,6 +29,9 @@ int pread_all(int fd, std::string& buf) {
     if (n == 0) return 0;
     buf.append(chunk, static_cast<std::size_t>(n));
     off += n;
+    // A short read is the end: cgroup (seq_file) and regular files fill the buffer while
+    // there is text, so this saves the pread that would only return 0.
+    if (static_cast<std::size_t>(n) < sizeof chunk) return 0;
   }
 }
 }  // namespace

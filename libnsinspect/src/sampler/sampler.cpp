@@ -240,6 +240,7 @@ struct Sampler::Impl {
   std::vector<Merged> merged;
   std::unordered_map<std::string, std::size_t> merged_index;
   std::unordered_map<std::string, std::size_t> last_nprocs;  // path -> processes (carried)
+  std::unordered_map<std::string, detail::CgroupWalker> walkers;  // per hierarchy mount point
 
   // Returns whether a path appeared that the previous walk did not have.
   bool walk_merged(const Snapshot& s) {
@@ -251,7 +252,8 @@ struct Sampler::Impl {
     for (const auto& h : L.hierarchies) {
       bool supplies = h.v2 || h.has("cpu") || h.has("cpuacct") || h.has("memory") || h.has("pids") || h.has("blkio");
       if (!supplies) continue;
-      auto walked = detail::walk_cgroups(h, s.root, opt.cgroup_root, opt.cgroup_depth);
+      auto& walker = walkers[h.mount_point];
+      auto walked = walker.walk(h, s.root, opt.cgroup_root, opt.cgroup_depth);
       std::vector<std::size_t> merged_of(walked.size());
       for (std::size_t i = 0; i < walked.size(); ++i) {
         auto& w = walked[i];
