@@ -125,6 +125,7 @@ enum CgroupField : unsigned {
   kCgPressure = 1u << 6,     // cpu/memory/io pressure (v2 only)
   kCgState = 1u << 7,        // cgroup.stat, cgroup.events (v2 only)
   kCgAll = (1u << 8) - 1,
+  kCgProcs = 1u << 8,        // number of processes (cgroup.procs lines); not in kCgAll
 };
 
 // Readings normalised over v1 and v2; nullopt / Limit::unknown means "not known", never 0.
@@ -152,6 +153,9 @@ struct CgroupReadings {
 
   std::optional<uint64_t> nr_descendants, nr_dying_descendants;
   std::optional<bool> populated, frozen;
+  // With kCgProcs: processes in the cgroup, from the pids controller's hierarchy (else the
+  // unified one).
+  std::optional<uint64_t> nprocs;
 };
 
 // Reads cgroup files. Handles keep directory fds open between reads (one per hierarchy that

@@ -29,6 +29,9 @@ int pread_all(int fd, std::string& buf) {
     if (n == 0) return 0;
     buf.append(chunk, static_cast<std::size_t>(n));
     off += n;
+    // A short read is the end: cgroup (seq_file) and regular files fill the buffer while
+    // there is text, so this saves the pread that would only return 0.
+    if (static_cast<std::size_t>(n) < sizeof chunk) return 0;
   }
 }
 }  // namespace
@@ -129,6 +132,8 @@ struct CgroupReader::Impl {
     else add(CgSource::v1_blkio, v1_of("blkio"), kCgIo);
     if (v2_has("pids")) add(CgSource::v2_pids, v2, kCgPids);
     else add(CgSource::v1_pids, v1_of("pids"), kCgPids);
+    if (v2_has("pids") || v1_of("pids") < 0) add(CgSource::procs, v2, kCgProcs);
+    else add(CgSource::procs, v1_of("pids"), kCgProcs);
     add(CgSource::v2_pressure, v2, kCgPressure);
     add(CgSource::v2_state, v2, kCgState);
   }

@@ -36,6 +36,7 @@ enum class CgSource : uint8_t {
   v1_cpu_stat,     // cpu.stat throttling
   v1_cpu_limits,   // cpu.cfs_quota_us, cpu.cfs_period_us, cpu.shares
   v1_memory, v1_memory_stat, v1_blkio, v1_pids,
+  procs,           // cgroup.procs line count (either version; read by read_v1)
 };
 
 void read_v2(CgSource s, CgFiles& f, CgroupReadings& r);

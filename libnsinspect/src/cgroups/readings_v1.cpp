@@ -54,6 +54,13 @@ void read_v1(CgSource s, CgFiles& f, CgroupReadings& r) {
     case CgSource::v1_pids:
       read_pids(f, r);
       return;
+    case CgSource::procs: {
+      if (!f.read("cgroup.procs")) return;
+      uint64_t n = 0;
+      for (char ch : f.buf) n += ch == '\n';
+      r.nprocs = n;
+      return;
+    }
     default:
       return;
   }

@@ -228,7 +228,7 @@ class Builder {
     if (!opt_.uid_leaders_only) p.uid = dir_owner(dir.get());
 
     bool denied = false;
-    for (std::size_t i = 0; i < kNsTypeCount; ++i) {
+    for (std::size_t i = 0; opt_.namespaces && i < kNsTypeCount; ++i) {
       int err = detail::readlink_at(dir.get(), kNsLinkNames[i], link_);
       if (err) {
         denied |= (err == EACCES || err == EPERM);
@@ -237,12 +237,23 @@ class Builder {
       if (auto l = procfs::parse_ns_link(link_)) p.ns[i] = l->inode;
     }
     if (denied) ++snap_.stats.permission_denied;
-    for_children_links(dir.get(), p);
+    if (opt_.namespaces) for_children_links(dir.get(), p);
 
     if (opt_.cmdline && !opt_.cmdline_leaders_only && detail::read_file_at(dir.get(), "cmdline", buf_, true) == 0)
       p.cmdline = procfs::parse_cmdline(buf_);
-    if (opt_.status && detail::read_file_at(dir.get(), "status", buf_, true) == 0)
-      p.nspid = procfs::parse_status(buf_).nspid;
+    if ((opt_.status || opt_.usage) && detail::read_file_at(dir.get(), "status", buf_, true) == 0) {
+      auto status = procfs::parse_status(buf_);
+      if (opt_.status) p.nspid = std::move(status.nspid);
+      if (opt_.usage) p.rss_bytes = status.vm_rss_bytes.value_or(0);  // kernel threads: none
+    }
+    if (opt_.usage) {
+      p.cpu_ticks = st->utime + st->stime;
+      if (detail::read_file_at(dir.get(), "io", buf_, true) == 0) {
+        auto io = procfs::parse_io(buf_);
+        p.io_read_bytes = io.read_bytes;
+        p.io_write_bytes = io.write_bytes;
+      }
+    }
     if (opt_.cgroups && detail::read_file_at(dir.get(), "cgroup", buf_, true) == 0)
       p.cgroups = procfs::parse_cgroup(buf_);
 

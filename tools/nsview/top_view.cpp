@@ -1,0 +1,239 @@
+#include "top_view.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+#include <strings.h>
+
+namespace nsview::top {
+
+using nsinspect::Limit;
+using nsinspect::UsageGroup;
+using nsinspect::UsageRow;
+
+const std::vector<Column>& columns() {
+  static const std::vector<Column> cols = {
+      {"ID", "identity: container/pod id, cgroup path, TYPE:INODE, pid", JsonType::string, false, true},
+      {"NAME", "container or pod name, cgroup path, TYPE:[INODE], command", JsonType::string, false, true},
+      {"CGROUP", "primary cgroup path", JsonType::string, false, true},
+      {"CONTAINER", "container name", JsonType::string, false, true},
+      {"POD", "pod name", JsonType::string, false, false},
+      {"ENGINE", "container engine", JsonType::string, false, false},
+      {"PID", "process; container init; namespace lowest pid", JsonType::number, true, false},
+      {"NPROCS", "processes in the row", JsonType::number, true, false},
+      {"DEPTH", "cgroup depth below the shown root", JsonType::number, true, false},
+      {"CPU", "cpu % (100 = one core)", JsonType::number, true, false},
+      {"MEM", "memory in use (cgroup) or RSS sum (processes)", JsonType::number, true, false},
+      {"MEMLIMIT", "memory limit", JsonType::number, true, false},
+      {"MEMPCT", "memory % of the limit", JsonType::number, true, false},
+      {"IOR", "bytes read per second", JsonType::number, true, false},
+      {"IOW", "bytes written per second", JsonType::number, true, false},
+      {"PIDS", "tasks (threads) now", JsonType::number, true, false},
+      {"PIDSLIMIT", "pids limit", JsonType::number, true, false},
+      {"THROTTLED", "% of cpu periods throttled", JsonType::number, true, false},
+      {"OOM", "OOM kills since the previous sample", JsonType::number, true, false},
+      {"PSI-CPU", "cpu pressure some avg10 %", JsonType::number, true, false},
+      {"PSI-MEM", "memory pressure some avg10 %", JsonType::number, true, false},
+      {"PSI-IO", "io pressure some avg10 %", JsonType::number, true, false},
+  };
+  return cols;
+}
+
+std::vector<int> default_columns(UsageGroup g) {
+  switch (g) {
+    case UsageGroup::container:
+      return {T_NAME, T_POD, T_PID, T_NPROCS, T_CPU, T_MEM, T_MEMPCT, T_IOR, T_IOW, T_PIDS, T_THROTTLED, T_OOM};
+    case UsageGroup::pod: return {T_NAME, T_NPROCS, T_CPU, T_MEM, T_MEMPCT, T_IOR, T_IOW, T_PIDS, T_OOM};
+    case UsageGroup::cgroup: return {T_NAME, T_NPROCS, T_CPU, T_MEM, T_IOR, T_IOW, T_PIDS};
+    case UsageGroup::ns: return {T_NAME, T_PID, T_NPROCS, T_CONTAINER, T_POD, T_CPU, T_MEM, T_IOR, T_IOW, T_PIDS};
+    case UsageGroup::process: return {T_PID, T_NAME, T_CONTAINER, T_CPU, T_MEM, T_IOR, T_IOW, T_PIDS};
+  }
+  return {T_NAME, T_CPU, T_MEM};
+}
+
+int column_index(std::string_view name) {
+  const auto& cols = columns();
+  for (std::size_t i = 0; i < cols.size(); ++i)
+    if (cols[i].name.size() == name.size() && strncasecmp(cols[i].name.c_str(), name.data(), name.size()) == 0)
+      return static_cast<int>(i);
+  return -1;
+}
+
+std::vector<int> parse_columns(const std::string& list, UsageGroup g) {
+  std::vector<int> out;
+  std::string_view rest = list;
+  if (!rest.empty() && rest.front() == '+') {
+    out = default_columns(g);
+    rest.remove_prefix(1);
+  }
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    auto name = rest.substr(0, comma);
+    if (!name.empty()) {
+      int c = column_index(name);
+      if (c < 0) throw std::invalid_argument("unknown column '" + std::string(name) + "'");
+      out.push_back(c);
+    }
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  if (out.empty()) throw std::invalid_argument("no columns given");
+  return out;
+}
+
+bool is_numeric(int col) { return col >= T_PID; }
+
+namespace {
+std::optional<double> opt(std::optional<uint64_t> v) { return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt; }
+std::optional<double> limit(const Limit& l) { return opt(l.get()); }
+
+std::string fixed(double v, int digits) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.*f", digits, v);
+  return b;
+}
+}  // namespace
+
+std::optional<double> number_of(const UsageRow& r, int col) {
+  switch (col) {
+    case T_PID: return r.pid > 0 ? std::optional<double>(r.pid) : std::nullopt;
+    case T_NPROCS: return static_cast<double>(r.nprocs);
+    case T_DEPTH: return static_cast<double>(r.depth);
+    case T_CPU: return r.cpu_pct;
+    case T_MEM: return opt(r.mem_bytes);
+    case T_MEMLIMIT: return limit(r.mem_limit);
+    case T_MEMPCT: return r.mem_pct;
+    case T_IOR: return r.io_read_bps;
+    case T_IOW: return r.io_write_bps;
+    case T_PIDS: return opt(r.pids);
+    case T_PIDSLIMIT: return limit(r.pids_limit);
+    case T_THROTTLED: return r.throttled_pct;
+    case T_OOM: return opt(r.oom_kills);
+    case T_PSI_CPU: return r.psi_cpu_some;
+    case T_PSI_MEM: return r.psi_mem_some;
+    case T_PSI_IO: return r.psi_io_some;
+    default: return std::nullopt;
+  }
+}
+
+static const std::string& text_of(const UsageRow& r, int col) {
+  static const std::string none;
+  switch (col) {
+    case T_ID: return r.id;
+    case T_NAME: return r.name;
+    case T_CGROUP: return r.cgroup;
+    case T_CONTAINER: return r.container;
+    case T_POD: return r.pod;
+    case T_ENGINE: return r.engine;
+    default: return none;
+  }
+}
+
+Cell raw_cell(const UsageRow& r, int col) {
+  if (!is_numeric(col)) return text_of(r, col);
+  if (col == T_MEMLIMIT && r.mem_limit.is_unlimited()) return std::string("max");
+  if (col == T_PIDSLIMIT && r.pids_limit.is_unlimited()) return std::string("max");
+  auto v = number_of(r, col);
+  if (!v) return std::nullopt;
+  if (*v == static_cast<double>(static_cast<long long>(*v))) return std::to_string(static_cast<long long>(*v));
+  return fixed(*v, 2);
+}
+
+std::string human_bytes(double b) {
+  static const char* units[] = {"", "K", "M", "G", "T", "P"};
+  int u = 0;
+  while (b >= 1024 && u < 5) {
+    b /= 1024;
+    ++u;
+  }
+  if (u == 0) return fixed(b, 0);
+  return fixed(b, b < 10 ? 1 : (b < 1000 ? 1 : 0)) + units[u];
+}
+
+std::string text_cell(const UsageRow& r, int col) {
+  if (!is_numeric(col)) {
+    const std::string& s = text_of(r, col);
+    return s.empty() ? "-" : s;
+  }
+  if ((col == T_MEMLIMIT && r.mem_limit.is_unlimited()) || (col == T_PIDSLIMIT && r.pids_limit.is_unlimited()))
+    return "max";
+  auto v = number_of(r, col);
+  if (!v) return "-";
+  switch (col) {
+    case T_CPU: case T_MEMPCT: case T_THROTTLED: case T_PSI_CPU: case T_PSI_MEM: case T_PSI_IO:
+      return fixed(*v, 1);
+    case T_MEM: case T_MEMLIMIT: case T_IOR: case T_IOW:
+      return human_bytes(*v);
+    default:
+      return fixed(*v, 0);
+  }
+}
+
+void sort_rows(std::vector<const UsageRow*>& rows, int col, bool reverse) {
+  if (is_numeric(col)) {
+    std::stable_sort(rows.begin(), rows.end(), [&](const UsageRow* a, const UsageRow* b) {
+      auto x = number_of(*a, col), y = number_of(*b, col);
+      if (!x || !y) return x.has_value() && !y.has_value();  // unknown last
+      return reverse ? *x < *y : *x > *y;
+    });
+  } else {
+    std::stable_sort(rows.begin(), rows.end(), [&](const UsageRow* a, const UsageRow* b) {
+      const auto& x = text_of(*a, col);
+      const auto& y = text_of(*b, col);
+      if (x.empty() != y.empty()) return y.empty();
+      return reverse ? y < x : x < y;
+    });
+  }
+}
+
+namespace {
+nlohmann::json jnum(std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+nlohmann::json jint(std::optional<uint64_t> v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+nlohmann::json jlimit(const Limit& l) {
+  if (l.is_unlimited()) return "max";
+  return jint(l.get());
+}
+nlohmann::json jstr(const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); }
+}  // namespace
+
+nlohmann::json row_json(const UsageRow& r, UsageGroup g) {
+  nlohmann::json j = nlohmann::json::object();
+  j["id"] = r.id;
+  j["name"] = r.name;
+  j["cgroup"] = jstr(r.cgroup);
+  j["container"] = jstr(r.container);
+  j["pod"] = jstr(r.pod);
+  j["engine"] = jstr(r.engine);
+  j["pid"] = r.pid > 0 ? nlohmann::json(r.pid) : nlohmann::json(nullptr);
+  j["nprocs"] = r.nprocs;
+  if (g == UsageGroup::cgroup) j["depth"] = r.depth;
+  j["cpu_pct"] = jnum(r.cpu_pct);
+  j["mem_bytes"] = jint(r.mem_bytes);
+  j["mem_limit_bytes"] = jlimit(r.mem_limit);
+  j["mem_pct"] = jnum(r.mem_pct);
+  j["io_read_bps"] = jnum(r.io_read_bps);
+  j["io_write_bps"] = jnum(r.io_write_bps);
+  j["pids"] = jint(r.pids);
+  j["pids_limit"] = jlimit(r.pids_limit);
+  j["throttled_pct"] = jnum(r.throttled_pct);
+  j["oom_kills"] = jint(r.oom_kills);
+  j["psi_cpu_some"] = jnum(r.psi_cpu_some);
+  j["psi_cpu_full"] = jnum(r.psi_cpu_full);
+  j["psi_mem_some"] = jnum(r.psi_mem_some);
+  j["psi_mem_full"] = jnum(r.psi_mem_full);
+  j["psi_io_some"] = jnum(r.psi_io_some);
+  j["psi_io_full"] = jnum(r.psi_io_full);
+  return j;
+}
+
+std::string json_line(const nsinspect::UsageSample& s, const std::vector<const UsageRow*>& rows) {
+  nlohmann::json j = nlohmann::json::object();
+  j["time"] = s.time;
+  j["interval_s"] = s.interval_s;
+  j["group"] = std::string(nsinspect::usage_group_name(s.group));
+  auto& a = j["rows"] = nlohmann::json::array();
+  for (const auto* r : rows) a.push_back(row_json(*r, s.group));
+  return j.dump();
+}
+
+}  // namespace nsview::top
