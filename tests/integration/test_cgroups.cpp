@@ -206,3 +206,22 @@ TEST_CASE("a process seen through a cgroup namespace: '/..' paths become host pa
     }
   CHECK(node_b);
 }
+
+TEST_CASE("cgroup.procs longer than a page is counted whole (it is read a page at a time)", "[cgroup][integration]") {
+  REQUIRE(is_root());
+  const std::string name = "nsview-test-" + std::to_string(getpid()) + "-many";
+  const std::string dir = kCg + "/pids/" + name;
+  TestCgroups cgs({dir});
+  // The shell joins the cgroup, then its 1,000 children are born in it (6 bytes a pid or so:
+  // well over the 4 KiB the kernel returns per read).
+  Child many("echo $$ > " + dir + "/cgroup.procs; for i in $(seq 1000); do sleep 1000 & done; wait");
+  REQUIRE(Child::wait_for([&] { return file_number(dir + "/pids.current") == 1001; }, 20000));
+  const std::string procs = slurp(dir + "/cgroup.procs");
+  REQUIRE(procs.size() > 4096);
+  const auto lines = static_cast<uint64_t>(std::count(procs.begin(), procs.end(), '\n'));
+  CHECK(lines == 1001);
+  CgroupReader r(scan(light()).cgroup_tree.layout);
+  auto h = r.open_in(static_cast<std::size_t>(r.layout().index_of_name("pids")), "/" + name);
+  CHECK(r.read(h, kCgProcs).nprocs == lines);  // the first read opens the file
+  CHECK(r.read(h, kCgProcs).nprocs == lines);  // later ones pread the kept-open fd
+}

@@ -16,7 +16,7 @@ namespace detail {
 
 namespace {
 // Reads a whole open file from offset 0 into buf. Returns 0 or an errno value.
-int pread_all(int fd, std::string& buf) {
+int pread_all(int fd, std::string& buf, bool one_record) {
   buf.clear();
   char chunk[16384];
   off_t off = 0;
@@ -29,18 +29,19 @@ int pread_all(int fd, std::string& buf) {
     if (n == 0) return 0;
     buf.append(chunk, static_cast<std::size_t>(n));
     off += n;
-    // A short read is the end: cgroup (seq_file) and regular files fill the buffer while
-    // there is text, so this saves the pread that would only return 0.
-    if (static_cast<std::size_t>(n) < sizeof chunk) return 0;
+    // A one-record seq_file returns all its text at once, so a short read is the end and
+    // the pread that would only return 0 is saved. Multi-record files (cgroup.procs) stop
+    // at each full page of the kernel's buffer (4095 bytes of 6000 measured) and must not.
+    if (one_record && static_cast<std::size_t>(n) < sizeof chunk) return 0;
   }
 }
 }  // namespace
 
-bool CgFiles::read(const char* name) {
+bool CgFiles::read(const char* name, bool one_record) {
   if (cache)
     for (auto& [n, fd] : *cache)
       if (n == name || std::strcmp(n, name) == 0) {
-        int err = pread_all(fd.get(), buf);
+        int err = pread_all(fd.get(), buf, one_record);
         if (err == 0) return true;
         if (is_vanished(err)) gone = true;
         return false;
@@ -50,7 +51,7 @@ bool CgFiles::read(const char* name) {
     if (is_vanished(errno)) gone = true;
     return false;
   }
-  int err = pread_all(fd.get(), buf);
+  int err = pread_all(fd.get(), buf, one_record);
   if (err) {
     if (is_vanished(err)) gone = true;
     return false;

@@ -24,7 +24,10 @@ struct CgFiles {
   FileCache* cache = nullptr;
   long* budget = nullptr;
   bool gone = false;
-  bool read(const char* name);  // true when buf holds the file
+  // true when buf holds the file. one_record: the file is one seq_file record (every stat and
+  // limit file), so a short read is the end; cgroup.procs is a record per pid and returns a
+  // page at a time.
+  bool read(const char* name, bool one_record = true);
 };
 
 enum class CgSource : uint8_t {

@@ -55,7 +55,7 @@ void read_v1(CgSource s, CgFiles& f, CgroupReadings& r) {
       read_pids(f, r);
       return;
     case CgSource::procs: {
-      if (!f.read("cgroup.procs")) return;
+      if (!f.read("cgroup.procs", false)) return;
       uint64_t n = 0;
       for (char ch : f.buf) n += ch == '\n';
       r.nprocs = n;
