@@ -38,6 +38,32 @@ std::string fit(const std::string& s, std::size_t width, bool right) {
   return out + "~";
 }
 
+std::vector<int> column_widths(const std::vector<ColumnSpec>& columns, int total) {
+  std::vector<int> w(columns.size(), 0);
+  for (std::size_t shown = columns.size(); shown > 0; --shown) {
+    int need = 0;
+    std::vector<std::size_t> flex;
+    for (std::size_t i = 0; i < shown; ++i) {
+      need += columns[i].width + (i ? 1 : 0);
+      if (columns[i].flex) flex.push_back(i);
+    }
+    if (need > total && shown > 1) continue;
+    int left = std::max(0, total - need);
+    const int extra = left;
+    for (std::size_t i = 0; i < shown; ++i) w[i] = columns[i].width;
+    // The first column (names, the tree) takes half of the extra when others are flexible too.
+    for (std::size_t k = 0; k < flex.size(); ++k) {
+      int share = (k == 0 && flex[k] == 0 && flex.size() > 1) ? extra / 2
+                                                              : left / static_cast<int>(flex.size() - k);
+      w[flex[k]] += share;
+      left -= share;
+    }
+    if (shown == 1) w[0] = std::max(1, total);
+    break;
+  }
+  return w;
+}
+
 void TableModel::set_columns(std::vector<ColumnSpec> columns) {
   columns_ = std::move(columns);
   if (sort_ >= static_cast<int>(columns_.size())) sort_ = -1;

@@ -93,6 +93,11 @@ class TableModel {
   std::size_t top_ = 0;
 };
 
+// Screen widths of the columns for a line of `total` columns (one space between columns):
+// fixed columns keep their width, flexible ones share what is left; when that is below
+// their minimum, columns are dropped from the right (width 0; the first column stays).
+std::vector<int> column_widths(const std::vector<ColumnSpec>& columns, int total);
+
 // Lower-case ASCII copy (filters and text sort keys).
 std::string lower(std::string s);
 // Terminal columns of UTF-8 text (one per code point: names, tree glyphs).

@@ -344,6 +344,12 @@ struct ProcConv {
     r.key = pid;
     r.parent = parent;
     r.mark = tr.mark;
+    // The cgroup path would crowd out the container tag on a line; it is in the detail pane.
+    if (auto cg = r.mark.find("cg="); cg != std::string::npos) {
+      auto end = r.mark.find(" {", cg);
+      r.mark.erase(cg, end == std::string::npos ? std::string::npos : end + 1 - cg);
+      while (!r.mark.empty() && r.mark.back() == ' ') r.mark.pop_back();
+    }
     r.style = RowStyle::process;
     r.cells = {text(tr.label),
                count_cell(p ? std::optional<uint64_t>(static_cast<uint64_t>(p->pid)) : std::nullopt),

@@ -139,3 +139,14 @@ TEST_CASE("tui model: fit cuts and pads by columns, counting UTF-8 code points",
   CHECK(text_width("\u2502 a") == 3);
   CHECK(fit("abc", 0).empty());
 }
+
+TEST_CASE("tui model: column widths share the rest among flexible columns and drop from the right", "[tui]") {
+  std::vector<ColumnSpec> cols = {{"NAME", 10, false, true}, {"ID", 4}, {"CPU", 5, true}, {"CMD", 6, false, true}};
+  // 10+1+4+1+5+1+6 = 28: 12 extra, half to NAME, the rest to CMD.
+  CHECK(column_widths(cols, 40) == std::vector<int>{16, 4, 5, 12});
+  CHECK(column_widths(cols, 28) == std::vector<int>{10, 4, 5, 6});
+  // Too narrow for CMD: dropped, NAME takes the rest.
+  CHECK(column_widths(cols, 25) == std::vector<int>{14, 4, 5, 0});
+  CHECK(column_widths(cols, 12) == std::vector<int>{12, 0, 0, 0});
+  CHECK(column_widths(cols, 5) == std::vector<int>{5, 0, 0, 0});
+}

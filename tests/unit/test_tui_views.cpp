@@ -40,6 +40,7 @@ Snapshot snapshot() {
   s.processes = {proc(1, 0, "init", host),     proc(100, 1, "conmon", host), proc(101, 100, "sleep", web),
                  proc(102, 101, "sh", web),    proc(103, 100, "catatonit", infra), proc(104, 1, "lonely", lone)};
   s.user_names[0] = "root";
+  for (auto& p : s.processes) p.cgroup = p.pid == 101 || p.pid == 102 ? "/libpod_parent/web" : "/";
   std::map<NsInode, std::pair<NsType, std::vector<pid_t>>> nss;
   for (const auto& p : s.processes)
     for (auto t : kAllNsTypes) {
@@ -199,7 +200,7 @@ TEST_CASE("tui views: the process tree marks namespace changes and container sta
   std::vector<int> parents;
   for (const auto& row : v.rows) parents.push_back(row.parent);
   CHECK(parents == std::vector<int>{-1, 0, 1, 2, 1, 0});
-  CHECK(v.rows[2].mark == "[+mnt,net,pid,uts,ipc] {web}");
+  CHECK(v.rows[2].mark == "[+mnt,net,pid,uts,ipc] {web}");  // cg=/libpod_parent/web left out
   CHECK(v.rows[3].mark.empty());  // same namespaces and container as its parent
   CHECK(v.rows[4].mark == "[+mnt,net,pid,uts,ipc] {bbbbbbbbbbbb-infra}");
   CHECK(v.rows[5].mark == "[+net] {lone}");
