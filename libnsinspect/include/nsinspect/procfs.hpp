@@ -38,6 +38,12 @@ struct Status {
 };
 Status parse_status(std::string_view text);
 
+// /proc/PID/io: the bytes that reached the block layer.
+struct Io {
+  std::optional<uint64_t> read_bytes, write_bytes;
+};
+Io parse_io(std::string_view text);
+
 // "net:[4026531840]" (the target of /proc/PID/ns/net or of an nsfs fd).
 struct NsLink {
   NsType type;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -71,6 +72,8 @@ struct SamplerOptions {
   std::string cgroup_root = "/";  // cgroup group: the subtree shown
   int cgroup_depth = -1;          // cgroup group: deepest level shown below cgroup_root; -1 all
   NsType ns_type = NsType::net;   // namespace group: which type
+  // Monotonic seconds used for rates; empty = CLOCK_MONOTONIC (tests inject their own).
+  std::function<double()> clock;
 };
 
 class Sampler {

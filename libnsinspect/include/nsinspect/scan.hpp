@@ -23,6 +23,7 @@ struct ScanOptions {
   bool netnsid = true;           // RTM_GETNSID over netlink
   bool users = true;             // uid -> name from root/etc/passwd
   bool containers = true;        // identify containers and pods (needs cgroups)
+  bool usage = false;            // Process cpu_ticks, rss_bytes (status), io bytes (/proc/PID/io)
 };
 
 // Never throws for vanished processes or unreadable files; throws std::runtime_error only

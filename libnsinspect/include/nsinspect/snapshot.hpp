@@ -33,6 +33,10 @@ struct Process {
   std::optional<NsInode> pid_for_children, time_for_children;
   std::vector<procfs::CgroupLine> cgroups;  // paths translated to host paths
   std::string cgroup;                        // primary cgroup path (CgroupLayout::primary)
+  // Usage (read only with ScanOptions::usage): stat utime+stime, status VmRSS, io bytes.
+  std::optional<uint64_t> cpu_ticks;         // clock ticks (USER_HZ) in user + system mode
+  std::optional<uint64_t> rss_bytes;
+  std::optional<uint64_t> io_read_bytes, io_write_bytes;  // /proc/PID/io read_bytes/write_bytes
 
   // lsns's COMMAND: the command line joined by spaces, else comm.
   std::string command() const;

@@ -160,8 +160,19 @@ class Builder {
 
     if (opt_.cmdline && !opt_.cmdline_leaders_only && detail::read_file_at(dir.get(), "cmdline", buf_) == 0)
       p.cmdline = procfs::parse_cmdline(buf_);
-    if (opt_.status && detail::read_file_at(dir.get(), "status", buf_) == 0)
-      p.nspid = procfs::parse_status(buf_).nspid;
+    if ((opt_.status || opt_.usage) && detail::read_file_at(dir.get(), "status", buf_) == 0) {
+      auto status = procfs::parse_status(buf_);
+      if (opt_.status) p.nspid = std::move(status.nspid);
+      if (opt_.usage) p.rss_bytes = status.vm_rss_bytes.value_or(0);  // kernel threads: none
+    }
+    if (opt_.usage) {
+      p.cpu_ticks = st->utime + st->stime;
+      if (detail::read_file_at(dir.get(), "io", buf_) == 0) {
+        auto io = procfs::parse_io(buf_);
+        p.io_read_bytes = io.read_bytes;
+        p.io_write_bytes = io.write_bytes;
+      }
+    }
     if (opt_.cgroups && detail::read_file_at(dir.get(), "cgroup", buf_) == 0)
       p.cgroups = procfs::parse_cgroup(buf_);
 

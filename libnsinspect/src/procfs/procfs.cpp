@@ -70,6 +70,18 @@ Status parse_status(std::string_view text) {
   return s;
 }
 
+Io parse_io(std::string_view text) {
+  Io io;
+  for_each_line(text, [&](std::string_view line) {
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos) return;
+    auto key = line.substr(0, colon);
+    if (key == "read_bytes") io.read_bytes = to_number<uint64_t>(trim(line.substr(colon + 1)));
+    else if (key == "write_bytes") io.write_bytes = to_number<uint64_t>(trim(line.substr(colon + 1)));
+  });
+  return io;
+}
+
 std::optional<NsLink> parse_ns_link(std::string_view text) {
   auto colon = text.find(":[");
   if (colon == std::string_view::npos || text.size() < colon + 4 || text.back() != ']') return std::nullopt;

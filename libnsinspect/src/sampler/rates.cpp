@@ -1,0 +1,50 @@
+#include "sampler/rates.hpp"
+
+namespace nsinspect::detail {
+
+namespace {
+// A counter that went backwards was reset (a recreated object we could not tell apart):
+// no delta then, rather than a huge one.
+std::optional<uint64_t> delta(std::optional<uint64_t> before, std::optional<uint64_t> now) {
+  if (!before || !now || *now < *before) return std::nullopt;
+  return *now - *before;
+}
+}  // namespace
+
+Counters counters_of(const CgroupReadings& r) {
+  return {r.cpu_usage_ns, r.cpu_periods, r.cpu_throttled_periods, r.oom_kills, r.io_read_bytes, r.io_write_bytes};
+}
+
+void fill_levels(UsageRow& row, const CgroupReadings& r) {
+  row.mem_bytes = r.memory_current;
+  row.mem_limit = r.memory_limit;
+  if (r.memory_current && r.memory_limit.get() && *r.memory_limit.get() > 0)
+    row.mem_pct = 100.0 * static_cast<double>(*r.memory_current) / static_cast<double>(*r.memory_limit.get());
+  row.pids = r.pids_current;
+  row.pids_limit = r.pids_limit;
+  auto avg10 = [](const std::optional<PressureLine>& l) { return l ? std::optional(l->avg10) : std::nullopt; };
+  row.psi_cpu_some = avg10(r.cpu_pressure.some);
+  row.psi_cpu_full = avg10(r.cpu_pressure.full);
+  row.psi_mem_some = avg10(r.memory_pressure.some);
+  row.psi_mem_full = avg10(r.memory_pressure.full);
+  row.psi_io_some = avg10(r.io_pressure.some);
+  row.psi_io_full = avg10(r.io_pressure.full);
+}
+
+void apply_rates(UsageRow& row, const Counters* prev, const Counters& now, double dt) {
+  if (!prev || !(dt > 0)) return;
+  if (auto d = delta(prev->cpu_ns, now.cpu_ns)) row.cpu_pct = static_cast<double>(*d) / (dt * 1e9) * 100.0;
+  if (auto dp = delta(prev->periods, now.periods))
+    if (auto dt_ = delta(prev->throttled, now.throttled))
+      row.throttled_pct = *dp == 0 ? 0.0 : 100.0 * static_cast<double>(*dt_) / static_cast<double>(*dp);
+  row.oom_kills = delta(prev->oom_kills, now.oom_kills);
+  if (auto d = delta(prev->io_read, now.io_read)) row.io_read_bps = static_cast<double>(*d) / dt;
+  if (auto d = delta(prev->io_write, now.io_write)) row.io_write_bps = static_cast<double>(*d) / dt;
+}
+
+std::optional<uint64_t> add_known(std::optional<uint64_t> a, std::optional<uint64_t> b) {
+  if (!a || !b) return std::nullopt;
+  return *a + *b;
+}
+
+}  // namespace nsinspect::detail

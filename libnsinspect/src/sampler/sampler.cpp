@@ -1,0 +1,466 @@
+// The Sampler: builds the rows of a group from a snapshot, reads cgroup usage through one
+// CgroupReader whose handles live as long as their row (keyed by id and directory inode, so
+// a recreated cgroup starts a new history), and turns successive counters into rates.
+#include "nsinspect/sampler.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unordered_map>
+
+#include "cgroups/cgroups_internal.hpp"
+#include "nsinspect/container_lookup.hpp"
+#include "sampler/rates.hpp"
+
+namespace nsinspect {
+
+using detail::Counters;
+
+std::string_view usage_group_name(UsageGroup g) {
+  switch (g) {
+    case UsageGroup::container: return "container";
+    case UsageGroup::pod: return "pod";
+    case UsageGroup::cgroup: return "cgroup";
+    case UsageGroup::ns: return "namespace";
+    case UsageGroup::process: return "process";
+  }
+  return "?";
+}
+
+std::optional<UsageGroup> parse_usage_group(std::string_view s) {
+  for (auto g : {UsageGroup::container, UsageGroup::pod, UsageGroup::cgroup, UsageGroup::ns, UsageGroup::process})
+    if (s == usage_group_name(g)) return g;
+  return std::nullopt;
+}
+
+namespace {
+
+double now_of(clockid_t id) {
+  timespec ts{};
+  clock_gettime(id, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// What a row remembers between samples.
+struct RowState {
+  uint64_t sig = 0;  // directory inode(s) / process start time: a change starts a new history
+  bool has_handle = false;
+  CgroupReader::Handle handle = 0;
+  Counters prev;
+  double prev_time = 0;
+  uint64_t gen = 0;  // last sample that saw the row
+};
+
+// A process's counters between samples (namespace group).
+struct ProcState {
+  uint64_t start_time = 0;
+  Counters prev;
+  uint64_t gen = 0;
+};
+
+uint64_t mix(uint64_t sig, uint64_t inode) { return sig * 1000003u ^ inode; }
+
+}  // namespace
+
+struct Sampler::Impl {
+  SamplerOptions opt;
+  std::unique_ptr<CgroupReader> reader;
+  std::vector<CgroupHierarchy> reader_hierarchies;  // the layout the reader was built for
+  std::unordered_map<std::string, RowState> rows;
+  std::unordered_map<pid_t, ProcState> procs;
+  uint64_t gen = 0;
+  double last_time = -1;
+  CgroupReadings readings;  // reused
+  long hz = sysconf(_SC_CLK_TCK);
+
+  double mono() const { return opt.clock ? opt.clock() : now_of(CLOCK_MONOTONIC); }
+
+  void ensure_reader(const Snapshot& s) {
+    const auto& h = s.cgroup_tree.layout.hierarchies;
+    bool same = reader && h.size() == reader_hierarchies.size();
+    for (std::size_t i = 0; same && i < h.size(); ++i)
+      same = h[i].mount_point == reader_hierarchies[i].mount_point && h[i].ns_root == reader_hierarchies[i].ns_root;
+    if (same) return;
+    rows.clear();  // their handles belong to the old reader
+    reader = std::make_unique<CgroupReader>(s.cgroup_tree.layout, s.root);
+    reader_hierarchies = h;
+  }
+
+  // The row's state for this sample; a new signature drops the old history and handle.
+  RowState& state(const std::string& id, uint64_t sig, bool& fresh) {
+    auto [it, inserted] = rows.try_emplace(id);
+    RowState& st = it->second;
+    if (!inserted && st.sig != sig) {
+      if (st.has_handle) reader->close(st.handle);
+      st = RowState{};
+      inserted = true;
+    }
+    fresh = inserted;
+    st.sig = sig;
+    st.gen = gen;
+    return st;
+  }
+
+  // Rates against the previous counters of the row, then remember the current ones.
+  void finish_row(UsageRow& row, RowState& st, bool fresh, const Counters& now, double t) {
+    detail::apply_rates(row, fresh ? nullptr : &st.prev, now, t - st.prev_time);
+    st.prev = now;
+    st.prev_time = t;
+  }
+
+  void read_cgroup(RowState& st, bool fresh, auto open) {
+    if (fresh || !st.has_handle) {
+      st.handle = open();
+      st.has_handle = true;
+    }
+    reader->read(st.handle, opt.fields, readings);
+  }
+
+  // Inode of a cgroup directory in the primary hierarchy (0 when it has none there).
+  uint64_t dir_inode(const Snapshot& s, const std::string& path) const {
+    const auto& L = s.cgroup_tree.layout;
+    if (L.primary < 0) return 0;
+    const auto& h = L.hierarchies[static_cast<std::size_t>(L.primary)];
+    auto rel = detail::cgroup_dir_in_mount(h, path);
+    if (!rel) return 0;
+    std::string dir = detail::cgroup_mount_dir(s.root, h) + "/" + *rel;
+    struct stat st;
+    return ::stat(dir.c_str(), &st) == 0 ? st.st_ino : 0;
+  }
+
+  void container_rows(const Snapshot& s, double t, std::vector<UsageRow>& out) {
+    for (const auto& c : s.containers) {
+      UsageRow row;
+      row.id = c.id;
+      row.name = display_name(c);
+      row.cgroup = c.cgroup;
+      row.container = row.name;
+      if (const Pod* p = pod_of(s, c)) row.pod = p->name.empty() ? p->id.substr(0, 12) : p->name;
+      else if (c.pod) row.pod = c.pod->name;
+      row.engine = c.engine;
+      row.pid = c.init_pid.value_or(0);
+      row.nprocs = c.pids.size();
+      bool fresh;
+      RowState& st = state(c.id, mix(dir_inode(s, c.cgroup), 0), fresh);
+      // The cgroups of one of its processes, per hierarchy (paths may differ between them).
+      const Process* p = c.init_pid ? s.process(*c.init_pid) : nullptr;
+      if (!p && !c.pids.empty()) p = s.process(c.pids.front());
+      read_cgroup(st, fresh, [&] { return p && !p->cgroups.empty() ? reader->open(p->cgroups) : reader->open(c.cgroup); });
+      detail::fill_levels(row, readings);
+      finish_row(row, st, fresh, detail::counters_of(readings), t);
+      out.push_back(std::move(row));
+    }
+  }
+
+  // A pod's cgroup: the common parent of its containers' cgroups (podman's pod cgroup,
+  // kubelet's pod slice); "" when they have none in common below the root.
+  static std::string pod_cgroup(const Snapshot& s, const Pod& p) {
+    std::string parent;
+    for (const auto& id : p.containers) {
+      const Container* c = container_by_id(s, id);
+      if (!c || c->cgroup.empty()) continue;
+      auto slash = c->cgroup.rfind('/');
+      std::string up = slash == 0 || slash == std::string::npos ? "/" : c->cgroup.substr(0, slash);
+      if (parent.empty()) parent = up;
+      else if (parent != up) return {};
+    }
+    return parent == "/" ? std::string() : parent;
+  }
+
+  void pod_rows(const Snapshot& s, double t, std::vector<UsageRow>& out) {
+    for (const auto& p : s.pods) {
+      UsageRow row;
+      row.id = p.id;
+      row.pod = p.name.empty() ? p.id.substr(0, 12) : p.name;
+      row.name = row.pod;
+      row.engine = p.engine;
+      row.cgroup = pod_cgroup(s, p);
+      for (const auto& id : p.containers)
+        if (const Container* c = container_by_id(s, id)) {
+          row.nprocs += c->pids.size();
+          if (c->infra && c->init_pid) row.pid = *c->init_pid;
+        }
+      bool fresh;
+      if (!row.cgroup.empty()) {
+        RowState& st = state(p.id, dir_inode(s, row.cgroup), fresh);
+        read_cgroup(st, fresh, [&] { return reader->open(row.cgroup); });
+        detail::fill_levels(row, readings);
+        finish_row(row, st, fresh, detail::counters_of(readings), t);
+      } else {
+        // No pod cgroup: the sum of the members' cgroups, each with a handle of its own.
+        uint64_t sig = 0;
+        Counters sum;
+        bool first = true;
+        for (const auto& id : p.containers) {
+          const Container* c = container_by_id(s, id);
+          if (!c) continue;
+          bool cf;
+          RowState& cs = state(p.id + "/" + c->id, dir_inode(s, c->cgroup), cf);
+          sig = mix(sig, cs.sig);
+          read_cgroup(cs, cf, [&] { return reader->open(c->cgroup); });
+          Counters now = detail::counters_of(readings);
+          UsageRow part;
+          detail::fill_levels(part, readings);
+          if (first) {
+            sum = now;
+            row.mem_bytes = part.mem_bytes;
+            row.pids = part.pids;
+          } else {
+            sum.cpu_ns = detail::add_known(sum.cpu_ns, now.cpu_ns);
+            sum.periods = detail::add_known(sum.periods, now.periods);
+            sum.throttled = detail::add_known(sum.throttled, now.throttled);
+            sum.oom_kills = detail::add_known(sum.oom_kills, now.oom_kills);
+            sum.io_read = detail::add_known(sum.io_read, now.io_read);
+            sum.io_write = detail::add_known(sum.io_write, now.io_write);
+            row.mem_bytes = detail::add_known(row.mem_bytes, part.mem_bytes);
+            row.pids = detail::add_known(row.pids, part.pids);
+          }
+          first = false;
+        }
+        RowState& st = state(p.id, sig, fresh);
+        finish_row(row, st, fresh, sum, t);
+      }
+      out.push_back(std::move(row));
+    }
+  }
+
+  // The cgroup group: the union by path of the hierarchies that supply readings (as
+  // systemd-cgtop merges them), depth-first from cgroup_root, children by name.
+  void cgroup_rows(const Snapshot& s, double t, std::vector<UsageRow>& out) {
+    struct Merged {
+      std::string path;
+      uint64_t sig = 0;
+      std::size_t nprocs = 0;
+      std::vector<std::size_t> children;
+    };
+    std::vector<Merged> nodes;
+    std::unordered_map<std::string_view, std::size_t> index;
+    const auto& L = s.cgroup_tree.layout;
+    // Paths are keys into `nodes`, so reserve enough that they never move.
+    nodes.reserve(s.cgroup_tree.size() + 1);
+    for (const auto& tree : s.cgroup_tree.trees) {
+      const auto& h = L.hierarchies[tree.hierarchy];
+      bool supplies = h.v2 || h.has("cpu") || h.has("cpuacct") || h.has("memory") || h.has("pids") || h.has("blkio");
+      if (!supplies) continue;
+      std::vector<std::size_t> merged_of(tree.nodes.size());
+      for (std::size_t i = 0; i < tree.nodes.size(); ++i) {
+        const auto& n = tree.nodes[i];
+        auto it = index.find(n.path);
+        std::size_t m;
+        if (it == index.end()) {
+          m = nodes.size();
+          nodes.push_back({n.path, 0, 0, {}});
+          index.emplace(nodes[m].path, m);
+          if (n.parent != CgroupNode::kNone) nodes[merged_of[n.parent]].children.push_back(m);
+        } else {
+          m = it->second;
+        }
+        merged_of[i] = m;
+        nodes[m].sig = mix(nodes[m].sig, n.inode);
+        nodes[m].nprocs = std::max(nodes[m].nprocs, n.pids.size());
+      }
+    }
+    // Container and pod cgroups, to label their rows.
+    std::unordered_map<std::string_view, const Container*> by_cgroup;
+    for (const auto& c : s.containers)
+      if (!c.cgroup.empty()) by_cgroup.emplace(c.cgroup, &c);
+    std::unordered_map<std::string, const Pod*> pod_by_cgroup;
+    for (const auto& p : s.pods)
+      if (auto pc = pod_cgroup(s, p); !pc.empty()) pod_by_cgroup.emplace(pc, &p);
+
+    auto start = index.find(opt.cgroup_root);
+    if (start == index.end()) return;
+    struct Item {
+      std::size_t node;
+      int depth;
+    };
+    std::vector<Item> stack{{start->second, 0}};
+    while (!stack.empty()) {
+      auto [m, depth] = stack.back();
+      stack.pop_back();
+      Merged& n = nodes[m];
+      UsageRow row;
+      row.id = n.path;
+      row.name = n.path;
+      row.cgroup = n.path;
+      row.depth = depth;
+      row.nprocs = n.nprocs;
+      if (auto c = by_cgroup.find(n.path); c != by_cgroup.end()) {
+        row.container = display_name(*c->second);
+        row.engine = c->second->engine;
+        row.pid = c->second->init_pid.value_or(0);
+        if (const Pod* p = pod_of(s, *c->second)) row.pod = p->name.empty() ? p->id.substr(0, 12) : p->name;
+      } else if (auto p = pod_by_cgroup.find(n.path); p != pod_by_cgroup.end()) {
+        row.pod = p->second->name.empty() ? p->second->id.substr(0, 12) : p->second->name;
+        row.engine = p->second->engine;
+      }
+      bool fresh;
+      RowState& st = state(n.path, n.sig, fresh);
+      read_cgroup(st, fresh, [&] { return reader->open(n.path); });
+      if (!reader->vanished(st.handle)) {  // removed since the scan: no row
+        detail::fill_levels(row, readings);
+        finish_row(row, st, fresh, detail::counters_of(readings), t);
+        out.push_back(std::move(row));
+      }
+      if (opt.cgroup_depth >= 0 && depth >= opt.cgroup_depth) continue;
+      std::sort(n.children.begin(), n.children.end(), [&](std::size_t a, std::size_t b) { return nodes[a].path > nodes[b].path; });
+      for (std::size_t c : n.children) stack.push_back({c, depth + 1});  // reversed: popped by name
+    }
+  }
+
+  Counters process_counters(const Process& p) const {
+    Counters c;
+    if (p.cpu_ticks) c.cpu_ns = *p.cpu_ticks * (1000000000ull / static_cast<uint64_t>(hz));
+    c.io_read = p.io_read_bytes;
+    c.io_write = p.io_write_bytes;
+    return c;
+  }
+
+  void process_rows(const Snapshot& s, double t, std::vector<UsageRow>& out) {
+    out.reserve(s.processes.size());
+    for (const auto& p : s.processes) {
+      UsageRow row;
+      row.id = std::to_string(p.pid);
+      row.name = p.comm;
+      row.cgroup = p.cgroup;
+      row.pid = p.pid;
+      row.nprocs = 1;
+      if (const Container* c = container_of_pid(s, p.pid)) {
+        row.container = display_name(*c);
+        row.engine = c->engine;
+        if (const Pod* pod = pod_of(s, *c)) row.pod = pod->name.empty() ? pod->id.substr(0, 12) : pod->name;
+      }
+      row.mem_bytes = p.rss_bytes;
+      row.pids = static_cast<uint64_t>(std::max<int64_t>(p.threads, 0));
+      bool fresh;
+      RowState& st = state(row.id, p.start_time, fresh);
+      finish_row(row, st, fresh, process_counters(p), t);
+      out.push_back(std::move(row));
+    }
+  }
+
+  // The namespace group: a namespace's counters are carried forward by the deltas of the
+  // processes seen in both samples (a process that appeared counts from its first sample).
+  void ns_rows(const Snapshot& s, double t, std::vector<UsageRow>& out) {
+    std::unordered_map<pid_t, Counters> delta;  // this sample's increase per process
+    for (const auto& p : s.processes) {
+      Counters now = process_counters(p);
+      auto [it, inserted] = procs.try_emplace(p.pid);
+      ProcState& ps = it->second;
+      Counters d{};
+      if (!inserted && ps.start_time == p.start_time) {
+        auto sub = [](std::optional<uint64_t> a, std::optional<uint64_t> b) -> std::optional<uint64_t> {
+          if (!a || !b) return std::nullopt;
+          return *b >= *a ? *b - *a : 0;
+        };
+        d.cpu_ns = sub(ps.prev.cpu_ns, now.cpu_ns);
+        d.io_read = sub(ps.prev.io_read, now.io_read);
+        d.io_write = sub(ps.prev.io_write, now.io_write);
+      } else {
+        d.cpu_ns = now.cpu_ns ? std::optional<uint64_t>(0) : std::nullopt;
+        d.io_read = now.io_read ? std::optional<uint64_t>(0) : std::nullopt;
+        d.io_write = now.io_write ? std::optional<uint64_t>(0) : std::nullopt;
+      }
+      ps.start_time = p.start_time;
+      ps.prev = now;
+      ps.gen = gen;
+      delta.emplace(p.pid, d);
+    }
+    std::erase_if(procs, [&](const auto& kv) { return kv.second.gen != gen; });
+
+    const NsType type = opt.ns_type;
+    for (const auto& n : s.namespaces) {
+      if (n.type != type || n.pids.empty()) continue;
+      UsageRow row;
+      row.id = std::string(ns_type_name(type)) + ":" + std::to_string(n.inode);
+      row.name = std::string(ns_type_name(type)) + ":[" + std::to_string(n.inode) + "]";
+      row.pid = n.lowest_pid.value_or(0);
+      row.nprocs = n.pids.size();
+      std::string owner = ns_owner_label(s, n.inode);
+      if (owner.rfind("pod/", 0) == 0) row.pod = owner.substr(4);
+      else if (owner != "host") row.container = owner;
+      Counters d;
+      uint64_t mem = 0, tasks = 0;
+      bool any_io = false, any_cpu = false;
+      d.cpu_ns = d.io_read = d.io_write = 0;
+      for (pid_t pid : n.pids) {
+        const Process* p = s.process(pid);
+        if (!p) continue;
+        mem += p->rss_bytes.value_or(0);
+        tasks += static_cast<uint64_t>(std::max<int64_t>(p->threads, 0));
+        const Counters& pd = delta[pid];
+        if (pd.cpu_ns) any_cpu = true, *d.cpu_ns += *pd.cpu_ns;
+        if (pd.io_read) any_io = true, *d.io_read += *pd.io_read;
+        if (pd.io_write) *d.io_write += *pd.io_write;
+      }
+      if (!any_cpu) d.cpu_ns.reset();
+      if (!any_io) d.io_read.reset(), d.io_write.reset();
+      row.mem_bytes = mem;
+      row.pids = tasks;
+      bool fresh;
+      RowState& st = state(row.id, 0, fresh);
+      // Carry the namespace's own cumulative counters forward by this sample's deltas.
+      Counters now;
+      auto carry = [&](std::optional<uint64_t> before, std::optional<uint64_t> inc) -> std::optional<uint64_t> {
+        if (!inc) return std::nullopt;
+        return (fresh || !before ? 0 : *before) + *inc;
+      };
+      now.cpu_ns = carry(st.prev.cpu_ns, d.cpu_ns);
+      now.io_read = carry(st.prev.io_read, d.io_read);
+      now.io_write = carry(st.prev.io_write, d.io_write);
+      finish_row(row, st, fresh, now, t);
+      out.push_back(std::move(row));
+    }
+  }
+
+  UsageSample run(std::shared_ptr<const Snapshot> snap) {
+    const Snapshot& s = *snap;
+    ++gen;
+    const double t = mono();
+    UsageSample out;
+    out.time = now_of(CLOCK_REALTIME);
+    out.interval_s = last_time < 0 ? 0 : t - last_time;
+    last_time = t;
+    out.group = opt.group;
+    ensure_reader(s);
+    switch (opt.group) {
+      case UsageGroup::container: container_rows(s, t, out.rows); break;
+      case UsageGroup::pod: pod_rows(s, t, out.rows); break;
+      case UsageGroup::cgroup: cgroup_rows(s, t, out.rows); break;
+      case UsageGroup::ns: ns_rows(s, t, out.rows); break;
+      case UsageGroup::process: process_rows(s, t, out.rows); break;
+    }
+    // Rows not seen this time vanished: close their handles.
+    std::erase_if(rows, [&](auto& kv) {
+      if (kv.second.gen == gen) return false;
+      if (kv.second.has_handle) reader->close(kv.second.handle);
+      return true;
+    });
+    out.snapshot = std::move(snap);
+    return out;
+  }
+};
+
+Sampler::Sampler(SamplerOptions options) : impl_(std::make_unique<Impl>()) { impl_->opt = std::move(options); }
+Sampler::~Sampler() = default;
+
+const SamplerOptions& Sampler::options() const { return impl_->opt; }
+
+ScanOptions Sampler::scan_options() const {
+  ScanOptions o;
+  o.root = impl_->opt.root;
+  o.threads = o.fds = o.sockets = o.bind_mounts = o.hierarchy = o.netnsid = o.users = false;
+  o.status = false;
+  o.cgroups = true;
+  o.containers = true;  // rows carry container and pod names
+  o.cgroup_tree = impl_->opt.group == UsageGroup::cgroup;
+  o.usage = impl_->opt.group == UsageGroup::ns || impl_->opt.group == UsageGroup::process;
+  return o;
+}
+
+UsageSample Sampler::sample() { return sample(std::make_shared<const Snapshot>(scan(scan_options()))); }
+
+UsageSample Sampler::sample(std::shared_ptr<const Snapshot> snapshot) { return impl_->run(std::move(snapshot)); }
+
+}  // namespace nsinspect

@@ -1,0 +1,274 @@
+// The Sampler on private copies of the fixture trees (v2 host, and a hybrid v1 tree built
+// from the v1 fixture files): counters edited between two samples with an injected clock
+// give exactly the expected rates; the first sample and a recreated cgroup give unknown.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "nsinspect/sampler.hpp"
+
+using namespace nsinspect;
+
+namespace {
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/nsview-sampler-XXXXXX";
+    REQUIRE(mkdtemp(tmpl));
+    path = tmpl;
+  }
+  ~TempDir() { (void)std::system(("rm -rf " + path).c_str()); }
+};
+
+void sh(const std::string& cmd) { REQUIRE(std::system(cmd.c_str()) == 0); }
+
+// Rewrites a file in place (same inode, as a cgroup file's text changes).
+void put(const std::string& file, const std::string& text) {
+  std::ofstream f(file, std::ios::trunc);
+  REQUIRE(f);
+  f << text;
+}
+
+const UsageRow* row(const UsageSample& s, const std::string& id) {
+  for (const auto& r : s.rows)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("sampler names and groups", "[sampler]") {
+  CHECK(usage_group_name(UsageGroup::ns) == "namespace");
+  CHECK(parse_usage_group("pod") == UsageGroup::pod);
+  CHECK(parse_usage_group("namespace") == UsageGroup::ns);
+  CHECK_FALSE(parse_usage_group("ns"));
+  SamplerOptions o;
+  o.group = UsageGroup::process;
+  Sampler s(o);
+  CHECK(s.scan_options().usage);
+  CHECK_FALSE(s.scan_options().cgroup_tree);
+  o.group = UsageGroup::cgroup;
+  CHECK(Sampler(o).scan_options().cgroup_tree);
+  CHECK_FALSE(Sampler(o).scan_options().usage);
+}
+
+TEST_CASE("sampler on a v2 fixture: exact rates, first sample unknown, recreated cgroup starts again", "[sampler][fixture]") {
+  TempDir d;
+  sh("cp -a " + std::string(NSVIEW_FIXTURES) + "/cgroup-v2-host/. " + d.path);
+  double clock = 100.0;
+  SamplerOptions o;
+  o.group = UsageGroup::cgroup;
+  o.root = d.path;
+  o.clock = [&] { return clock; };
+  Sampler sampler(o);
+
+  auto first = sampler.sample();
+  CHECK(first.interval_s == 0);
+  CHECK(first.group == UsageGroup::cgroup);
+  REQUIRE(first.rows.size() == 8);
+  // Tree order: parents before children, depth-first by name.
+  CHECK(first.rows[0].id == "/");
+  CHECK(first.rows[0].depth == 0);
+  CHECK(first.rows[1].id == "/init.scope");
+  CHECK(first.rows[2].id == "/system.slice");
+  CHECK(first.rows[3].id == "/system.slice/empty.service");
+  CHECK(first.rows[3].depth == 2);
+  CHECK(first.rows[4].id == "/system.slice/nginx.service");
+  const UsageRow* n1 = row(first, "/system.slice/nginx.service");
+  REQUIRE(n1);
+  CHECK_FALSE(n1->cpu_pct);
+  CHECK_FALSE(n1->io_read_bps);
+  CHECK_FALSE(n1->throttled_pct);
+  CHECK_FALSE(n1->oom_kills);
+  CHECK(n1->mem_bytes == 73400320u);
+  CHECK(n1->mem_limit == Limit::of(536870912));
+  CHECK(*n1->mem_pct == Approx(100.0 * 73400320 / 536870912));
+  CHECK(n1->pids == 3u);
+  CHECK(n1->pids_limit == Limit::of(64));
+  CHECK(n1->nprocs == 1);
+  REQUIRE(n1->psi_mem_some);
+  CHECK(*n1->psi_mem_some == Approx(1.5));
+
+  const std::string nginx = d.path + "/sys/fs/cgroup/system.slice/nginx.service";
+  put(nginx + "/cpu.stat",
+      "usage_usec 4000000\nuser_usec 2500000\nsystem_usec 1500000\nnr_periods 60\nnr_throttled 10\n"
+      "throttled_usec 220000\nnr_bursts 0\nburst_usec 0\n");
+  put(nginx + "/io.stat",
+      "8:0 rbytes=1049600 wbytes=2101248 rios=11 wios=21 dbytes=0 dios=0\n"
+      "253:0 rbytes=1024 wbytes=0 rios=1 wios=0 dbytes=0 dios=0\n");
+  put(nginx + "/memory.events", "low 0\nhigh 0\nmax 2\noom 3\noom_kill 3\noom_group_kill 0\n");
+  put(nginx + "/memory.current", "83886080\n");
+  clock = 102.0;
+  auto second = sampler.sample();
+  CHECK(second.interval_s == Approx(2.0));
+  const UsageRow* n2 = row(second, "/system.slice/nginx.service");
+  REQUIRE(n2);
+  REQUIRE(n2->cpu_pct);
+  CHECK(*n2->cpu_pct == Approx(75.0));         // 1.5 s of cpu in 2 s
+  REQUIRE(n2->throttled_pct);
+  CHECK(*n2->throttled_pct == Approx(25.0));   // 5 of 20 periods
+  CHECK(n2->oom_kills == 2u);
+  REQUIRE(n2->io_read_bps);
+  CHECK(*n2->io_read_bps == Approx(512.0));    // 1024 bytes in 2 s
+  CHECK(*n2->io_write_bps == Approx(2048.0));  // 4096 bytes in 2 s
+  CHECK(n2->mem_bytes == 83886080u);
+  // Unchanged counters: a known 0, not unknown.
+  const UsageRow* sess = row(second, "/user.slice/user-1000.slice/session-3.scope");
+  REQUIRE(sess);
+  REQUIRE(sess->cpu_pct);
+  CHECK(*sess->cpu_pct == 0.0);
+
+  // Recreated under the same path: a new directory inode, no delta across the two.
+  sh("mv " + nginx + " " + nginx + ".old && cp -a " + nginx + ".old " + nginx + " && rm -rf " + nginx + ".old");
+  put(nginx + "/cpu.stat", "usage_usec 9000000\nnr_periods 90\nnr_throttled 10\nthrottled_usec 0\n");
+  clock = 104.0;
+  auto third = sampler.sample();
+  const UsageRow* n3 = row(third, "/system.slice/nginx.service");
+  REQUIRE(n3);
+  CHECK_FALSE(n3->cpu_pct);
+  CHECK_FALSE(n3->throttled_pct);
+  CHECK_FALSE(n3->oom_kills);
+  CHECK(n3->mem_bytes == 83886080u);
+  // ... and the next sample rates against the new cgroup.
+  put(nginx + "/cpu.stat", "usage_usec 9500000\nnr_periods 100\nnr_throttled 10\nthrottled_usec 0\n");
+  clock = 105.0;
+  auto fourth = sampler.sample();
+  const UsageRow* n4 = row(fourth, "/system.slice/nginx.service");
+  REQUIRE(n4);
+  REQUIRE(n4->cpu_pct);
+  CHECK(*n4->cpu_pct == Approx(50.0));
+  CHECK(*n4->throttled_pct == Approx(0.0));
+
+  // A removed cgroup disappears without error; depth and root limit the tree.
+  sh("rm -rf " + d.path + "/sys/fs/cgroup/system.slice/empty.service");
+  clock = 106.0;
+  auto fifth = sampler.sample();
+  CHECK_FALSE(row(fifth, "/system.slice/empty.service"));
+  CHECK(fifth.rows.size() == 7);
+  SamplerOptions o2 = o;
+  o2.cgroup_root = "/system.slice";
+  o2.cgroup_depth = 0;
+  auto only = Sampler(o2).sample();
+  REQUIRE(only.rows.size() == 1);
+  CHECK(only.rows[0].id == "/system.slice");
+}
+
+TEST_CASE("sampler on a hybrid v1 fixture: exact rates from cpuacct, cpu.stat, memory, blkio, pids", "[sampler][fixture]") {
+  TempDir d;
+  const std::string fx = std::string(NSVIEW_FIXTURES) + "/cgroup-v1";
+  const std::string cg = d.path + "/sys/fs/cgroup";
+  sh("mkdir -p " + d.path + "/proc/self");
+  sh("cp " + fx + "/mountinfo-hybrid " + d.path + "/proc/self/mountinfo && cp " + fx + "/self-cgroup-hybrid " +
+     d.path + "/proc/self/cgroup");
+  for (std::string h : {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "systemd", "unified"})
+    sh("mkdir -p " + cg + "/" + h + "/app && touch " + cg + "/" + h + "/app/cgroup.procs " + cg + "/" + h + "/cgroup.procs");
+  sh("cp " + fx + "/cpu.stat " + fx + "/cpu.cfs_quota_us " + fx + "/cpu.cfs_period_us " + cg + "/cpu/app/");
+  sh("cp " + fx + "/cpuacct.usage " + fx + "/cpuacct.stat " + cg + "/cpuacct/app/");
+  sh("cp " + fx + "/memory.usage_in_bytes " + fx + "/memory.limit_in_bytes " + fx + "/memory.oom_control " + cg + "/memory/app/");
+  sh("cp " + fx + "/blkio.throttle.io_service_bytes " + fx + "/blkio.throttle.io_serviced " + cg + "/blkio/app/");
+  sh("cp " + fx + "/pids.current " + fx + "/pids.max " + cg + "/pids/app/");
+
+  double clock = 10.0;
+  SamplerOptions o;
+  o.group = UsageGroup::cgroup;
+  o.root = d.path;
+  o.clock = [&] { return clock; };
+  Sampler sampler(o);
+  auto first = sampler.sample();
+  REQUIRE(first.rows.size() == 2);
+  CHECK(first.rows[0].id == "/");
+  const UsageRow* a1 = row(first, "/app");
+  REQUIRE(a1);
+  CHECK(a1->depth == 1);
+  CHECK_FALSE(a1->cpu_pct);
+  CHECK(a1->mem_bytes == 52428800u);
+  CHECK(a1->mem_limit == Limit::of(268435456));
+  CHECK(*a1->mem_pct == Approx(19.53125));
+  CHECK(a1->pids == 12u);
+  CHECK(a1->pids_limit.is_unlimited());
+  CHECK_FALSE(a1->psi_cpu_some);  // no pressure files in v1
+
+  put(cg + "/cpuacct/app/cpuacct.usage", "1237567890123\n");
+  put(cg + "/cpu/app/cpu.stat", "nr_periods 220\nnr_throttled 32\nthrottled_time 950000000\n");
+  put(cg + "/memory/app/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 5\n");
+  put(cg + "/blkio/app/blkio.throttle.io_service_bytes",
+      "8:16 Read 14336\n8:16 Write 12288\n8:16 Total 26624\n8:0 Read 1000\n8:0 Write 0\n8:0 Total 1000\nTotal 27624\n");
+  clock = 12.0;
+  auto second = sampler.sample();
+  const UsageRow* a2 = row(second, "/app");
+  REQUIRE(a2);
+  REQUIRE(a2->cpu_pct);
+  CHECK(*a2->cpu_pct == Approx(150.0));  // 3 s of cpu in 2 s: one and a half cores
+  CHECK(*a2->throttled_pct == Approx(25.0));
+  CHECK(a2->oom_kills == 2u);
+  CHECK(*a2->io_read_bps == Approx(5120.0));
+  CHECK(*a2->io_write_bps == Approx(2048.0));
+}
+
+TEST_CASE("sampler on the proc fixture: process and namespace groups from stat, status and io", "[sampler][fixture]") {
+  TempDir d;
+  sh("cp -a " + std::string(NSVIEW_FIXTURES) + "/proc-host/. " + d.path);
+  const std::string p400 = d.path + "/proc/400";
+  put(p400 + "/io", "rchar: 10\nwchar: 10\nsyscr: 1\nsyscw: 1\nread_bytes: 4096\nwrite_bytes: 0\ncancelled_write_bytes: 0\n");
+  const long hz = sysconf(_SC_CLK_TCK);
+  double clock = 50.0;
+  SamplerOptions o;
+  o.root = d.path;
+  o.clock = [&] { return clock; };
+  o.group = UsageGroup::process;
+  Sampler procs(o);
+  o.group = UsageGroup::ns;
+  o.ns_type = NsType::pid;
+  Sampler nss(o);
+  auto p1 = procs.sample();
+  auto n1 = nss.sample();
+  REQUIRE(p1.rows.size() == 3);
+  const UsageRow* r400 = row(p1, "400");
+  REQUIRE(r400);
+  CHECK(r400->name == "sleep");
+  CHECK(r400->pid == 400);
+  CHECK_FALSE(r400->cpu_pct);
+  CHECK(r400->pids == 1u);
+  const UsageRow* ns400 = row(n1, "pid:4026532300");
+  REQUIRE(ns400);
+  CHECK(ns400->name == "pid:[4026532300]");
+  CHECK(ns400->nprocs == 1);
+  CHECK(ns400->pid == 400);
+  CHECK_FALSE(ns400->cpu_pct);
+
+  // utime 7 -> 7 + hz, stime 3 -> 3 + hz: two seconds of cpu in four seconds = 50%.
+  put(p400 + "/stat", "400 (sleep) S 300 400 400 0 -1 4194560 100 0 0 0 " + std::to_string(7 + hz) + " " +
+                          std::to_string(3 + hz) + " 0 0 20 0 1 0 400 1000000 250 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n");
+  put(p400 + "/io", "rchar: 10\nwchar: 10\nsyscr: 1\nsyscw: 1\nread_bytes: 12288\nwrite_bytes: 4096\ncancelled_write_bytes: 0\n");
+  clock = 54.0;
+  auto p2 = procs.sample();
+  auto n2 = nss.sample();
+  r400 = row(p2, "400");
+  REQUIRE(r400);
+  REQUIRE(r400->cpu_pct);
+  CHECK(*r400->cpu_pct == Approx(50.0));
+  REQUIRE(r400->io_read_bps);
+  CHECK(*r400->io_read_bps == Approx(2048.0));
+  CHECK(*r400->io_write_bps == Approx(1024.0));
+  const UsageRow* r1 = row(p2, "1");
+  REQUIRE(r1);
+  REQUIRE(r1->cpu_pct);
+  CHECK(*r1->cpu_pct == 0.0);
+  CHECK_FALSE(r1->io_read_bps);  // no io file: unknown
+  ns400 = row(n2, "pid:4026532300");
+  REQUIRE(ns400);
+  REQUIRE(ns400->cpu_pct);
+  CHECK(*ns400->cpu_pct == Approx(50.0));
+  CHECK(*ns400->io_read_bps == Approx(2048.0));
+
+  // The same pid with a new start time is a new process: no delta.
+  put(p400 + "/stat", "400 (sleep) S 300 400 400 0 -1 4194560 100 0 0 0 900 900 0 0 20 0 1 0 999 1000000 250 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n");
+  clock = 56.0;
+  auto p3 = procs.sample();
+  REQUIRE(row(p3, "400"));
+  CHECK_FALSE(row(p3, "400")->cpu_pct);
+}
