@@ -35,6 +35,9 @@ ScanOptions view_needs(ViewId v) {
   o.cgroup_tree = false;
   switch (v) {
     case ViewId::containers:
+      // A container's command is its init's, the lowest pid of its namespaces; other
+      // processes show their comm in the detail pane. Saves a read per process.
+      o.cmdline_leaders_only = true;
       o.users = false;
       break;
     case ViewId::namespaces:  // holders, owners and parents, NETNSID
@@ -67,6 +70,7 @@ ScanOptions merged(ScanOptions a, const ScanOptions& b) {
   a.netnsid |= b.netnsid;
   a.users |= b.users;
   a.containers |= b.containers;
+  a.usage |= b.usage;
   return a;
 }
 
