@@ -51,9 +51,9 @@ std::vector<int> column_widths(const std::vector<ColumnSpec>& columns, int total
     int left = std::max(0, total - need);
     const int extra = left;
     for (std::size_t i = 0; i < shown; ++i) w[i] = columns[i].width;
-    // The first column (names, the tree) takes half of the extra when others are flexible too.
+    // The first column (names, the tree) takes 2/3 of the extra when others are flexible too.
     for (std::size_t k = 0; k < flex.size(); ++k) {
-      int share = (k == 0 && flex[k] == 0 && flex.size() > 1) ? extra / 2
+      int share = (k == 0 && flex[k] == 0 && flex.size() > 1) ? extra * 2 / 3
                                                               : left / static_cast<int>(flex.size() - k);
       w[flex[k]] += share;
       left -= share;

@@ -94,7 +94,7 @@ class TableModel {
 };
 
 // Screen widths of the columns for a line of `total` columns (one space between columns):
-// fixed columns keep their width, flexible ones share what is left; when that is below
+// fixed columns keep their width, flexible ones share what is left (the first 2/3 of it); when that is below
 // their minimum, columns are dropped from the right (width 0; the first column stays).
 std::vector<int> column_widths(const std::vector<ColumnSpec>& columns, int total);
 

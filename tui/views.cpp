@@ -369,7 +369,7 @@ struct ProcConv {
 BuiltView build_processes(const Snapshot& s, const UsageSample* usage, bool all) {
   BuiltView v;
   v.columns = {{"PROCESS", 24, false, true}, {"PID", 7, true}, {"USER", 8},
-               {"CPU%", 6, true},            {"MEM", 7, true}, {"COMMAND", 16, false, true}};
+               {"CPU%", 6, true},            {"MEM", 7, true}, {"COMMAND", 12, false, true}};
   auto by_pid = usage_by_id(usage, UsageGroup::process);
   std::vector<std::string> columns = {"PID", "USER", "COMMAND"};
   tree::BuildArgs a{s, "", all, "", columns};

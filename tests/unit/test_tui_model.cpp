@@ -142,8 +142,8 @@ TEST_CASE("tui model: fit cuts and pads by columns, counting UTF-8 code points",
 
 TEST_CASE("tui model: column widths share the rest among flexible columns and drop from the right", "[tui]") {
   std::vector<ColumnSpec> cols = {{"NAME", 10, false, true}, {"ID", 4}, {"CPU", 5, true}, {"CMD", 6, false, true}};
-  // 10+1+4+1+5+1+6 = 28: 12 extra, half to NAME, the rest to CMD.
-  CHECK(column_widths(cols, 40) == std::vector<int>{16, 4, 5, 12});
+  // 10+1+4+1+5+1+6 = 28: 12 extra, 2/3 to NAME, the rest to CMD.
+  CHECK(column_widths(cols, 40) == std::vector<int>{18, 4, 5, 10});
   CHECK(column_widths(cols, 28) == std::vector<int>{10, 4, 5, 6});
   // Too narrow for CMD: dropped, NAME takes the rest.
   CHECK(column_widths(cols, 25) == std::vector<int>{14, 4, 5, 0});
