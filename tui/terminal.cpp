@@ -43,7 +43,8 @@ Terminal::Terminal() {
   keypad(stdscr, TRUE);
   curs_set(0);
   set_escdelay(25);
-  if (has_colors() && !std::getenv("NO_COLOR")) {
+  const char* no_color = std::getenv("NO_COLOR");  // set and not empty: no colour
+  if (has_colors() && !(no_color && *no_color)) {
     colors_ = true;
     start_color();
     use_default_colors();
