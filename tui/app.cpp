@@ -2,6 +2,7 @@
 // view's sampler, rebuild its rows, draw, and handle keys.
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <climits>
 #include <csignal>
 #include <cstdio>
