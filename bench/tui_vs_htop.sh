@@ -24,16 +24,15 @@ loadpid=
 cleanup() {
   tmux -L "$tag-ours" kill-server 2>/dev/null || true
   tmux -L "$tag-htop" kill-server 2>/dev/null || true
-  if [ -n "$loadpid" ]; then kill -TERM -- "-$loadpid" 2>/dev/null || true; fi
-  sleep 0.5
+  if [ -n "$loadpid" ]; then kill -KILL -- "-$loadpid" 2>/dev/null || true; fi
   if [ -d "$cgbase" ]; then
-    # Processes left in our cgroups are ours (the load): move them out, then remove.
-    for d in "$cgbase"/cg*; do
-      [ -d "$d" ] || continue
-      while read -r p; do echo "$p" > "$(dirname "$cgbase")/cgroup.procs" 2>/dev/null || true; done < "$d/cgroup.procs"
-      rmdir "$d" 2>/dev/null || true
+    # Only the load is in our cgroups: wait for it to be gone, then remove them.
+    for _ in $(seq 1 50); do
+      [ -z "$(cat "$cgbase"/cg[0-9]*/cgroup.procs 2>/dev/null)" ] && break
+      sleep 0.2
     done
-    rmdir "$cgbase" 2>/dev/null || true
+    for d in "$cgbase"/cg[0-9]*; do rmdir "$d" 2>/dev/null || true; done
+    rmdir "$cgbase" 2>/dev/null || echo "could not remove $cgbase" >&2
   fi
 }
 trap cleanup EXIT INT TERM
