@@ -3,6 +3,8 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libfmt-dev libcli11-dev nlohmann-json3-dev libncurses-dev
       catch2 iproute2 util-linux procps podman runc busybox-static tmux)
+# --bench: also the anchor tools the benchmarks compare with (the tests never need them).
+if [ "${1:-}" = "--bench" ]; then pkgs+=(htop); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -10,6 +10,7 @@
 #include "nsinspect/container_lookup.hpp"
 #include "nsinspect/json.hpp"
 #include "nsinspect/scan.hpp"
+#include "podman.hpp"
 #include "run.hpp"
 
 using namespace nsinspect;
@@ -17,34 +18,11 @@ using namespace testsupport;
 
 namespace {
 
-const std::string kImage = "localhost/nsview-bb";
+const std::string& kImage = kPodmanImage;
 
 std::string unique(const std::string& what) { return "nsview-test-" + std::to_string(getpid()) + "-" + what; }
 
-bool have_podman() { return sh("command -v podman >/dev/null 2>&1").status == 0; }
-
-// This machine has no CAP_SYS_RESOURCE and hybrid cgroups: runc, and ulimits within the hard
-// limits (see /work/shared/guide/environment.md). A test-only config instead of editing /etc.
-void podman_env() {
-  static bool done = false;
-  if (done) return;
-  done = true;
-  std::string conf = "/tmp/nsview-podman-test.conf";
-  std::ofstream(conf) << "[containers]\ndefault_ulimits = [\"nofile=10000:10000\", \"nproc=10000:10000\"]\n"
-                         "[engine]\nruntime = \"runc\"\n";
-  setenv("CONTAINERS_CONF", conf.c_str(), 1);
-  if (sh("podman image exists " + kImage).status == 0) return;
-  std::string dir = "/tmp/" + unique("image");
-  Cleanup rm("rm -rf " + dir);
-  sh_out("set -e; mkdir -p " + dir + "/r/bin " + dir + "/r/proc " + dir + "/r/sys " + dir + "/r/dev " + dir +
-         "/r/etc " + dir + "/r/tmp; cp /bin/busybox " + dir + "/r/bin/; ln -s busybox " + dir +
-         "/r/bin/sh; ln -s busybox " + dir + "/r/bin/sleep; tar -C " + dir + "/r -cf " + dir + "/bb.tar .; " +
-         "podman import --change 'ENV PATH=/bin' " + dir + "/bb.tar " + kImage + " >/dev/null 2>&1");
-}
-
-std::string inspect(const std::string& name, const std::string& format) {
-  return sh_out("podman inspect --format '" + format + "' " + name + " 2>/dev/null");
-}
+std::string inspect(const std::string& name, const std::string& format) { return podman_inspect(name, format); }
 
 Snapshot scan_containers() {
   ScanOptions o;

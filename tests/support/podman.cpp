@@ -1,0 +1,34 @@
+#include "podman.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <unistd.h>
+
+#include "run.hpp"
+
+namespace testsupport {
+
+bool have_podman() { return sh("command -v podman >/dev/null 2>&1").status == 0; }
+
+void podman_env() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  std::string conf = "/tmp/nsview-podman-test.conf";
+  std::ofstream(conf) << "[containers]\ndefault_ulimits = [\"nofile=10000:10000\", \"nproc=10000:10000\"]\n"
+                         "[engine]\nruntime = \"runc\"\n";
+  setenv("CONTAINERS_CONF", conf.c_str(), 1);
+  if (sh("podman image exists " + kPodmanImage).status == 0) return;
+  std::string dir = "/tmp/nsview-test-" + std::to_string(getpid()) + "-image";
+  Cleanup rm("rm -rf " + dir);
+  sh_out("set -e; mkdir -p " + dir + "/r/bin " + dir + "/r/proc " + dir + "/r/sys " + dir + "/r/dev " + dir +
+         "/r/etc " + dir + "/r/tmp; cp /bin/busybox " + dir + "/r/bin/; ln -s busybox " + dir +
+         "/r/bin/sh; ln -s busybox " + dir + "/r/bin/sleep; tar -C " + dir + "/r -cf " + dir + "/bb.tar .; " +
+         "podman import --change 'ENV PATH=/bin' " + dir + "/bb.tar " + kPodmanImage + " >/dev/null 2>&1");
+}
+
+std::string podman_inspect(const std::string& name, const std::string& format) {
+  return sh_out("podman inspect --format '" + format + "' " + name + " 2>/dev/null");
+}
+
+}  // namespace testsupport

@@ -1,0 +1,17 @@
+// Podman in tests: a test-only configuration (runc, ulimits this machine allows; see
+// /work/shared/guide/environment.md) and a busybox image built once from busybox-static.
+#pragma once
+
+#include <string>
+
+namespace testsupport {
+
+inline const std::string kPodmanImage = "localhost/nsview-bb";
+
+bool have_podman();
+// Points CONTAINERS_CONF at the test configuration and builds kPodmanImage if missing.
+void podman_env();
+// `podman inspect --format FORMAT NAME`, trimmed; throws when it fails.
+std::string podman_inspect(const std::string& name, const std::string& format);
+
+}  // namespace testsupport

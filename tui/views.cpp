@@ -1,0 +1,391 @@
+// Row builders of the four views. The namespace, cgroup and process trees come from the
+// same builders as `nsview tree` (tree_model.hpp), so markers and tags read the same in both.
+#include "views.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "nsinspect/container_lookup.hpp"
+#include "tree_model.hpp"
+
+namespace nsview::tui {
+
+using namespace nsinspect;
+
+const char* view_title(ViewId v) {
+  switch (v) {
+    case ViewId::containers: return "Containers";
+    case ViewId::namespaces: return "Namespaces";
+    case ViewId::cgroups: return "Cgroups";
+    case ViewId::processes: return "Processes";
+  }
+  return "";
+}
+
+std::optional<ViewId> view_from_name(const std::string& s) {
+  std::string l = lower(s);
+  if (l == "containers" || l == "container" || l == "c" || l == "1") return ViewId::containers;
+  if (l == "namespaces" || l == "namespace" || l == "ns" || l == "n" || l == "2") return ViewId::namespaces;
+  if (l == "cgroups" || l == "cgroup" || l == "cg" || l == "3") return ViewId::cgroups;
+  if (l == "processes" || l == "process" || l == "proc" || l == "p" || l == "4") return ViewId::processes;
+  return std::nullopt;
+}
+
+std::optional<UsageGroup> usage_group(ViewId v) {
+  switch (v) {
+    case ViewId::containers: return UsageGroup::container;
+    case ViewId::cgroups: return UsageGroup::cgroup;
+    case ViewId::processes: return UsageGroup::process;
+    case ViewId::namespaces: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+Cell pct_cell(std::optional<double> v) {
+  if (!v) return {"-", std::nullopt};
+  return {fmt::format("{:.1f}", *v), *v};
+}
+
+Cell bytes_cell(std::optional<uint64_t> v) {
+  if (!v) return {"-", std::nullopt};
+  return {tree::bytes_cell(v).text, static_cast<double>(*v)};
+}
+
+Cell rate_cell(std::optional<double> v) {
+  if (!v) return {"-", std::nullopt};
+  Cell c = bytes_cell(static_cast<uint64_t>(std::max(0.0, *v)));
+  c.num = *v;
+  return c;
+}
+
+Cell count_cell(std::optional<uint64_t> v) {
+  if (!v) return {"-", std::nullopt};
+  return {std::to_string(*v), static_cast<double>(*v)};
+}
+
+std::string limit_text(const Limit& l, bool bytes) {
+  if (l.is_unlimited()) return "max";
+  if (!l.known()) return "-";
+  return bytes ? bytes_cell(l.value).text : std::to_string(l.value);
+}
+
+namespace {
+
+Cell text(const std::string& s) { return {s.empty() ? "-" : s, std::nullopt}; }
+
+// Usage rows of one group by their id.
+std::unordered_map<std::string, const UsageRow*> usage_by_id(const UsageSample* u, UsageGroup g) {
+  std::unordered_map<std::string, const UsageRow*> m;
+  if (!u || u->group != g) return m;
+  m.reserve(u->rows.size());
+  for (const auto& r : u->rows) m.emplace(r.id, &r);
+  return m;
+}
+
+const UsageRow* find(const std::unordered_map<std::string, const UsageRow*>& m, const std::string& id) {
+  auto it = m.find(id);
+  return it == m.end() ? nullptr : it->second;
+}
+
+// ---- Containers -------------------------------------------------------------------------
+
+Row container_row(const Snapshot& s, const Container& c, const UsageRow* u, int parent) {
+  Row r;
+  r.id = "c:" + c.id;
+  r.kind = ObjectKind::container;
+  r.key = c.id;
+  r.parent = parent;
+  if (c.infra) r.style = RowStyle::dim;
+  std::string pod;
+  if (const Pod* p = pod_of(s, c)) pod = p->name;
+  r.cells = {text(display_name(c)),
+             text(c.id.substr(0, 12)),
+             text(c.engine),
+             text(c.state),
+             pct_cell(u ? u->cpu_pct : std::nullopt),
+             bytes_cell(u ? u->mem_bytes : std::nullopt),
+             pct_cell(u ? u->mem_pct : std::nullopt),
+             count_cell(u ? u->pids : std::nullopt),
+             text(c.image)};
+  r.search = c.name + " " + c.id + " " + c.cgroup + " " + pod + " " + c.image +
+             (c.init_pid ? " " + std::to_string(*c.init_pid) : "");
+  return r;
+}
+
+// A pod's usage: the sum over its containers, known only when every member's is.
+template <class F>
+auto sum_over(const std::vector<const UsageRow*>& rows, F get) -> decltype(get(*rows.front())) {
+  decltype(get(*rows.front())) total{};
+  if (rows.empty()) return std::nullopt;
+  total = 0;
+  for (const auto* r : rows) {
+    if (!r) return std::nullopt;
+    auto v = get(*r);
+    if (!v) return std::nullopt;
+    *total += *v;
+  }
+  return total;
+}
+
+}  // namespace
+
+BuiltView build_containers(const Snapshot& s, const UsageSample* usage) {
+  BuiltView v;
+  v.columns = {{"NAME", 20, false, true}, {"ID", 12}, {"ENGINE", 6}, {"STATE", 7},
+               {"CPU%", 6, true}, {"MEM", 7, true}, {"MEM%", 5, true}, {"PIDS", 5, true},
+               {"IMAGE", 12, false, true}};
+  auto by_id = usage_by_id(usage, UsageGroup::container);
+  std::vector<const Pod*> pods;
+  for (const auto& p : s.pods) pods.push_back(&p);
+  std::sort(pods.begin(), pods.end(), [](auto* a, auto* b) { return display_name(*a) < display_name(*b); });
+  for (const Pod* p : pods) {
+    int idx = static_cast<int>(v.rows.size());
+    v.rows.emplace_back();
+    std::vector<const UsageRow*> members;
+    bool all_paused = !p->containers.empty();
+    std::string names;
+    for (const auto& id : p->containers)
+      if (const Container* c = container_by_id(s, id)) {
+        const UsageRow* u = find(by_id, c->id);
+        members.push_back(u);
+        all_paused &= c->state == "paused";
+        names += " " + c->name;
+        v.rows.push_back(container_row(s, *c, u, idx));
+      }
+    Row& r = v.rows[static_cast<std::size_t>(idx)];
+    r.id = "pod:" + p->id;
+    r.kind = ObjectKind::pod;
+    r.key = p->id;
+    r.style = RowStyle::group;
+    r.cells = {text(display_name(*p)),
+               text(p->id.substr(0, 12)),
+               text(p->engine),
+               text(p->containers.empty() ? "" : all_paused ? "paused" : "running"),
+               pct_cell(sum_over(members, [](const UsageRow& u) { return u.cpu_pct; })),
+               bytes_cell(sum_over(members, [](const UsageRow& u) { return u.mem_bytes; })),
+               {"-", std::nullopt},
+               count_cell(sum_over(members, [](const UsageRow& u) { return u.pids; })),
+               text(p->namespace_.empty() ? "" : "ns " + p->namespace_)};
+    r.search = p->name + " " + p->id + " " + p->namespace_ + names;
+  }
+  std::vector<const Container*> lone;
+  for (const auto& c : s.containers)
+    if (!c.pod || !pod_by_id(s, c.pod->id)) lone.push_back(&c);
+  std::sort(lone.begin(), lone.end(), [](auto* a, auto* b) { return display_name(*a) < display_name(*b); });
+  for (const Container* c : lone) v.rows.push_back(container_row(s, *c, find(by_id, c->id), -1));
+  if (v.rows.empty()) v.note = "no containers found (podman, docker, containerd, CRI-O, LXC, nspawn)";
+  return v;
+}
+
+// ---- Namespaces ---------------------------------------------------------------------------
+
+namespace {
+
+struct TreeConv {
+  const Snapshot& s;
+  BuiltView& v;
+  std::unordered_set<NsInode> done;
+
+  void ns_rows(const tree::Row& tr, int parent) {
+    if (tr.member) return;  // processes are in the detail pane, not the list
+    NsInode inode = tr.json.value("ns", NsInode{0});
+    const Namespace* n = s.ns(inode);
+    if (!n || !done.insert(inode).second) return;
+    int idx = static_cast<int>(v.rows.size());
+    v.rows.push_back(ns_row(*n, tr.mark, parent));
+    for (const auto& c : tr.children) ns_rows(c, idx);
+  }
+
+  Row ns_row(const Namespace& n, const std::string& mark, int parent) {
+    Row r;
+    r.id = "ns:" + std::to_string(n.inode);
+    r.kind = ObjectKind::ns;
+    r.key = std::to_string(n.inode);
+    r.parent = parent;
+    r.mark = mark;
+    r.style = n.type == NsType::user ? RowStyle::group : RowStyle::ns;
+    std::string type(ns_type_name(n.type));
+    const Process* lowest = n.lowest_pid ? s.process(*n.lowest_pid) : nullptr;
+    std::optional<uid_t> uid;
+    if (n.type == NsType::user) uid = n.owner_uid;
+    else if (n.owner)
+      if (const Namespace* o = s.ns(*n.owner)) uid = o->owner_uid;
+    std::string user = "-";
+    if (uid) {
+      auto name = s.user_name(*uid);
+      user = name ? *name : std::to_string(*uid);
+    }
+    r.cells = {text(type + " " + std::to_string(n.inode)),
+               count_cell(n.nprocs()),
+               n.lowest_pid ? count_cell(static_cast<uint64_t>(*n.lowest_pid)) : Cell{"-", std::nullopt},
+               count_cell(n.holders.size()),
+               text(user),
+               text(lowest ? lowest->command() : "")};
+    r.search = type + ":[" + std::to_string(n.inode) + "] " + mark + " " + (lowest ? lowest->comm : "");
+    return r;
+  }
+};
+
+}  // namespace
+
+BuiltView build_namespaces(const Snapshot& s, std::optional<NsType> type) {
+  BuiltView v;
+  v.columns = {{"NAMESPACE", 22, false, true}, {"NPROCS", 6, true}, {"PID", 7, true},
+               {"HOLDERS", 7, true},           {"USER", 8},         {"COMMAND", 10, false, true}};
+  TreeConv conv{s, v, {}};
+  // All types: user namespaces nested by parent with what each owns (lsns -T owner); pid
+  // and user alone: nested by parent; other types: a flat list.
+  if (!type || *type == NsType::user || *type == NsType::pid) {
+    std::vector<std::string> no_columns;
+    tree::BuildArgs a{s, "", false, "", no_columns};
+    auto roots = tree::build_ns_tree(a, type ? *type : NsType::user);
+    for (const auto& r : roots) conv.ns_rows(r, -1);
+  }
+  // What no tree reached (its owner unknown, e.g. to a non-root user): flat, by inode.
+  for (const auto& n : s.namespaces)
+    if ((!type || n.type == *type) && !conv.done.count(n.inode)) {
+      std::string mark = n.hidden ? "(hidden)" : "";
+      std::string owner = ns_owner_label(s, n.inode);
+      if (!owner.empty() && owner != "host") mark += (mark.empty() ? "" : " ") + ("{" + owner + "}");
+      conv.done.insert(n.inode);
+      v.rows.push_back(conv.ns_row(n, mark, -1));
+    }
+  if (v.rows.empty()) v.note = "no namespaces of this type";
+  return v;
+}
+
+// ---- Cgroups ------------------------------------------------------------------------------
+
+namespace {
+
+struct CgConv {
+  BuiltView& v;
+  const std::unordered_map<std::string, const UsageRow*>& usage;
+
+  void add(const tree::Row& tr, int parent) {
+    if (tr.member) return;
+    auto pit = tr.cells.find("PATH");
+    auto tit = tr.cells.find("TASKS");
+    std::string path = pit == tr.cells.end() ? tr.label : pit->second.text;
+    const UsageRow* u = find(usage, path);
+    Row r;
+    r.id = "cg:" + path;
+    r.kind = ObjectKind::cgroup;
+    r.key = path;
+    r.parent = parent;
+    r.style = RowStyle::cgroup;
+    std::optional<uint64_t> tasks;
+    if (tit != tr.cells.end() && tit->second.value.is_number()) tasks = tit->second.value.get<uint64_t>();
+    r.cells = {text(tr.label),
+               count_cell(tasks),
+               pct_cell(u ? u->cpu_pct : std::nullopt),
+               bytes_cell(u ? u->mem_bytes : std::nullopt),
+               {u ? limit_text(u->mem_limit, true) : "-",
+                u && u->mem_limit.get() ? std::optional<double>(static_cast<double>(u->mem_limit.value))
+                                        : std::nullopt},
+               rate_cell(u ? u->io_read_bps : std::nullopt),
+               rate_cell(u ? u->io_write_bps : std::nullopt),
+               count_cell(u ? u->pids : std::nullopt),
+               pct_cell(u ? u->psi_cpu_some : std::nullopt)};
+    r.search = path;
+    int idx = static_cast<int>(v.rows.size());
+    v.rows.push_back(std::move(r));
+    for (const auto& c : tr.children) add(c, idx);
+  }
+};
+
+}  // namespace
+
+BuiltView build_cgroups(const Snapshot& s, const UsageSample* usage, bool all) {
+  BuiltView v;
+  v.columns = {{"CGROUP", 24, false, true}, {"TASKS", 6, true}, {"CPU%", 6, true},
+               {"MEM", 7, true},            {"MEMMAX", 7, true}, {"READ/s", 7, true},
+               {"WRITE/s", 7, true},        {"PIDS", 5, true},  {"PSI", 5, true}};
+  auto by_path = usage_by_id(usage, UsageGroup::cgroup);
+  // The sampler names cgroup rows by path; index by it too in case ids differ.
+  if (usage && usage->group == UsageGroup::cgroup)
+    for (const auto& r : usage->rows)
+      if (!r.cgroup.empty()) by_path.emplace(r.cgroup, &r);
+  std::vector<std::string> columns = {"TASKS", "PATH"};
+  tree::BuildArgs a{s, "", all, "", columns};
+  try {
+    auto roots = tree::build_cgroup_tree(a);
+    CgConv conv{v, by_path};
+    for (const auto& r : roots) conv.add(r, -1);
+  } catch (const std::exception& e) {
+    v.note = e.what();
+  }
+  return v;
+}
+
+// ---- Processes ----------------------------------------------------------------------------
+
+namespace {
+
+struct ProcConv {
+  BuiltView& v;
+  const Snapshot& s;
+  const std::unordered_map<std::string, const UsageRow*>& usage;
+
+  void add(const tree::Row& tr, int parent) {
+    auto cell = [&](const char* name) -> const tree::Cell* {
+      auto it = tr.cells.find(name);
+      return it == tr.cells.end() ? nullptr : &it->second;
+    };
+    std::string pid = cell("PID") ? cell("PID")->text : "";
+    const UsageRow* u = find(usage, pid);
+    const Process* p = s.process(static_cast<pid_t>(std::strtol(pid.c_str(), nullptr, 10)));
+    Row r;
+    r.id = "p:" + pid;
+    r.kind = ObjectKind::process;
+    r.key = pid;
+    r.parent = parent;
+    r.mark = tr.mark;
+    // The cgroup path would crowd out the container tag on a line; it is in the detail pane.
+    if (auto cg = r.mark.find("cg="); cg != std::string::npos) {
+      auto end = r.mark.find(" {", cg);
+      r.mark.erase(cg, end == std::string::npos ? std::string::npos : end + 1 - cg);
+      while (!r.mark.empty() && r.mark.back() == ' ') r.mark.pop_back();
+    }
+    r.style = RowStyle::process;
+    r.cells = {text(tr.label),
+               count_cell(p ? std::optional<uint64_t>(static_cast<uint64_t>(p->pid)) : std::nullopt),
+               text(cell("USER") ? cell("USER")->text : ""),
+               pct_cell(u ? u->cpu_pct : std::nullopt),
+               bytes_cell(u ? u->mem_bytes : std::nullopt),
+               text(cell("COMMAND") ? cell("COMMAND")->text : "")};
+    r.search = tr.label + " " + tr.mark + " " + (p ? p->cgroup + " " + p->command() : "");
+    int idx = static_cast<int>(v.rows.size());
+    v.rows.push_back(std::move(r));
+    for (const auto& c : tr.children) add(c, idx);
+  }
+};
+
+}  // namespace
+
+BuiltView build_processes(const Snapshot& s, const UsageSample* usage, bool all) {
+  BuiltView v;
+  v.columns = {{"PROCESS", 24, false, true}, {"PID", 7, true}, {"USER", 8},
+               {"CPU%", 6, true},            {"MEM", 7, true}, {"COMMAND", 12, false, true}};
+  auto by_pid = usage_by_id(usage, UsageGroup::process);
+  std::vector<std::string> columns = {"PID", "USER", "COMMAND"};
+  tree::BuildArgs a{s, "", all, "", columns};
+  ProcConv conv{v, s, by_pid};
+  for (const auto& r : tree::build_proc_tree(a)) conv.add(r, -1);
+  return v;
+}
+
+BuiltView build_view(ViewId v, const Snapshot& s, const UsageSample* usage, const ViewOptions& o) {
+  switch (v) {
+    case ViewId::containers: return build_containers(s, usage);
+    case ViewId::namespaces: return build_namespaces(s, o.ns_type);
+    case ViewId::cgroups: return build_cgroups(s, usage, o.all);
+    case ViewId::processes: return build_processes(s, usage, o.all);
+  }
+  return {};
+}
+
+}  // namespace nsview::tui
