@@ -105,7 +105,7 @@ TEST_CASE("enter: -a enters every namespace and skips an identical user namespac
   CHECK(trimmed(nsview({P(t.pid), "-n", "--", "hostname"}).out) == trimmed(sh_out("hostname")));
 }
 
-TEST_CASE("enter: a pid namespace forks; status, signals and stops come back", "[enter]") {
+TEST_CASE("enter: a pid namespace forks - status, signals and stops come back", "[enter]") {
   REQUIRE(is_root());
   NsTarget t;
   Result pid = nsview({"-t", P(t.pid), "-p", "sh", "-c", "echo $$"});

@@ -198,7 +198,7 @@ TEST_CASE("tui: containers by pod, views, filter, detail, enter with e, resize, 
   CHECK(t.wait_for("prompt-works-42"));
 }
 
-TEST_CASE("tui: k signals the selected process after a y; SIGTERM restores the terminal", "[tui]") {
+TEST_CASE("tui: k signals the selected process after a y - SIGTERM restores the terminal", "[tui]") {
   REQUIRE(is_root());
   const std::string dir = "/tmp/nsview-test-" + P(getpid()) + "-tui-k";
   Cleanup rm("rm -rf " + dir);

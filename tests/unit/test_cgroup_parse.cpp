@@ -48,7 +48,7 @@ TEST_CASE("v1 keyed files: cpu.stat, cpuacct.stat, oom_control, memory.stat", "[
   CHECK(ms[0].second == 9412608u);
 }
 
-TEST_CASE("v1 blkio sums Read and Write over devices; Total-only means zero", "[cgroup][parse]") {
+TEST_CASE("v1 blkio sums Read and Write over devices - Total-only means zero", "[cgroup][parse]") {
   auto t = cgparse::blkio_v1(fixture("cgroup-v1/blkio.throttle.io_service_bytes"),
                              fixture("cgroup-v1/blkio.throttle.io_serviced"));
   CHECK(t.rbytes == 5096u);

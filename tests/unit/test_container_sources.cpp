@@ -43,7 +43,7 @@ TEST_CASE("monitor: podman's conmon (real argv shape)", "[containers][monitor]")
   CHECK(m->engine == "podman");
 }
 
-TEST_CASE("monitor: CRI-O's conmon, shims, lxc monitor, nspawn; others are not monitors", "[containers][monitor]") {
+TEST_CASE("monitor: CRI-O's conmon, shims, lxc monitor, nspawn - others are not monitors", "[containers][monitor]") {
   auto m = parse_monitor_cmdline({"/usr/bin/conmon", "-b", "/run/b", "-c", "abc", "-n", "k8s_nginx_web_shop_x_0",
                                   "-r", "/usr/bin/crun", "--runtime-arg", "--root=/run/crun", "-s"});
   REQUIRE(m);
@@ -149,7 +149,7 @@ TEST_CASE("config.json: containerd CRI sandbox and container", "[containers][oci
   CHECK(a.sandbox_id == rep("e5", 32));
 }
 
-TEST_CASE("config.json: docker's bundle says little; config.v2.json names it", "[containers][oci]") {
+TEST_CASE("config.json: docker's bundle says little - config.v2.json names it", "[containers][oci]") {
   auto c = parse_oci_config(fixture("docker.config.json"));
   REQUIRE(c);
   CHECK(c->hostname == "1a1a1a1a1a1a");

@@ -85,7 +85,7 @@ std::string id_of(const ContainerMatch& m) { return m.container ? m.container->i
 
 }  // namespace
 
-TEST_CASE("find_container: name, POD/NAME, id, id prefix; ambiguity lists candidates", "[enter]") {
+TEST_CASE("find_container: name, POD/NAME, id, id prefix - ambiguity lists candidates", "[enter]") {
   Snapshot s = snapshot();
   CHECK(id_of(find_container(s, "web")) == "aaaa1111bbbb");
   CHECK(id_of(find_container(s, "web2")) == "dddd5555ffff");

@@ -129,7 +129,7 @@ bool has_line(const std::vector<std::string>& lines, const std::string& l) {
 
 }  // namespace
 
-TEST_CASE("tui views: containers grouped by pod with live usage; a pod sums its members", "[tui]") {
+TEST_CASE("tui views: containers grouped by pod with live usage - a pod sums its members", "[tui]") {
   Snapshot s = snapshot();
   UsageSample u = usage();
   BuiltView v = build_containers(s, &u);
@@ -209,7 +209,7 @@ TEST_CASE("tui views: the process tree marks namespace changes and container sta
   CHECK(v.rows[2].id == "p:101");
 }
 
-TEST_CASE("tui detail: a container's namespaces say who shares them; JSON, enter and kill targets", "[tui]") {
+TEST_CASE("tui detail: a container's namespaces say who shares them - JSON, enter and kill targets", "[tui]") {
   Snapshot s = snapshot();
   UsageSample u = usage();
   auto lines = detail_lines(s, &u, ObjectKind::container, kWeb);
