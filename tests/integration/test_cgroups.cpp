@@ -12,6 +12,7 @@
 
 #include "nsinspect/cgroups.hpp"
 #include "nsinspect/scan.hpp"
+#include "cgroups.hpp"
 #include "run.hpp"
 
 using namespace nsinspect;
@@ -19,31 +20,9 @@ using namespace testsupport;
 
 namespace {
 
-const std::string kCg = "/sys/fs/cgroup";
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+const std::string& kCg = kCgroupRoot;
 
 uint64_t file_number(const std::string& path) { return std::stoull(slurp(path)); }
-
-// mkdir in each hierarchy; the destructor removes the directories (deepest first), retrying
-// while the killed members are still leaving.
-struct TestCgroups {
-  std::vector<std::string> dirs;
-  explicit TestCgroups(std::vector<std::string> d) : dirs(std::move(d)) {
-    for (const auto& x : dirs) REQUIRE(sh("mkdir -p " + x).status == 0);
-  }
-  ~TestCgroups() {
-    for (auto it = dirs.rbegin(); it != dirs.rend(); ++it)
-      sh("for i in $(seq 100); do [ -d " + *it + " ] || break; rmdir " + *it + " 2>/dev/null && break; sleep 0.05; done");
-  }
-  TestCgroups(const TestCgroups&) = delete;
-  TestCgroups& operator=(const TestCgroups&) = delete;
-};
 
 void move_in(const std::string& dir, pid_t pid) {
   REQUIRE(sh("echo " + std::to_string(pid) + " > " + dir + "/cgroup.procs").status == 0);

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nsinspect/sampler.hpp"
+#include "cgroups.hpp"
 #include "run.hpp"
 
 using namespace nsinspect;
@@ -19,36 +20,7 @@ using namespace testsupport;
 
 namespace {
 
-const std::string kCg = "/sys/fs/cgroup";
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
 std::string unique(const std::string& what) { return "nsview-test-" + std::to_string(getpid()) + "-top-" + what; }
-
-// v1 cgroups named NAME in the given hierarchies; removed (retrying while members leave) at
-// scope exit, also when a check fails.
-struct TestCgroup {
-  std::string name;
-  std::vector<std::string> dirs;
-  TestCgroup(std::string n, const std::vector<std::string>& hier) : name(std::move(n)) {
-    for (const auto& h : hier) dirs.push_back(kCg + "/" + h + "/" + name);
-    for (const auto& d : dirs) REQUIRE(sh("mkdir " + d).status == 0);
-  }
-  ~TestCgroup() {
-    for (auto it = dirs.rbegin(); it != dirs.rend(); ++it)
-      sh("for i in $(seq 100); do [ -d " + *it + " ] || break; rmdir " + *it + " 2>/dev/null && break; sleep 0.05; done");
-  }
-  void add(pid_t pid) const {
-    for (const auto& d : dirs) REQUIRE(sh("echo " + std::to_string(pid) + " > " + d + "/cgroup.procs").status == 0);
-  }
-  TestCgroup(const TestCgroup&) = delete;
-  TestCgroup& operator=(const TestCgroup&) = delete;
-};
 
 Sampler cgroup_sampler(const std::string& name) {
   SamplerOptions o;
@@ -68,7 +40,7 @@ const UsageRow* row(const UsageSample& s, const std::string& id) {
 
 TEST_CASE("top: a busy loop in its own cpu,cpuacct cgroup shows about one core", "[top][integration]") {
   REQUIRE(is_root());
-  TestCgroup cg(unique("busy"), {"cpu", "cpuacct"});
+  TestCgroups cg(unique("busy"), {"cpu", "cpuacct"});
   // Other work on this shared 2-core machine must not starve the loop: a large cpu.shares
   // for the group (v1 schedules groups against each other) and a raised priority within it.
   REQUIRE(sh("echo 20000 > " + cg.dirs[0] + "/cpu.shares").status == 0);
@@ -100,7 +72,7 @@ TEST_CASE("top: a busy loop in its own cpu,cpuacct cgroup shows about one core",
 
 TEST_CASE("top: a process touching 100 MiB shows it in its memory cgroup", "[top][integration]") {
   REQUIRE(is_root());
-  TestCgroup cg(unique("mem"), {"memory"});
+  TestCgroups cg(unique("mem"), {"memory"});
   Child c({helper_path("touch_mem"), "100"});
   REQUIRE(c.read_line() == "ready");
   cg.add(c.pid());
@@ -136,7 +108,7 @@ TEST_CASE("top: a process touching 100 MiB shows it in its memory cgroup", "[top
 
 TEST_CASE("top: a pids limit shows, with the current count", "[top][integration]") {
   REQUIRE(is_root());
-  TestCgroup cg(unique("pids"), {"pids"});
+  TestCgroups cg(unique("pids"), {"pids"});
   REQUIRE(sh("echo 37 > " + cg.dirs[0] + "/pids.max").status == 0);
   Child a(std::vector<std::string>{"sleep", "1000"});
   cg.add(a.pid());
@@ -149,9 +121,9 @@ TEST_CASE("top: a pids limit shows, with the current count", "[top][integration]
 
 TEST_CASE("top: a cgroup removed between samples disappears without error", "[top][integration]") {
   REQUIRE(is_root());
-  auto gone = std::make_unique<TestCgroup>(unique("gone"), std::vector<std::string>{"cpu", "cpuacct", "memory", "pids"});
+  auto gone = std::make_unique<TestCgroups>(unique("gone"), std::vector<std::string>{"cpu", "cpuacct", "memory", "pids"});
   const std::string name = gone->name;
-  TestCgroup stay(unique("stay"), {"cpu", "cpuacct", "memory", "pids"});
+  TestCgroups stay(unique("stay"), {"cpu", "cpuacct", "memory", "pids"});
   SamplerOptions o;
   o.group = UsageGroup::cgroup;
   o.cgroup_depth = 1;
@@ -175,7 +147,7 @@ TEST_CASE("top: a cgroup removed between samples disappears without error", "[to
 
 TEST_CASE("top -J: JSON Lines, null rates on the first sample, numbers on the second", "[top][integration]") {
   REQUIRE(is_root());
-  TestCgroup cg(unique("json"), {"cpu", "cpuacct", "memory", "pids"});
+  TestCgroups cg(unique("json"), {"cpu", "cpuacct", "memory", "pids"});
   REQUIRE(sh("echo 99 > " + cg.dirs[3] + "/pids.max").status == 0);
   Child c(std::vector<std::string>{"sleep", "1000"});
   cg.add(c.pid());
@@ -298,7 +270,7 @@ TEST_CASE("top: a podman container in a pod carries its name and pod", "[top][po
   // The pod's cgroup (podman's /libpod_parent/POD_ID, with the conmons) against its file.
   CHECK(pr->cgroup == "/libpod_parent/" + pod_id);
   INFO("pod cgroup " << pr->cgroup);
-  CHECK(pr->pids == std::stoull(slurp(kCg + "/pids" + pr->cgroup + "/pids.current")));
+  CHECK(pr->pids == std::stoull(slurp(kCgroupRoot + "/pids" + pr->cgroup + "/pids.current")));
 
   // The command line's JSON carries them too.
   auto j = run({nsview_bin(), "top", "-J", "-n", "1", "--group", "container", "-Q", "NAME == \"" + name + "\""});

@@ -10,19 +10,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cgroups.hpp"
 #include "run.hpp"
 
 using namespace testsupport;
 using nlohmann::json;
 
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 uint64_t ns_inode(pid_t pid, const std::string& type) {
   auto l = readlink_str("/proc/" + std::to_string(pid) + "/ns/" + type);
