@@ -87,6 +87,18 @@ TEST_CASE("v2 fixture host: readings of every field, unknown distinct from zero"
   CHECK(only.pids_current == 3u);
   CHECK_FALSE(only.memory_current);
   CHECK_FALSE(only.cpu_usage_ns);
+  // The fine bits read one file each (a new reader: nothing kept open yet).
+  CgroupReader fine(s.cgroup_tree.layout, s.root);
+  auto fh = fine.open("/system.slice/nginx.service");
+  auto cur = fine.read(fh, kCgMemoryCurrent | kCgPidsCurrent | kCgCpuUsage);
+  CHECK(cur.memory_current == 73400320u);
+  CHECK_FALSE(cur.memory_limit.known());
+  CHECK_FALSE(cur.swap_current);
+  CHECK_FALSE(cur.oom_kills);
+  CHECK(cur.pids_current == 3u);
+  CHECK_FALSE(cur.pids_limit.known());
+  CHECK(cur.cpu_usage_ns == 2500000000u);
+  CHECK(fine.open_files() == 3);  // memory.current, pids.current, cpu.stat
 
   // The root has no memory.current or pids files: unknown, not zero; io.stat empty = 0.
   auto root = r.read(r.open("/"), kCgAll);

@@ -37,8 +37,8 @@ int pread_all(int fd, std::string& buf, bool one_record) {
 }
 }  // namespace
 
-bool CgFiles::read(const char* name, bool one_record) {
-  if (cache)
+bool CgFiles::read(const char* name, bool one_record, bool keep_open) {
+  if (cache && keep_open)
     for (auto& [n, fd] : *cache)
       if (n == name || std::strcmp(n, name) == 0) {
         int err = pread_all(fd.get(), buf, one_record);
@@ -56,7 +56,7 @@ bool CgFiles::read(const char* name, bool one_record) {
     if (is_vanished(err)) gone = true;
     return false;
   }
-  if (cache && budget && *budget > 0) {
+  if (keep_open && cache && budget && *budget > 0) {
     --*budget;
     cache->emplace_back(name, std::move(fd));
   }
@@ -98,12 +98,16 @@ struct CgroupReader::Impl {
   std::string buf;
   long file_budget = 0;  // file fds the reader may keep open (half the fd limit)
 
-  void plan() {
+  // Which hierarchy supplies which fields; only hierarchies that supply some of `fields`
+  // get directories opened.
+  void plan(unsigned fields) {
     needed.assign(layout.hierarchies.size(), false);
-    auto add = [&](CgSource s, int h, unsigned fields) {
+    auto add = [&](CgSource s, int h, unsigned supplies) {
       if (h < 0) return false;
-      tasks.push_back({s, static_cast<std::size_t>(h), fields});
-      needed[static_cast<std::size_t>(h)] = true;
+      if (supplies & fields) {
+        tasks.push_back({s, static_cast<std::size_t>(h), supplies});
+        needed[static_cast<std::size_t>(h)] = true;
+      }
       return true;
     };
     int v2 = layout.index_of_name("unified");
@@ -118,8 +122,9 @@ struct CgroupReader::Impl {
       add(CgSource::v2_cpu, v2, kCgCpu);
       add(CgSource::v2_cpu_limits, v2, kCgCpuLimits);
     } else {
-      if (!add(CgSource::v1_cpuacct, v1_of("cpuacct"), kCgCpu)) add(CgSource::v2_cpu_usage, v2, kCgCpu);
-      add(CgSource::v1_cpu_stat, v1_of("cpu"), kCgCpu);
+      if (!add(CgSource::v1_cpuacct, v1_of("cpuacct"), kCgCpuUsage | kCgCpuTimes))
+        add(CgSource::v2_cpu_usage, v2, kCgCpuUsage | kCgCpuTimes);
+      add(CgSource::v1_cpu_stat, v1_of("cpu"), kCgCpuThrottle);
       add(CgSource::v1_cpu_limits, v1_of("cpu"), kCgCpuLimits);
     }
     if (v2_has("memory")) {
@@ -134,7 +139,7 @@ struct CgroupReader::Impl {
     if (v2_has("pids")) add(CgSource::v2_pids, v2, kCgPids);
     else add(CgSource::v1_pids, v1_of("pids"), kCgPids);
     if (v2_has("pids") || v1_of("pids") < 0) add(CgSource::procs, v2, kCgProcs);
-    else add(CgSource::procs, v1_of("pids"), kCgProcs);
+    else add(CgSource::v1_procs, v1_of("pids"), kCgProcs);
     add(CgSource::v2_pressure, v2, kCgPressure);
     add(CgSource::v2_state, v2, kCgState);
   }
@@ -177,10 +182,10 @@ struct CgroupReader::Impl {
   }
 };
 
-CgroupReader::CgroupReader(CgroupLayout layout, std::string root) : impl_(std::make_unique<Impl>()) {
+CgroupReader::CgroupReader(CgroupLayout layout, std::string root, unsigned fields) : impl_(std::make_unique<Impl>()) {
   impl_->layout = std::move(layout);
   impl_->root = std::move(root);
-  impl_->plan();
+  impl_->plan(fields);
   rlimit rl;
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
     impl_->file_budget = static_cast<long>(rl.rlim_cur / 2);
@@ -253,6 +258,7 @@ void CgroupReader::read(Handle h, unsigned fields, CgroupReadings& out) {
       dirfd = temp.get();
     }
     detail::CgFiles f{dirfd, impl_->buf, temp ? nullptr : &d.files[t.hierarchy], &impl_->file_budget};
+    f.want = fields;
     if (is_v1(t.source)) detail::read_v1(t.source, f, out);
     else detail::read_v2(t.source, f, out);
     // A missing file may just be a controller that is not enabled; a removed cgroup has
@@ -268,6 +274,12 @@ bool CgroupReader::vanished(Handle h) const {
   for (std::size_t i = 0; i < impl_->needed.size(); ++i)
     if (impl_->needed[i] && !d.gone[i]) return false;
   return true;
+}
+
+bool CgroupReader::supplies(std::size_t hierarchy, unsigned fields) const {
+  for (const auto& t : impl_->tasks)
+    if (t.hierarchy == hierarchy && (t.fields & fields)) return true;
+  return false;
 }
 
 std::size_t CgroupReader::open_dirfds() const {

@@ -23,23 +23,27 @@ struct CgFiles {
   std::string& buf;
   FileCache* cache = nullptr;
   long* budget = nullptr;
+  unsigned want = kCgAll | kCgProcs;  // the fields asked for: only their files are read
   bool gone = false;
   // true when buf holds the file. one_record: the file is one seq_file record (every stat and
   // limit file), so a short read is the end; cgroup.procs is a record per pid and returns a
   // page at a time.
-  bool read(const char* name, bool one_record = true);
+  // keep_open=false: opened and closed on this read, never cached.
+  bool read(const char* name, bool one_record = true, bool keep_open = true);
 };
 
 enum class CgSource : uint8_t {
-  v2_cpu,          // cpu.stat with the cpu controller: usage + throttling
+  v2_cpu,          // cpu.stat with the cpu controller: usage, times, throttling
   v2_cpu_usage,    // cpu.stat core fields only (no cpu controller in the v2 tree)
   v2_cpu_limits,   // cpu.max, cpu.weight
   v2_memory, v2_memory_stat, v2_io, v2_pids, v2_pressure, v2_state,
-  v1_cpuacct,      // cpuacct.usage, cpuacct.stat
+  v1_cpuacct,      // cpuacct.usage (usage), cpuacct.stat (times)
   v1_cpu_stat,     // cpu.stat throttling
   v1_cpu_limits,   // cpu.cfs_quota_us, cpu.cfs_period_us, cpu.shares
   v1_memory, v1_memory_stat, v1_blkio, v1_pids,
-  procs,           // cgroup.procs line count (either version; read by read_v1)
+  procs,           // cgroup.procs line count, v2 (read by read_v1)
+  v1_procs,        // the same in v1, where an open file keeps serving the pid list it first
+                   // loaded (the kernel keeps it while reads come within a second): reopened
 };
 
 void read_v2(CgSource s, CgFiles& f, CgroupReadings& r);
@@ -47,7 +51,7 @@ void read_v1(CgSource s, CgFiles& f, CgroupReadings& r);
 
 // Files and field groups both versions share.
 void read_memory_stat(CgFiles& f, CgroupReadings& r);  // memory.stat key/values
-void read_pids(CgFiles& f, CgroupReadings& r);         // pids.current, pids.max
+void read_pids(CgFiles& f, CgroupReadings& r);         // pids.current, pids.max (as wanted)
 void set_io(const cgparse::IoTotals& t, CgroupReadings& r);
 
 }  // namespace nsinspect::detail

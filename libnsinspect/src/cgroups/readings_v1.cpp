@@ -8,8 +8,8 @@ namespace nsinspect::detail {
 void read_v1(CgSource s, CgFiles& f, CgroupReadings& r) {
   switch (s) {
     case CgSource::v1_cpuacct:
-      if (f.read("cpuacct.usage")) r.cpu_usage_ns = cgparse::single(f.buf);
-      if (f.read("cpuacct.stat")) {
+      if ((f.want & kCgCpuUsage) && f.read("cpuacct.usage")) r.cpu_usage_ns = cgparse::single(f.buf);
+      if ((f.want & kCgCpuTimes) && f.read("cpuacct.stat")) {
         // USER_HZ ticks.
         static const uint64_t hz = static_cast<uint64_t>(sysconf(_SC_CLK_TCK));
         if (auto u = cgparse::key(f.buf, "user")) r.cpu_user_ns = *u * (1000000000ull / hz);
@@ -28,11 +28,12 @@ void read_v1(CgSource s, CgFiles& f, CgroupReadings& r) {
       if (f.read("cpu.shares")) r.cpu_shares = cgparse::single(f.buf);
       return;
     case CgSource::v1_memory: {
-      if (f.read("memory.usage_in_bytes")) r.memory_current = cgparse::single(f.buf);
-      if (f.read("memory.limit_in_bytes")) r.memory_limit = cgparse::memory_limit_v1(f.buf);
-      if (f.read("memory.oom_control")) r.oom_kills = cgparse::key(f.buf, "oom_kill");
-      // memsw counts memory + swap; swap alone is the difference.
-      if (r.memory_current && f.read("memory.memsw.usage_in_bytes"))
+      // memsw counts memory + swap: swap alone is the difference, so it needs the usage too.
+      if ((f.want & (kCgMemoryCurrent | kCgSwap)) && f.read("memory.usage_in_bytes"))
+        r.memory_current = cgparse::single(f.buf);
+      if ((f.want & kCgMemoryLimits) && f.read("memory.limit_in_bytes")) r.memory_limit = cgparse::memory_limit_v1(f.buf);
+      if ((f.want & kCgMemoryEvents) && f.read("memory.oom_control")) r.oom_kills = cgparse::key(f.buf, "oom_kill");
+      if ((f.want & kCgSwap) && r.memory_current && f.read("memory.memsw.usage_in_bytes"))
         if (auto both = cgparse::single(f.buf))
           r.swap_current = *both > *r.memory_current ? *both - *r.memory_current : 0;
       return;
@@ -54,8 +55,9 @@ void read_v1(CgSource s, CgFiles& f, CgroupReadings& r) {
     case CgSource::v1_pids:
       read_pids(f, r);
       return;
-    case CgSource::procs: {
-      if (!f.read("cgroup.procs", false)) return;
+    case CgSource::procs:
+    case CgSource::v1_procs: {
+      if (!f.read("cgroup.procs", false, s == CgSource::procs)) return;
       uint64_t n = 0;
       for (char ch : f.buf) n += ch == '\n';
       r.nprocs = n;

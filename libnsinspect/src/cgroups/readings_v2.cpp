@@ -10,8 +10,8 @@ void read_memory_stat(CgFiles& f, CgroupReadings& r) {
 }
 
 void read_pids(CgFiles& f, CgroupReadings& r) {
-  if (f.read("pids.current")) r.pids_current = cgparse::single(f.buf);
-  if (f.read("pids.max")) r.pids_limit = cgparse::limit_v2(f.buf);  // "max" in v1 too
+  if ((f.want & kCgPidsCurrent) && f.read("pids.current")) r.pids_current = cgparse::single(f.buf);
+  if ((f.want & kCgPidsLimit) && f.read("pids.max")) r.pids_limit = cgparse::limit_v2(f.buf);  // "max" in v1 too
 }
 
 void set_io(const cgparse::IoTotals& t, CgroupReadings& r) {
@@ -45,11 +45,11 @@ void read_v2(CgSource s, CgFiles& f, CgroupReadings& r) {
       if (f.read("cpu.weight")) r.cpu_weight = cgparse::single(f.buf);
       return;
     case CgSource::v2_memory:
-      if (f.read("memory.current")) r.memory_current = cgparse::single(f.buf);
-      if (f.read("memory.max")) r.memory_limit = cgparse::limit_v2(f.buf);
-      if (f.read("memory.high")) r.memory_high = cgparse::limit_v2(f.buf);
-      if (f.read("memory.swap.current")) r.swap_current = cgparse::single(f.buf);
-      if (f.read("memory.events")) r.oom_kills = cgparse::key(f.buf, "oom_kill");
+      if ((f.want & kCgMemoryCurrent) && f.read("memory.current")) r.memory_current = cgparse::single(f.buf);
+      if ((f.want & kCgMemoryLimits) && f.read("memory.max")) r.memory_limit = cgparse::limit_v2(f.buf);
+      if ((f.want & kCgMemoryLimits) && f.read("memory.high")) r.memory_high = cgparse::limit_v2(f.buf);
+      if ((f.want & kCgSwap) && f.read("memory.swap.current")) r.swap_current = cgparse::single(f.buf);
+      if ((f.want & kCgMemoryEvents) && f.read("memory.events")) r.oom_kills = cgparse::key(f.buf, "oom_kill");
       return;
     case CgSource::v2_memory_stat:
       read_memory_stat(f, r);
