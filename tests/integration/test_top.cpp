@@ -14,6 +14,7 @@
 #include "nsinspect/sampler.hpp"
 #include "cgroups.hpp"
 #include "run.hpp"
+#include "tmux.hpp"
 
 using namespace nsinspect;
 using namespace testsupport;
@@ -143,6 +144,126 @@ TEST_CASE("top: a cgroup removed between samples disappears without error", "[to
   CHECK(r.status == 0);
   CHECK(r.out.find("/" + name) == std::string::npos);
   CHECK(r.out.find("/" + stay.name) != std::string::npos);
+}
+
+// The cgroup group lists a directory again only when inotify reported a change in it, so a
+// change anywhere below unchanged parents must still show on the next sample. Both ways of
+// walking are checked: with inotify watches and listing every directory every time.
+TEST_CASE("top: cgroups made, removed, recreated and renamed deep in the tree show on the next sample", "[top][integration]") {
+  REQUIRE(is_root());
+  const bool watch = GENERATE(true, false);
+  INFO("watch_cgroups " << watch);
+  const std::vector<std::string> hiers{"cpu", "cpuacct", "memory", "pids"};
+  TestCgroups top(unique(watch ? "walk-watch" : "walk-list"), hiers);
+  const std::string base = "/" + top.name;
+  // The subdirectories made below are removed before the top ones, also on failure.
+  Cleanup below("for h in cpu cpuacct memory pids; do find " + kCgroupRoot + "/$h" + base +
+                " -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null; done; true");
+  auto in_all = [&](const std::string& cmd) {
+    for (const auto& h : hiers) REQUIRE(sh("cd " + kCgroupRoot + "/" + h + base + " && " + cmd).status == 0);
+  };
+  SamplerOptions o;
+  o.group = UsageGroup::cgroup;
+  o.cgroup_root = base;
+  o.watch_cgroups = watch;
+  Sampler s(o);
+  auto ids = [](const UsageSample& smp) {
+    std::vector<std::string> v;
+    for (const auto& r : smp.rows) v.push_back(r.id);
+    return v;
+  };
+  using V = std::vector<std::string>;
+  CHECK(ids(s.sample()) == V{base});
+
+  in_all("mkdir -p a/b");
+  CHECK(ids(s.sample()) == V{base, base + "/a", base + "/a/b"});
+  // A process moved in: counted on the next sample (cgroup.procs, not the walk).
+  Child sleeper(std::vector<std::string>{"sleep", "1000"});
+  for (const auto& h : hiers)
+    REQUIRE(sh("echo " + std::to_string(sleeper.pid()) + " > " + kCgroupRoot + "/" + h + base + "/a/b/cgroup.procs").status == 0);
+  auto unchanged = s.sample();
+  CHECK(ids(unchanged) == V{base, base + "/a", base + "/a/b"});
+  REQUIRE(row(unchanged, base + "/a/b"));
+  CHECK(row(unchanged, base + "/a/b")->nprocs == 1);
+
+  // Deep below two directories that did not change.
+  in_all("mkdir a/b/c");
+  auto deep = s.sample();
+  CHECK(ids(deep) == V{base, base + "/a", base + "/a/b", base + "/a/b/c"});
+  const UsageRow* c1 = row(deep, base + "/a/b/c");
+  REQUIRE(c1);
+  CHECK_FALSE(c1->cpu_pct);  // its first sample
+  const UsageRow* c2 = row(s.sample(), base + "/a/b/c");
+  REQUIRE(c2);
+  REQUIRE(c2->cpu_pct);      // the same cgroup, sampled twice: a rate
+
+  // Removed and made again between two samples: a new inode, so no rate across the two.
+  in_all("rmdir a/b/c && mkdir a/b/c");
+  auto again = s.sample();
+  const UsageRow* c3 = row(again, base + "/a/b/c");
+  REQUIRE(c3);
+  CHECK_FALSE(c3->cpu_pct);
+
+  // Renamed (v1 allows it within the parent): the new name only.
+  in_all("mv a/b/c a/b/d");
+  CHECK(ids(s.sample()) == V{base, base + "/a", base + "/a/b", base + "/a/b/d"});
+  // Made below the renamed directory: seen through its watch under the new name.
+  in_all("mkdir a/b/d/e");
+  CHECK(ids(s.sample()) == V{base, base + "/a", base + "/a/b", base + "/a/b/d", base + "/a/b/d/e"});
+
+  // Removed: gone on the next sample, and nothing else changes.
+  in_all("rmdir a/b/d/e a/b/d");
+  CHECK(ids(s.sample()) == V{base, base + "/a", base + "/a/b"});
+  // Checked against the hierarchy itself.
+  auto r = sh_out("cd " + kCgroupRoot + "/pids" + base + " && find . -mindepth 1 -type d | sort");
+  CHECK(r == "./a\n./a/b");  // sh_out trims the last newline
+}
+
+TEST_CASE("top on a terminal: rows, sort keys, q exits 0 and SIGTERM 143, the terminal restored", "[top][integration]") {
+  REQUIRE(is_root());
+  TestCgroups cg(unique("screen"), {"cpu", "cpuacct", "memory", "pids"});
+  Child sleeper(std::vector<std::string>{"sleep", "1000"});
+  cg.add(sleeper.pid());
+  const std::string dir = "/tmp/" + cg.name;
+  Cleanup rm("rm -rf " + dir);
+  REQUIRE(sh("mkdir -p " + dir).status == 0);
+  Tmux t(160, 40, dir);
+  const std::string cmd = nsview_bin() + " top --group cgroup -d 0.5 /" + cg.name;
+  t.type("sh -c 'echo $$ > pid; exec " + cmd + "'; echo DONE-$?");
+  t.keys({"Enter"});
+  REQUIRE(t.wait_for("nsview top - cgroup - 1 rows"));
+  CHECK(t.display("#{alternate_on}") == "1");
+  // The row: its path and one process (cgroup.procs of the pids hierarchy).
+  auto words = [](const std::string& l) {
+    std::istringstream in(l);
+    std::vector<std::string> w;
+    for (std::string x; in >> x;) w.push_back(x);
+    return w;
+  };
+  auto w = words(t.line_with("/" + cg.name));
+  REQUIRE(w.size() >= 2);
+  CHECK(w[0] == "/" + cg.name);
+  CHECK(w[1] == "1");
+  CHECK(slurp(cg.dirs[3] + "/cgroup.procs") == std::to_string(sleeper.pid()) + "\n");
+  t.keys({"p"});
+  CHECK(t.wait_for("sort PIDS"));
+  t.keys({"r"});
+  CHECK(t.wait_for("(reversed)"));
+  t.keys({"q"});
+  REQUIRE(t.wait_for("DONE-0"));
+  CHECK(t.display("#{alternate_on}") == "0");
+
+  // SIGTERM: the terminal is restored and top dies of the signal (143 in sh), as the TUI.
+  t.type("sh -c 'echo $$ > pid; exec " + cmd + "'; echo DONE-$?");
+  t.keys({"Enter"});
+  REQUIRE(t.wait_for("nsview top - cgroup"));
+  REQUIRE(sh("kill -TERM $(cat " + dir + "/pid)").status == 0);
+  REQUIRE(t.wait_for("DONE-143"));
+  CHECK(t.display("#{alternate_on}") == "0");
+  t.type("stty -a | grep -o ' icanon' ; echo prompt-works-$((40+2))");
+  t.keys({"Enter"});
+  CHECK(t.wait_for("prompt-works-42"));
+  CHECK(t.screen().find(" icanon") != std::string::npos);  // canonical mode is back
 }
 
 TEST_CASE("top -J: JSON Lines, null rates on the first sample, numbers on the second", "[top][integration]") {

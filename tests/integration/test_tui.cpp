@@ -1,4 +1,4 @@
-// `nsview tui` end to end: the real binary in a tmux server of its own (a unique socket),
+// `nsview tui` end to end: the real binary in a tmux server of its own (tests/support/tmux.*),
 // driven with send-keys and read with capture-pane, against podman containers made here.
 #include <catch2/catch.hpp>
 
@@ -10,48 +10,13 @@
 
 #include "podman.hpp"
 #include "run.hpp"
+#include "tmux.hpp"
 
 using namespace testsupport;
 
 namespace {
 
 std::string P(long n) { return std::to_string(n); }
-
-// One tmux server for the test, killed at scope exit even when the test fails.
-class Tmux {
- public:
-  Tmux(int w, int h, const std::string& dir) : sock_("nsview-tui-" + P(getpid())), kill_("tmux -L " + sock_ + " kill-server 2>/dev/null") {
-    // A plain shell with a known prompt, in a UTF-8 locale, in a scratch directory.
-    sh_out("tmux -L " + sock_ + " new-session -d -x " + P(w) + " -y " + P(h) + " -c " + dir +
-           " 'env -u NO_COLOR LANG=C.UTF-8 PS1=\"prompt$ \" sh'");
-  }
-  void keys(const std::vector<std::string>& k) {
-    std::vector<std::string> argv = {"tmux", "-L", sock_, "send-keys"};
-    argv.insert(argv.end(), k.begin(), k.end());
-    REQUIRE(run(argv).status == 0);
-  }
-  void type(const std::string& text) { keys({"-l", text}); }
-  std::string screen() { return run({"tmux", "-L", sock_, "capture-pane", "-p"}).out; }
-  std::string display(const std::string& fmt) { return sh_out("tmux -L " + sock_ + " display -p '" + fmt + "'"); }
-  void resize(int w, int h) { sh_out("tmux -L " + sock_ + " resize-window -x " + P(w) + " -y " + P(h)); }
-  // Waits until the screen holds `text` (and, if given, not `absent`).
-  bool wait_for(const std::string& text, int ms = 15000, const std::string& absent = "") {
-    return Child::wait_for([&] {
-      std::string s = screen();
-      return s.find(text) != std::string::npos && (absent.empty() || s.find(absent) == std::string::npos);
-    }, ms);
-  }
-  std::string line_with(const std::string& text) {
-    std::istringstream in(screen());
-    for (std::string l; std::getline(in, l);)
-      if (l.find(text) != std::string::npos) return l;
-    return {};
-  }
-
- private:
-  std::string sock_;
-  Cleanup kill_;
-};
 
 std::vector<std::string> words(const std::string& s) {
   std::istringstream in(s);

@@ -208,6 +208,33 @@ TEST_CASE("sampler on a hybrid v1 fixture: exact rates from cpuacct, cpu.stat, m
   CHECK(a2->oom_kills == 2u);
   CHECK(*a2->io_read_bps == Approx(5120.0));
   CHECK(*a2->io_write_bps == Approx(2048.0));
+
+  // Fine fields (what `top` asks for its default cgroup columns): only their files are read,
+  // the rest stays unknown, and the cpu hierarchy (throttling only) is not walked at all.
+  SamplerOptions fine = o;
+  fine.fields = kCgCpuUsage | kCgMemoryCurrent | kCgPidsCurrent;
+  Sampler lean(fine);
+  lean.sample();
+  put(cg + "/cpuacct/app/cpuacct.usage", "1238567890123\n");
+  clock = 14.0;
+  auto l2 = lean.sample();
+  const UsageRow* a3 = row(l2, "/app");
+  REQUIRE(a3);
+  REQUIRE(a3->cpu_pct);
+  CHECK(*a3->cpu_pct == Approx(50.0));  // 1 s of cpu in 2 s
+  CHECK(a3->mem_bytes == 52428800u);
+  CHECK(a3->pids == 12u);
+  CHECK_FALSE(a3->mem_limit.known());
+  CHECK_FALSE(a3->mem_pct);
+  CHECK_FALSE(a3->pids_limit.known());
+  CHECK_FALSE(a3->throttled_pct);
+  CHECK_FALSE(a3->oom_kills);
+  CHECK_FALSE(a3->io_read_bps);
+  // A cgroup only in the cpu hierarchy supplies none of these fields: no row.
+  sh("mkdir " + cg + "/cpu/only-cpu && touch " + cg + "/cpu/only-cpu/cgroup.procs && cp " + fx + "/cpu.stat " + cg +
+     "/cpu/only-cpu/");
+  CHECK_FALSE(row(lean.sample(), "/only-cpu"));
+  CHECK(row(sampler.sample(), "/only-cpu"));  // the full sampler reads cpu.stat there
 }
 
 TEST_CASE("sampler on the proc fixture: process and namespace groups from stat, status and io", "[sampler][fixture]") {

@@ -2,6 +2,7 @@
 // Sampler), as a refreshing screen on a terminal or as batch text / JSON Lines.
 #include <cerrno>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -247,10 +248,15 @@ unsigned fields_for(const Options& o, const std::vector<int>& filter_cols) {
   if (!o.sort) cols.push_back(T_CPU);
   unsigned f = 0;
   for (int c : cols) switch (c) {
-      case T_CPU: case T_THROTTLED: f |= nsinspect::kCgCpu; break;
-      case T_MEM: case T_MEMLIMIT: case T_MEMPCT: case T_OOM: f |= nsinspect::kCgMemory; break;
+      case T_CPU: f |= nsinspect::kCgCpuUsage; break;
+      case T_THROTTLED: f |= nsinspect::kCgCpuThrottle; break;
+      case T_MEM: f |= nsinspect::kCgMemoryCurrent; break;
+      case T_MEMLIMIT: f |= nsinspect::kCgMemoryLimits; break;
+      case T_MEMPCT: f |= nsinspect::kCgMemoryCurrent | nsinspect::kCgMemoryLimits; break;
+      case T_OOM: f |= nsinspect::kCgMemoryEvents; break;
       case T_IOR: case T_IOW: f |= nsinspect::kCgIo; break;
-      case T_PIDS: case T_PIDSLIMIT: f |= nsinspect::kCgPids; break;
+      case T_PIDS: f |= nsinspect::kCgPidsCurrent; break;
+      case T_PIDSLIMIT: f |= nsinspect::kCgPidsLimit; break;
       case T_PSI_CPU: case T_PSI_MEM: case T_PSI_IO: f |= nsinspect::kCgPressure; break;
       default: break;
     }
@@ -307,8 +313,8 @@ int run_batch(const Options& o, View& view, std::unique_ptr<nsinspect::Sampler>&
   }
 }
 
-int run_screen(const Options& o, View& view, std::unique_ptr<nsinspect::Sampler>& sampler, UsageSample s) {
-  Screen screen;
+int screen_loop(Screen& screen, const Options& o, View& view, std::unique_ptr<nsinspect::Sampler>& sampler,
+                UsageSample s) {
   RenderOptions ro;
   ro.headings = o.headings;
   ro.color = want_color(STDOUT_FILENO);
@@ -357,6 +363,20 @@ int run_screen(const Options& o, View& view, std::unique_ptr<nsinspect::Sampler>
     if (!redraw) s = sampler->sample();
     else --i;  // a key redraws the same sample
   }
+}
+
+int run_screen(const Options& o, View& view, std::unique_ptr<nsinspect::Sampler>& sampler, UsageSample s) {
+  int sig = 0;
+  {
+    Screen screen;
+    int rc = screen_loop(screen, o, view, sampler, std::move(s));
+    sig = screen.stop_signal();
+    if (!sig) return rc;
+  }
+  // The terminal is restored: die of the signal as if it had not been caught (status 128+N).
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+  return 128 + sig;
 }
 
 int run(int argc, char** argv) {

@@ -15,7 +15,7 @@ namespace {
 
 termios saved_termios;
 volatile sig_atomic_t active = 0;
-volatile sig_atomic_t stop_requested = 0;
+volatile sig_atomic_t stop_requested = 0;  // the signal that asked to stop
 
 // Async-signal-safe: write() and tcsetattr() only.
 void restore_terminal() {
@@ -27,7 +27,7 @@ void restore_terminal() {
   tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
 }
 
-void on_signal(int) { stop_requested = 1; }
+void on_signal(int sig) { stop_requested = sig; }
 
 }  // namespace
 
@@ -57,6 +57,8 @@ Screen::Screen() {
 }
 
 Screen::~Screen() { restore_terminal(); }
+
+int Screen::stop_signal() const { return stop_requested; }
 
 void Screen::draw(const std::string& frame) {
   std::string out = "\x1b[H\x1b[2J" + frame;

@@ -9,6 +9,8 @@
 // - Rows that vanish between samples disappear without error.
 // - Only the cgroup files the requested fields need are read; directory fds stay open between
 //   samples and buffers are reused (CgroupReader).
+// - The cgroup group lists a directory again only after inotify reported a cgroup made,
+//   removed or renamed in it (SamplerOptions::watch_cgroups).
 #pragma once
 
 #include <cstdint>
@@ -67,11 +69,17 @@ struct UsageSample {
 
 struct SamplerOptions {
   UsageGroup group = UsageGroup::container;
-  unsigned fields = kCgCpu | kCgMemory | kCgIo | kCgPids | kCgPressure;  // cgroup fields to read
+  // Cgroup fields to read (the fine CgroupField bits: a view reads only what it shows).
+  unsigned fields = kCgCpuUsage | kCgCpuThrottle | kCgMemoryCurrent | kCgMemoryLimits | kCgMemoryEvents | kCgIo |
+                    kCgPids | kCgPressure;
   std::string root = "/";         // like ScanOptions::root (a fixture tree in tests)
   std::string cgroup_root = "/";  // cgroup group: the subtree shown
   int cgroup_depth = -1;          // cgroup group: deepest level shown below cgroup_root; -1 all
   NsType ns_type = NsType::net;   // namespace group: which type
+  // cgroup group: watch the walked directories with inotify (one instance, a watch per
+  // directory) and list a directory again only after a cgroup was made, removed or renamed
+  // in it. false, or inotify unavailable or out of watches: list every directory each time.
+  bool watch_cgroups = true;
   // Monotonic seconds used for rates; empty = CLOCK_MONOTONIC (tests inject their own).
   std::function<double()> clock;
 };

@@ -78,6 +78,9 @@ struct Sampler::Impl {
   CgroupReadings readings;  // reused
   long hz = sysconf(_SC_CLK_TCK);
 
+  // The cgroup group also counts each cgroup's processes.
+  unsigned read_fields() const { return opt.fields | (opt.group == UsageGroup::cgroup ? kCgProcs : 0u); }
+
   double mono() const { return opt.clock ? opt.clock() : now_of(CLOCK_MONOTONIC); }
 
   void ensure_reader(const Snapshot& s) {
@@ -87,7 +90,7 @@ struct Sampler::Impl {
       same = h[i].mount_point == reader_hierarchies[i].mount_point && h[i].ns_root == reader_hierarchies[i].ns_root;
     if (same) return;
     rows.clear();  // their handles belong to the old reader
-    reader = std::make_unique<CgroupReader>(s.cgroup_tree.layout, s.root);
+    reader = std::make_unique<CgroupReader>(s.cgroup_tree.layout, s.root, read_fields());
     reader_hierarchies = h;
   }
 
@@ -113,12 +116,12 @@ struct Sampler::Impl {
     st.prev_time = t;
   }
 
-  void read_cgroup(RowState& st, bool fresh, auto open, unsigned extra = 0) {
+  void read_cgroup(RowState& st, bool fresh, auto open) {
     if (fresh || !st.has_handle) {
       st.handle = open();
       st.has_handle = true;
     }
-    reader->read(st.handle, opt.fields | extra, readings);
+    reader->read(st.handle, read_fields(), readings);
   }
 
   // Inode of a cgroup directory in the primary hierarchy (0 when it has none there).
@@ -240,20 +243,23 @@ struct Sampler::Impl {
   std::vector<Merged> merged;
   std::unordered_map<std::string, std::size_t> merged_index;
   std::unordered_map<std::string, std::size_t> last_nprocs;  // path -> processes (carried)
-  std::unordered_map<std::string, detail::CgroupWalker> walkers;  // per hierarchy mount point
+  std::unique_ptr<detail::CgroupWalker> walker;  // every hierarchy: one inotify instance
 
-  // Returns whether a path appeared that the previous walk did not have.
+  // Returns whether a path appeared that the previous walk did not have. Only hierarchies
+  // that supply the requested fields are walked.
   bool walk_merged(const Snapshot& s) {
+    ensure_reader(s);
     std::unordered_map<std::string, std::size_t> before = std::move(merged_index);
     merged.clear();
     merged_index.clear();
     bool new_paths = before.empty();
     const auto& L = s.cgroup_tree.layout;
-    for (const auto& h : L.hierarchies) {
-      bool supplies = h.v2 || h.has("cpu") || h.has("cpuacct") || h.has("memory") || h.has("pids") || h.has("blkio");
-      if (!supplies) continue;
-      auto& walker = walkers[h.mount_point];
-      auto walked = walker.walk(h, s.root, opt.cgroup_root, opt.cgroup_depth);
+    if (!walker) walker = std::make_unique<detail::CgroupWalker>(opt.watch_cgroups);
+    walker->begin();
+    for (std::size_t hi = 0; hi < L.hierarchies.size(); ++hi) {
+      const auto& h = L.hierarchies[hi];
+      if (!reader->supplies(hi, read_fields())) continue;
+      auto walked = walker->walk(h, s.root, opt.cgroup_root, opt.cgroup_depth);
       std::vector<std::size_t> merged_of(walked.size());
       for (std::size_t i = 0; i < walked.size(); ++i) {
         auto& w = walked[i];
@@ -267,6 +273,7 @@ struct Sampler::Impl {
         merged[it->second].sig = mix(merged[it->second].sig, w.inode);
       }
     }
+    walker->end();
     return new_paths;
   }
 
@@ -314,7 +321,7 @@ struct Sampler::Impl {
       }
       bool fresh;
       RowState& st = state(n.path, n.sig, fresh);
-      read_cgroup(st, fresh, [&] { return reader->open(n.path); }, kCgProcs);
+      read_cgroup(st, fresh, [&] { return reader->open(n.path); });
       if (!reader->vanished(st.handle)) {  // removed since the walk: no row
         if (readings.nprocs) row.nprocs = *readings.nprocs;
         else if (auto it = scan_nprocs.find(n.path); it != scan_nprocs.end()) row.nprocs = it->second;
