@@ -1,6 +1,8 @@
 #include "sampler/cgroup_walk.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <dirent.h>
 #include <sys/inotify.h>
 #include <sys/resource.h>
@@ -18,7 +20,16 @@ constexpr uint32_t kWatchMask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED
                                 IN_ONLYDIR;
 }  // namespace
 
-CgroupWalker::CgroupWalker(bool watch) : inotify_(watch ? inotify_init1(IN_NONBLOCK | IN_CLOEXEC) : -1) {}
+CgroupWalker::CgroupWalker(bool watch) : inotify_(watch ? inotify_init1(IN_NONBLOCK | IN_CLOEXEC) : -1) {
+  // Watches count against the user's fs.inotify.max_user_watches, which root's daemons
+  // (systemd, kubelet, container engines) share: take at most a quarter of it.
+  long max_watches = 8192;
+  if (FILE* f = std::fopen("/proc/sys/fs/inotify/max_user_watches", "re")) {
+    if (std::fscanf(f, "%ld", &max_watches) != 1) max_watches = 8192;
+    std::fclose(f);
+  }
+  watch_budget_ = static_cast<std::size_t>(std::max(max_watches / 4, 0L));
+}
 
 void CgroupWalker::begin() {
   ++gen_;
@@ -80,7 +91,7 @@ void CgroupWalker::forget(Dir& d, const std::string& fs_path) {
 // Lists the subdirectories of d. The watch is added before the listing, so a change after
 // the listing is reported. Returns false when the directory is gone.
 bool CgroupWalker::list(Dir& d, const std::string& fs_path) {
-  if (inotify_ && d.wd < 0 && !watches_full_) {
+  if (inotify_ && d.wd < 0 && !watches_full_ && watched_.size() < watch_budget_) {
     int wd = inotify_add_watch(inotify_.get(), fs_path.c_str(), kWatchMask);
     if (wd >= 0) {
       d.wd = wd;

@@ -2,8 +2,9 @@
 // is listed (getdents64) only when inotify said its subdirectories changed: cgroups appear
 // and vanish only by mkdir/rmdir/rename, and the VFS reports those to a watch on the parent
 // from any mount of the hierarchy. So a refresh of an unchanged tree reads one inotify fd
-// and no directory. Without inotify (or out of watches) the unwatched directories are
-// listed on every walk through fds kept open between walks. Inodes come from the parent's
+// and no directory. Without inotify, or past a quarter of fs.inotify.max_user_watches (the
+// budget root's daemons share), the unwatched directories are listed on every walk through
+// fds kept open between walks. Inodes come from the parent's
 // entries (kernfs reports them there): a recreated cgroup has a new one.
 #pragma once
 
@@ -65,6 +66,7 @@ class CgroupWalker {
   std::unordered_map<int, std::string> watched_;  // watch -> filesystem path
   Fd inotify_;
   bool watches_full_ = false;  // ENOSPC once: list the rest on every walk
+  std::size_t watch_budget_ = 0;  // a quarter of fs.inotify.max_user_watches
   uint64_t gen_ = 0;
   uint64_t listings_ = 0;
   std::size_t kept_fds_ = 0;
