@@ -61,6 +61,10 @@ PY
 # Per refresh = (CPU of N+1 samples - CPU of 1 sample) / N: the steady refresh cost without
 # the start-up (nsview's first sample scans /proc once for container labels); the start-up
 # (one sample) is printed too.
+# Warm-up, not measured: the first reads of new cgroups make the kernel's dentries and
+# inodes for their files, a one-time cost that would otherwise land on whichever run is first.
+$NSVIEW top -b -n 1 --group cgroup >/dev/null
+systemd-cgtop -b -n 1 >/dev/null
 read -r O1U O1S < <(cpu_of $NSVIEW top -b -n 1 --group cgroup)
 read -r ONU ONS < <(cpu_of $NSVIEW top -b -n $((N + 1)) -d $D --group cgroup)
 read -r C1U C1S < <(cpu_of systemd-cgtop -b -n 1)
