@@ -24,6 +24,7 @@ loadpid=
 cleanup() {
   tmux -L "$tag-ours" kill-server 2>/dev/null || true
   tmux -L "$tag-htop" kill-server 2>/dev/null || true
+  rm -f "/tmp/tmux-$(id -u)/$tag-ours" "/tmp/tmux-$(id -u)/$tag-htop"  # kill-server leaves them
   if [ -n "$loadpid" ]; then kill -KILL -- "-$loadpid" 2>/dev/null || true; fi
   if [ -d "$cgbase" ]; then
     # Only the load is in our cgroups: wait for it to be gone, then remove them.

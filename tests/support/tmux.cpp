@@ -12,7 +12,9 @@ std::string P(long n) { return std::to_string(n); }
 }  // namespace
 
 Tmux::Tmux(int w, int h, const std::string& dir)
-    : sock_("nsview-test-" + P(getpid())), kill_("tmux -L " + sock_ + " kill-server 2>/dev/null") {
+    : sock_("nsview-test-" + P(getpid())),
+      // kill-server leaves the socket file behind: remove it too.
+      kill_("tmux -L " + sock_ + " kill-server 2>/dev/null; rm -f /tmp/tmux-" + P(getuid()) + "/" + sock_) {
   sh_out("tmux -L " + sock_ + " new-session -d -x " + P(w) + " -y " + P(h) + " -c " + dir +
          " 'env -u NO_COLOR LANG=C.UTF-8 PS1=\"prompt$ \" sh'");
 }
