@@ -72,6 +72,8 @@ ScanOptions merged(ScanOptions a, const ScanOptions& b) {
   a.users |= b.users;
   a.containers |= b.containers;
   a.usage |= b.usage;
+  a.namespaces |= b.namespaces;
+  a.uid_leaders_only = a.uid_leaders_only && b.uid_leaders_only;
   return a;
 }
 
