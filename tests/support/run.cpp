@@ -4,12 +4,16 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <poll.h>
 #include <signal.h>
+#include <sstream>
 #include <stdexcept>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <catch2/catch.hpp>
 
 namespace testsupport {
 
@@ -169,6 +173,14 @@ Result nsview_run(const std::string& subcommand, std::vector<std::string> args, 
 std::string trimmed(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
+}
+
+std::string fixture_text(const std::string& rel) {
+  std::ifstream f(std::string(NSVIEW_FIXTURES) + "/" + rel);
+  REQUIRE(f);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
 }
 
 }  // namespace testsupport

@@ -18,6 +18,8 @@ Result run(const std::vector<std::string>& argv, const std::string& input = {});
 Result sh(const std::string& cmdline);
 // Runs a shell command line and returns its trimmed stdout; throws if it fails.
 std::string sh_out(const std::string& cmdline);
+// The text of tests/fixtures/REL; fails the test when the file is missing.
+std::string fixture_text(const std::string& rel);
 
 // Runs a shell command at scope exit (cleanup that also happens when a test fails).
 class Cleanup {

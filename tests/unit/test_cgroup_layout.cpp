@@ -2,21 +2,13 @@
 // controllers, a cgroup namespace's "/.." roots; host path translation; primary path.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
-
 #include "nsinspect/cgroups.hpp"
+#include "run.hpp"
 
 using namespace nsinspect;
 
 namespace {
-std::string fixture(const std::string& name) {
-  std::ifstream f(std::string(NSVIEW_FIXTURES) + "/" + name);
-  REQUIRE(f);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+std::string fixture(const std::string& name) { return testsupport::fixture_text(name); }
 CgroupLayout layout_of(const std::string& mi, const std::string& cg, const std::string& ctl = "") {
   return detect_cgroup_layout(procfs::parse_mountinfo(mi), procfs::parse_cgroup(cg), ctl);
 }

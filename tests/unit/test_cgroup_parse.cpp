@@ -2,21 +2,13 @@
 // or written in the kernel's documented formats) and v2 text.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
-
 #include "nsinspect/cgroups.hpp"
+#include "run.hpp"
 
 using namespace nsinspect;
 
 namespace {
-std::string fixture(const std::string& name) {
-  std::ifstream f(std::string(NSVIEW_FIXTURES) + "/" + name);
-  REQUIRE(f);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+std::string fixture(const std::string& name) { return testsupport::fixture_text(name); }
 }  // namespace
 
 TEST_CASE("v1 limits: the unlimited sentinel and -1 are no limit", "[cgroup][parse]") {

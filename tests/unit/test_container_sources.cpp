@@ -3,22 +3,14 @@
 // config.v2.json, podman's database, and the small formats.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
-
 #include "nsinspect/container_sources.hpp"
+#include "run.hpp"
 
 using namespace nsinspect;
 using namespace nsinspect::containers;
 
 namespace {
-std::string fixture(const std::string& name) {
-  std::ifstream f(std::string(NSVIEW_FIXTURES) + "/containers/oci/" + name);
-  REQUIRE(f);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+std::string fixture(const std::string& name) { return testsupport::fixture_text("containers/oci/" + name); }
 const std::string kUid = "7c5e1b2a-3f4d-4e6a-9b8c-0d1e2f3a4b5c";
 std::string rep(const std::string& two, int n) {
   std::string s;
