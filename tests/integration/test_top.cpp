@@ -13,6 +13,7 @@
 
 #include "nsinspect/sampler.hpp"
 #include "cgroups.hpp"
+#include "podman.hpp"
 #include "run.hpp"
 #include "tmux.hpp"
 
@@ -323,28 +324,6 @@ TEST_CASE("top: bad input is one line on stderr and exit status 1", "[top][integ
   }
 }
 
-namespace {
-bool have_podman() { return sh("command -v podman >/dev/null 2>&1").status == 0; }
-
-// The recipe of test_podman.cpp (runc, this machine's ulimits, image localhost/nsview-bb).
-void podman_env() {
-  static bool done = false;
-  if (done) return;
-  done = true;
-  const std::string conf = "/tmp/nsview-podman-test.conf";
-  std::ofstream(conf) << "[containers]\ndefault_ulimits = [\"nofile=10000:10000\", \"nproc=10000:10000\"]\n"
-                         "[engine]\nruntime = \"runc\"\n";
-  setenv("CONTAINERS_CONF", conf.c_str(), 1);
-  if (sh("podman image exists localhost/nsview-bb").status == 0) return;
-  const std::string dir = "/tmp/" + unique("image");
-  Cleanup rm("rm -rf " + dir);
-  sh_out("set -e; mkdir -p " + dir + "/r/bin " + dir + "/r/proc " + dir + "/r/sys " + dir + "/r/dev " + dir +
-         "/r/etc " + dir + "/r/tmp; cp /bin/busybox " + dir + "/r/bin/; ln -s busybox " + dir +
-         "/r/bin/sh; ln -s busybox " + dir + "/r/bin/sleep; tar -C " + dir + "/r -cf " + dir + "/bb.tar .; " +
-         "podman import --change 'ENV PATH=/bin' " + dir + "/bb.tar localhost/nsview-bb >/dev/null 2>&1");
-}
-}  // namespace
-
 TEST_CASE("top: a podman container in a pod carries its name and pod", "[top][podman][integration]") {
   if (!have_podman()) {
     WARN("SKIPPED: podman is not installed");
@@ -356,7 +335,7 @@ TEST_CASE("top: a podman container in a pod carries its name and pod", "[top][po
   Cleanup rm_pod("podman pod rm -f -t 0 " + pod + " >/dev/null 2>&1");
   Cleanup rm_c("podman rm -f -t 0 " + name + " >/dev/null 2>&1");
   sh_out("podman pod create --name " + pod + " >/dev/null 2>&1");
-  std::string id = sh_out("podman run -d --pod " + pod + " --name " + name + " localhost/nsview-bb sleep 1000 2>/dev/null");
+  std::string id = sh_out("podman run -d --pod " + pod + " --name " + name + " " + kPodmanImage + " sleep 1000 2>/dev/null");
   REQUIRE(id.size() == 64);
   const std::string init = sh_out("podman inspect --format '{{.State.Pid}}' " + name);
   const std::string pod_id = sh_out("podman pod inspect --format '{{.Id}}' " + pod);
@@ -402,4 +381,59 @@ TEST_CASE("top: a podman container in a pod carries its name and pod", "[top][po
   CHECK(line["rows"][0]["pod"] == pod);
   CHECK(line["rows"][0]["pid"] == std::stoi(init));
   CHECK(line["rows"][0]["cpu_pct"].is_null());
+}
+
+// The container group keeps its /proc scan while no cgroup comes or goes: a container made
+// or removed between samples must still show at once, and process counts (from the scan)
+// catch up within kRescanSeconds. Checked against podman inspect and the pids controller.
+TEST_CASE("top: containers started and removed between samples show at once, process counts follow", "[top][podman][integration]") {
+  if (!have_podman()) {
+    WARN("SKIPPED: podman is not installed");
+    return;
+  }
+  REQUIRE(is_root());
+  podman_env();
+  const std::string a = unique("keep-a"), b = unique("keep-b");
+  Cleanup rm("podman rm -f -t 0 " + a + " " + b + " >/dev/null 2>&1");
+  const std::string id_a = sh_out("podman run -d --name " + a + " " + kPodmanImage + " sleep 1000 2>/dev/null");
+  REQUIRE(id_a.size() == 64);
+  double clock = 1000.0;
+  SamplerOptions o;
+  o.group = UsageGroup::container;
+  o.clock = [&] { return clock; };
+  Sampler s(o);
+  auto first = s.sample();
+  REQUIRE(row(first, id_a));
+  CHECK(row(first, id_a)->nprocs == 1);
+
+  // A new container: a new cgroup, so a new scan on the very next sample.
+  const std::string id_b = sh_out("podman run -d --name " + b + " " + kPodmanImage + " sleep 1000 2>/dev/null");
+  REQUIRE(id_b.size() == 64);
+  clock += 1;
+  auto second = s.sample();
+  const UsageRow* rb = row(second, id_b);
+  REQUIRE(rb);
+  CHECK(rb->name == b);
+  CHECK(std::to_string(rb->pid) == podman_inspect(b, "{{.State.Pid}}"));
+
+  // A second process in a: the pids controller shows it at once; the process count by the
+  // next scan, at the latest kRescanSeconds later.
+  REQUIRE(sh("podman exec -d " + a + " sleep 1001 >/dev/null 2>&1").status == 0);
+  const std::string cg = kCgroupRoot + "/pids" + row(second, id_a)->cgroup;
+  REQUIRE(Child::wait_for([&] { return slurp(cg + "/pids.current") == "2\n"; }, 5000));
+  clock += 1;
+  auto third = s.sample();
+  REQUIRE(row(third, id_a));
+  CHECK(row(third, id_a)->pids == 2u);
+  clock += SamplerOptions::kRescanSeconds;
+  auto fourth = s.sample();
+  REQUIRE(row(fourth, id_a));
+  CHECK(row(fourth, id_a)->nprocs == 2);
+
+  // Removed: its cgroup goes, so the next sample scans again and the row is gone.
+  REQUIRE(sh("podman rm -f -t 0 " + b + " >/dev/null 2>&1").status == 0);
+  clock += 1;
+  auto fifth = s.sample();
+  CHECK_FALSE(row(fifth, id_b));
+  CHECK(row(fifth, id_a));
 }

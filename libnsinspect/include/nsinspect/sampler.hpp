@@ -80,6 +80,9 @@ struct SamplerOptions {
   // directory) and list a directory again only after a cgroup was made, removed or renamed
   // in it. false, or inotify unavailable or out of watches: list every directory each time.
   bool watch_cgroups = true;
+  // sample() in the container and pod groups rescans /proc when a cgroup came or went, and
+  // at the latest after this many seconds (process counts, states and names come from it).
+  static constexpr double kRescanSeconds = 5.0;
   // Monotonic seconds used for rates; empty = CLOCK_MONOTONIC (tests inject their own).
   std::function<double()> clock;
 };
@@ -91,7 +94,8 @@ class Sampler {
   Sampler(const Sampler&) = delete;
   Sampler& operator=(const Sampler&) = delete;
 
-  // Scans what the group needs (scan_options()) and reads the usage.
+  // Scans what the group needs (scan_options()) and reads the usage. The cgroup, container
+  // and pod groups keep the last scan while their cgroups stay the same (see kRescanSeconds).
   UsageSample sample();
   // Reads usage for a snapshot the caller already has (the TUI scans once for every view);
   // the snapshot must hold what scan_options() asks for.

@@ -72,7 +72,8 @@ struct Sampler::Impl {
   std::unordered_map<pid_t, ProcState> procs;
   uint64_t gen = 0;
   double last_time = -1;
-  std::shared_ptr<const Snapshot> last_scan;  // cgroup group: labels between scans
+  std::shared_ptr<const Snapshot> last_scan;  // cgroup, container, pod groups: labels between scans
+  double last_scan_time = 0;                   // mono() of last_scan
   bool skip_walk = false;                     // the walk was just done by sample()
   bool snapshot_fresh = true;                 // the snapshot was scanned for this sample
   CgroupReadings readings;  // reused
@@ -245,27 +246,37 @@ struct Sampler::Impl {
   std::unordered_map<std::string, std::size_t> last_nprocs;  // path -> processes (carried)
   std::unique_ptr<detail::CgroupWalker> walker;  // every hierarchy: one inotify instance
 
-  // Returns whether a path appeared that the previous walk did not have. Only hierarchies
-  // that supply the requested fields are walked.
-  bool walk_merged(const Snapshot& s) {
+  // What a walk found against the previous one.
+  struct WalkChange {
+    bool appeared = false;  // a path the previous walk did not have (or no previous walk)
+    bool vanished = false;  // a path of the previous walk is gone
+  };
+
+  // Walks the hierarchies that supply the requested fields: below cgroup_root for the cgroup
+  // group (its rows), the whole tree for the others (only to notice cgroups come and go).
+  WalkChange walk_merged(const Snapshot& s) {
     ensure_reader(s);
     std::unordered_map<std::string, std::size_t> before = std::move(merged_index);
     merged.clear();
     merged_index.clear();
-    bool new_paths = before.empty();
+    WalkChange change;
+    change.appeared = before.empty();
+    std::size_t kept = 0;  // paths of the previous walk seen again
+    const bool rows = opt.group == UsageGroup::cgroup;
     const auto& L = s.cgroup_tree.layout;
     if (!walker) walker = std::make_unique<detail::CgroupWalker>(opt.watch_cgroups);
     walker->begin();
     for (std::size_t hi = 0; hi < L.hierarchies.size(); ++hi) {
       const auto& h = L.hierarchies[hi];
       if (!reader->supplies(hi, read_fields())) continue;
-      auto walked = walker->walk(h, s.root, opt.cgroup_root, opt.cgroup_depth);
+      auto walked = walker->walk(h, s.root, rows ? opt.cgroup_root : "/", rows ? opt.cgroup_depth : -1);
       std::vector<std::size_t> merged_of(walked.size());
       for (std::size_t i = 0; i < walked.size(); ++i) {
         auto& w = walked[i];
         auto [it, fresh] = merged_index.try_emplace(w.path, merged.size());
         if (fresh) {
-          if (!before.count(w.path)) new_paths = true;
+          if (before.count(w.path)) ++kept;
+          else change.appeared = true;
           merged.push_back({w.path, 0, w.depth, {}});
           if (w.parent != CgroupNode::kNone) merged[merged_of[w.parent]].children.push_back(it->second);
         }
@@ -274,7 +285,8 @@ struct Sampler::Impl {
       }
     }
     walker->end();
-    return new_paths;
+    change.vanished = kept != before.size();
+    return change;
   }
 
   void cgroup_rows(const Snapshot& s, double t, std::vector<UsageRow>& out) {
@@ -463,12 +475,12 @@ struct Sampler::Impl {
       case UsageGroup::pod: pod_rows(s, t, out.rows); break;
       case UsageGroup::cgroup:
         if (!skip_walk) walk_merged(s);
-        skip_walk = false;
         cgroup_rows(s, t, out.rows);
         break;
       case UsageGroup::ns: ns_rows(s, t, out.rows); break;
       case UsageGroup::process: process_rows(s, t, out.rows); break;
     }
+    skip_walk = false;
     // Rows not seen this time vanished: close their handles.
     std::erase_if(rows, [&](auto& kv) {
       if (kv.second.gen == gen) return false;
@@ -493,6 +505,7 @@ ScanOptions Sampler::scan_options() const {
   o.cgroups = true;
   o.containers = true;  // rows carry container and pod names
   o.cgroup_tree = false;  // the cgroup group walks the hierarchies it reads itself
+  o.uid_leaders_only = true;  // no row shows a user: with namespaces off, no uid is read
   o.usage = impl_->opt.group == UsageGroup::ns || impl_->opt.group == UsageGroup::process;
   // Ten readlinks per process: only the namespace group needs them.
   o.namespaces = impl_->opt.group == UsageGroup::ns;
@@ -501,13 +514,30 @@ ScanOptions Sampler::scan_options() const {
 
 UsageSample Sampler::sample() {
   Impl& m = *impl_;
-  if (m.opt.group != UsageGroup::cgroup || !m.last_scan)
-    return sample(m.last_scan = std::make_shared<const Snapshot>(scan(scan_options())));
-  // The cgroup group reads no /proc while the cgroups stay the same: the walk and the cgroup
-  // files give every column; the last scan's containers and pods label the rows. A cgroup
-  // that appeared (a new container?) brings a new scan.
-  m.snapshot_fresh = m.walk_merged(*m.last_scan);
-  if (m.snapshot_fresh) m.last_scan = std::make_shared<const Snapshot>(scan(scan_options()));
+  const UsageGroup g = m.opt.group;
+  const bool cgroup_based = g == UsageGroup::cgroup || g == UsageGroup::container || g == UsageGroup::pod;
+  auto rescan = [&] {
+    m.last_scan = std::make_shared<const Snapshot>(scan(scan_options()));
+    m.last_scan_time = m.mono();
+  };
+  if (!cgroup_based || !m.last_scan) {
+    rescan();
+    // The container and pod groups walk once now, so that the next sample can tell whether
+    // a cgroup came or went (the cgroup group walks in run()).
+    if (cgroup_based && g != UsageGroup::cgroup) m.walk_merged(*m.last_scan);
+    return sample(m.last_scan);
+  }
+  // Groups built from cgroups read no /proc while the cgroups stay the same: the cgroup
+  // files give every usage column, and the last scan labels the rows. A cgroup that
+  // appeared (a new container?) brings a new scan; for containers and pods so does one that
+  // vanished (a container stopped) and a scan older than kRescanSeconds (their process
+  // counts and states come from the scan).
+  auto change = m.walk_merged(*m.last_scan);
+  bool fresh = change.appeared;
+  if (g != UsageGroup::cgroup)
+    fresh = fresh || change.vanished || m.mono() - m.last_scan_time >= SamplerOptions::kRescanSeconds;
+  if (fresh) rescan();
+  m.snapshot_fresh = fresh;
   m.skip_walk = true;
   UsageSample out = m.run(m.last_scan);
   m.snapshot_fresh = true;
