@@ -36,7 +36,9 @@ cleanup() {
     rmdir "$cgbase" 2>/dev/null || echo "could not remove $cgbase" >&2
   fi
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT   # a trap that only cleaned up would let the script run on
+trap 'exit 143' TERM
 
 echo "load: $NPROC processes in $NCG cgroups under $cgbase"
 mkdir "$cgbase"
