@@ -48,6 +48,9 @@ ScanOptions view_needs(ViewId v) {
       o.cgroup_tree = true;
       o.containers = false;
       o.users = false;
+      // Members show pid and command only: no namespace links, no owners (most of a scan).
+      o.namespaces = false;
+      o.uid_leaders_only = true;
       break;
     case ViewId::processes:
       o.status = true;  // pid in each nested pid namespace (detail pane)
