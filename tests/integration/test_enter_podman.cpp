@@ -65,7 +65,8 @@ TEST_CASE("enter podman: a container by name, id prefix, -t, and POD/NAME", "[en
   PodmanFixture f;
   const std::string one = "nsview-enter-one-" + f.tag, pod = "nsview-enter-pod-" + f.tag,
                     two = "nsview-enter-two-" + f.tag;
-  Cleanup rm("podman rm -f -t 0 " + one + " " + two + " >/dev/null 2>&1; podman pod rm -f " + pod + " >/dev/null 2>&1");
+  Cleanup rm("podman rm -f -t 0 " + one + " >/dev/null 2>&1; podman rm -f -t 0 " + two +
+             " >/dev/null 2>&1; podman pod rm -f " + pod + " >/dev/null 2>&1");
   const std::string id = f.run_container(one, "--hostname h-" + one);
   sh_out("podman pod create --name " + pod + " >/dev/null");
   f.run_container(two, "--pod " + pod);

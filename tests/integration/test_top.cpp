@@ -194,7 +194,8 @@ TEST_CASE("top: cgroups made, removed, recreated and renamed deep in the tree sh
   const UsageRow* c1 = row(deep, base + "/a/b/c");
   REQUIRE(c1);
   CHECK_FALSE(c1->cpu_pct);  // its first sample
-  const UsageRow* c2 = row(s.sample(), base + "/a/b/c");
+  auto twice = s.sample();  // rows point into the sample: keep it
+  const UsageRow* c2 = row(twice, base + "/a/b/c");
   REQUIRE(c2);
   REQUIRE(c2->cpu_pct);      // the same cgroup, sampled twice: a rate
 
@@ -394,7 +395,8 @@ TEST_CASE("top: containers started and removed between samples show at once, pro
   REQUIRE(is_root());
   podman_env();
   const std::string a = unique("keep-a"), b = unique("keep-b");
-  Cleanup rm("podman rm -f -t 0 " + a + " " + b + " >/dev/null 2>&1");
+  // One rm each: podman removes none of the names when one of them is already gone.
+  Cleanup rm("podman rm -f -t 0 " + a + " >/dev/null 2>&1; podman rm -f -t 0 " + b + " >/dev/null 2>&1");
   const std::string id_a = sh_out("podman run -d --name " + a + " " + kPodmanImage + " sleep 1000 2>/dev/null");
   REQUIRE(id_a.size() == 64);
   double clock = 1000.0;
