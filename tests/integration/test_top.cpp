@@ -236,12 +236,6 @@ TEST_CASE("top on a terminal: rows, sort keys, q exits 0 and SIGTERM 143, the te
   REQUIRE(t.wait_for("nsview top - cgroup - 1 rows"));
   CHECK(t.display("#{alternate_on}") == "1");
   // The row: its path and one process (cgroup.procs of the pids hierarchy).
-  auto words = [](const std::string& l) {
-    std::istringstream in(l);
-    std::vector<std::string> w;
-    for (std::string x; in >> x;) w.push_back(x);
-    return w;
-  };
   auto w = words(t.line_with("/" + cg.name));
   REQUIRE(w.size() >= 2);
   CHECK(w[0] == "/" + cg.name);

@@ -18,13 +18,6 @@ namespace {
 
 std::string P(long n) { return std::to_string(n); }
 
-std::vector<std::string> words(const std::string& s) {
-  std::istringstream in(s);
-  std::vector<std::string> w;
-  for (std::string x; in >> x;) w.push_back(x);
-  return w;
-}
-
 }  // namespace
 
 TEST_CASE("tui: containers by pod, views, filter, detail, enter with e, resize, quit", "[tui][podman]") {

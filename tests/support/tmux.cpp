@@ -11,6 +11,13 @@ namespace {
 std::string P(long n) { return std::to_string(n); }
 }  // namespace
 
+std::vector<std::string> words(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> w;
+  for (std::string x; in >> x;) w.push_back(x);
+  return w;
+}
+
 Tmux::Tmux(int w, int h, const std::string& dir)
     : sock_("nsview-test-" + P(getpid())),
       // kill-server leaves the socket file behind: remove it too.

@@ -9,6 +9,9 @@
 
 namespace testsupport {
 
+// The blank-separated words of a line (a screen line's cells).
+std::vector<std::string> words(const std::string& line);
+
 class Tmux {
  public:
   // A plain sh with the prompt "prompt$ ", in a UTF-8 locale, NO_COLOR unset, in `dir`.

@@ -74,8 +74,6 @@ struct Sampler::Impl {
   double last_time = -1;
   std::shared_ptr<const Snapshot> last_scan;  // cgroup, container, pod groups: labels between scans
   double last_scan_time = 0;                   // mono() of last_scan
-  bool skip_walk = false;                     // the walk was just done by sample()
-  bool snapshot_fresh = true;                 // the snapshot was scanned for this sample
   CgroupReadings readings;  // reused
   long hz = sysconf(_SC_CLK_TCK);
 
@@ -289,11 +287,12 @@ struct Sampler::Impl {
     return change;
   }
 
-  void cgroup_rows(const Snapshot& s, double t, std::vector<UsageRow>& out) {
+  // fresh: the snapshot was scanned for this sample (its process counts are current).
+  void cgroup_rows(const Snapshot& s, double t, bool fresh_scan, std::vector<UsageRow>& out) {
     // Processes per cgroup: cgroup.procs of the pids hierarchy, else (a cgroup without a
     // pids directory) counted from a fresh scan's processes, else carried from the last one.
     std::unordered_map<std::string, std::size_t> scan_nprocs;
-    if (snapshot_fresh) {
+    if (fresh_scan) {
       std::unordered_map<std::string, std::size_t> per_hierarchy;  // "id:path" -> count
       for (const auto& p : s.processes)
         for (const auto& l : p.cgroups) ++per_hierarchy[std::to_string(l.hierarchy_id) + ":" + l.path];
@@ -337,7 +336,7 @@ struct Sampler::Impl {
       if (!reader->vanished(st.handle)) {  // removed since the walk: no row
         if (readings.nprocs) row.nprocs = *readings.nprocs;
         else if (auto it = scan_nprocs.find(n.path); it != scan_nprocs.end()) row.nprocs = it->second;
-        else if (snapshot_fresh) row.nprocs = 0;
+        else if (fresh_scan) row.nprocs = 0;
         else if (auto l = last_nprocs.find(n.path); l != last_nprocs.end()) row.nprocs = l->second;
         last_nprocs[n.path] = row.nprocs;
         detail::fill_levels(row, readings);
@@ -460,7 +459,9 @@ struct Sampler::Impl {
     }
   }
 
-  UsageSample run(std::shared_ptr<const Snapshot> snap) {
+  // walked: sample() has just walked the hierarchies; fresh_scan: snap was scanned for this
+  // sample (not kept from an earlier one).
+  UsageSample run(std::shared_ptr<const Snapshot> snap, bool walked = false, bool fresh_scan = true) {
     const Snapshot& s = *snap;
     ++gen;
     const double t = mono();
@@ -474,13 +475,12 @@ struct Sampler::Impl {
       case UsageGroup::container: container_rows(s, t, out.rows); break;
       case UsageGroup::pod: pod_rows(s, t, out.rows); break;
       case UsageGroup::cgroup:
-        if (!skip_walk) walk_merged(s);
-        cgroup_rows(s, t, out.rows);
+        if (!walked) walk_merged(s);
+        cgroup_rows(s, t, fresh_scan, out.rows);
         break;
       case UsageGroup::ns: ns_rows(s, t, out.rows); break;
       case UsageGroup::process: process_rows(s, t, out.rows); break;
     }
-    skip_walk = false;
     // Rows not seen this time vanished: close their handles.
     std::erase_if(rows, [&](auto& kv) {
       if (kv.second.gen == gen) return false;
@@ -537,11 +537,7 @@ UsageSample Sampler::sample() {
   if (g != UsageGroup::cgroup)
     fresh = fresh || change.vanished || m.mono() - m.last_scan_time >= SamplerOptions::kRescanSeconds;
   if (fresh) rescan();
-  m.snapshot_fresh = fresh;
-  m.skip_walk = true;
-  UsageSample out = m.run(m.last_scan);
-  m.snapshot_fresh = true;
-  return out;
+  return m.run(m.last_scan, /*walked=*/true, fresh);
 }
 
 UsageSample Sampler::sample(std::shared_ptr<const Snapshot> snapshot) { return impl_->run(std::move(snapshot)); }
