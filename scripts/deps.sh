@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages nsview needs to build and test, only those missing.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libfmt-dev libcli11-dev nlohmann-json3-dev libncurses-dev
-      catch2 iproute2 util-linux procps podman runc busybox-static tmux)
+      catch2 iproute2 util-linux procps podman runc catatonit busybox-static tmux)
 # --bench: also the anchor tools the benchmarks compare with (the tests never need them).
 if [ "${1:-}" = "--bench" ]; then pkgs+=(htop); fi
 missing=()
