@@ -17,6 +17,8 @@
 #include <fmt/format.h>
 
 #include "detail.hpp"
+#include "json_writer.hpp"
+#include "text.hpp"
 #include "nsinspect/scan.hpp"
 #include "terminal.hpp"
 #include "tui.hpp"
@@ -191,7 +193,7 @@ class App {
   }
 
   void message(std::string m, bool warn = false) {
-    msg_ = std::move(m);
+    msg_ = safe_text(m);  // may name a container or process
     msg_warn_ = warn;
     msg_until_ = Clock::now() + std::chrono::seconds(6);
   }
@@ -232,7 +234,7 @@ class App {
     char clock[16];
     std::strftime(clock, sizeof clock, "%H:%M:%S", std::localtime(&t));
     std::string s = fmt::format(" nsview  {}  {}  processes {}  containers {}  pods {}  refresh {}s  scan {:.0f} ms{}",
-                                host, clock, snap_ ? snap_->processes.size() : 0, snap_ ? snap_->containers.size() : 0,
+                                safe_text(host), clock, snap_ ? snap_->processes.size() : 0, snap_ ? snap_->containers.size() : 0,
                                 snap_ ? snap_->pods.size() : 0, opt_.delay_s, scan_ms_, paused_ ? "  [PAUSED]" : "");
     if (geteuid() != 0) s += "  (not root: some values unknown)";
     line(0, s, term_.attr(kTitle));
@@ -325,7 +327,7 @@ class App {
     int max_scroll = std::max(0, static_cast<int>(text.size()) - body);
     scroll = std::clamp(scroll, 0, max_scroll);
     for (int r = 0; r < body && scroll + r < static_cast<int>(text.size()); ++r)
-      line(top + 1 + r, text[static_cast<std::size_t>(scroll + r)], A_NORMAL);
+      line(top + 1 + r, safe_text(text[static_cast<std::size_t>(scroll + r)]), A_NORMAL);
   }
 
   void draw_status() {
@@ -429,7 +431,7 @@ class App {
     for (const auto& path : places) {
       std::ofstream f(path);
       if (!f) continue;
-      f << j.dump(2) << "\n";
+      f << json_text(j, 2) << "\n";
       if (f.flush()) return message("wrote " + path);
     }
     message("J: cannot write " + name + " here or in /tmp", true);

@@ -1,6 +1,8 @@
 // TableModel: filter, sort and flatten the row forest; keep the selection on its object.
 #include "table_model.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -11,31 +13,13 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::size_t text_width(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
+std::size_t text_width(const std::string& s) { return display_width(s); }
 
 std::string fit(const std::string& s, std::size_t width, bool right) {
-  std::size_t w = text_width(s);
-  if (w <= width) {
-    std::string pad(width - w, ' ');
-    return right ? pad + s : s + pad;
-  }
-  if (width == 0) return {};
-  // Keep width-1 code points, then '~'.
-  std::string out;
-  std::size_t cols = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if ((c & 0xC0) != 0x80) {
-      if (cols == width - 1) break;
-      ++cols;
-    }
-    out.push_back(s[i]);
-  }
-  return out + "~";
+  std::string out = truncate_to_width(s, width, locale_is_utf8() ? "\u2026" : "~");
+  std::size_t w = display_width(out);
+  std::string pad(width > w ? width - w : 0, ' ');
+  return right ? pad + out : out + pad;
 }
 
 std::vector<int> column_widths(const std::vector<ColumnSpec>& columns, int total) {
@@ -70,6 +54,12 @@ void TableModel::set_columns(std::vector<ColumnSpec> columns) {
 }
 
 void TableModel::set_rows(std::vector<Row> rows) {
+  // What is drawn is made terminal-safe once, here: names and commands are hostile.
+  for (auto& r : rows) {
+    for (auto& c : r.cells)
+      if (!is_safe_text(c.text, locale_is_utf8())) c.text = safe_text(c.text);
+    if (!is_safe_text(r.mark, locale_is_utf8())) r.mark = safe_text(r.mark);
+  }
   rows_ = std::move(rows);
   rebuild();
 }

@@ -1,10 +1,11 @@
 // nsview dump: the whole snapshot as one JSON document.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <iostream>
 
 #include "nsinspect/json.hpp"
 #include "nsinspect/scan.hpp"
+#include "cli.hpp"
+#include "json_writer.hpp"
 #include "subcommand.hpp"
 
 namespace {
@@ -16,18 +17,14 @@ int run(int argc, char** argv) {
   std::string root = "/";
   app.add_flag("-J,--json", json, "JSON output (the only format; accepted for symmetry)");
   app.add_option("--root", root, "read ROOT/proc instead of /proc (a host's / mounted in a container)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
+  if (auto rc = nsview::parse_cli(app, argc, argv)) return *rc;
   try {
     nsinspect::ScanOptions opt;
     opt.root = root;
     auto snap = nsinspect::scan(opt);
-    std::cout << nsinspect::to_json(snap).dump(2) << "\n";
+    nsview::write_json(stdout, nsinspect::to_json(snap), 2);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "nsview dump: %s\n", e.what());
+    std::fprintf(stderr, "%s: %s\n", nsview::program_name().c_str(), e.what());
     return 1;
   }
   return 0;

@@ -179,7 +179,7 @@ int parse_options(int argc, char** argv, Parsed& p, const char* prog) {
       case OPT_KEEPCAPS: p.req.keep_caps = true; break;
       case OPT_USER_PARENT: p.req.user_parent = true; break;
       case 'h': usage(prog); return 1;
-      case 'V': std::printf("%s from nsview 0.1.0\n", prog); return 1;
+      case 'V': std::printf("%s from nsview %s\n", prog, NSVIEW_VERSION); return 1;
       case ':':
         throw UsageError{std::string("option '") + argv[optind - 1] + "' requires an argument"};
       default:

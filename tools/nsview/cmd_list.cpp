@@ -146,7 +146,7 @@ Options parse_args(int argc, char** argv) {
         break;
       case 'H': o.list_columns = true; break;
       case 'h': usage(); std::exit(0);
-      case 'V': std::printf("%s from nsview 0.1.0\n", program_invocation_short_name); std::exit(0);
+      case 'V': std::printf("%s from nsview %s\n", program_invocation_short_name, NSVIEW_VERSION); std::exit(0);
       case OPT_ROOT: o.root = optarg; break;
       default:
         std::fprintf(stderr, "Try '%s --help' for more information.\n", program_invocation_short_name);

@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <iostream>
 #include <set>
 
 #include "nsinspect/container_lookup.hpp"
 #include "nsinspect/json.hpp"
 #include "nsinspect/scan.hpp"
+#include "cli.hpp"
+#include "json_writer.hpp"
+#include "text.hpp"
 #include "subcommand.hpp"
 
 namespace {
@@ -35,27 +37,37 @@ std::string age(std::optional<int64_t> when, int64_t now) {
   return unit(d / 86400, "day");
 }
 
-// Terminal columns of UTF-8 text (the tree glyphs are 3 bytes, 1 column).
-std::size_t columns(const std::string& s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
-}
-
+// Rows of text: every cell is made terminal-safe when printed (names, images and pods are
+// chosen by whoever started the container).
 struct Table {
   std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> branch;  // per row: tree lines drawn before the first cell (ours, not escaped)
+  void add(std::vector<std::string> row, std::string lines = {}) {
+    rows.push_back(std::move(row));
+    branch.push_back(std::move(lines));
+  }
   void print(bool headings) const {
+    const std::size_t first = headings ? 0 : 1;
+    std::vector<std::vector<std::string>> safe;
+    for (std::size_t r = first; r < rows.size(); ++r) {
+      safe.emplace_back();
+      for (const auto& c : rows[r]) safe.back().push_back(nsview::safe_text(c));
+      safe.back()[0].insert(0, branch[r]);
+    }
     std::vector<std::size_t> width;
-    for (std::size_t r = headings ? 0 : 1; r < rows.size(); ++r)
-      for (std::size_t i = 0; i < rows[r].size(); ++i) {
+    for (const auto& row : safe)
+      for (std::size_t i = 0; i < row.size(); ++i) {
         if (width.size() <= i) width.push_back(0);
-        width[i] = std::max(width[i], columns(rows[r][i]));
+        width[i] = std::max(width[i], nsview::display_width(row[i]));
       }
-    for (std::size_t r = headings ? 0 : 1; r < rows.size(); ++r) {
+    for (const auto& row : safe) {
       std::string line;
-      for (std::size_t i = 0; i < rows[r].size(); ++i) {
-        line += rows[r][i];
-        if (i + 1 < rows[r].size()) line += std::string(width[i] - columns(rows[r][i]) + 2, ' ');
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        line += row[i];
+        if (i + 1 < row.size()) line += std::string(width[i] - nsview::display_width(row[i]) + 2, ' ');
       }
-      std::cout << line << "\n";
+      line += '\n';
+      std::fputs(line.c_str(), stdout);
     }
   }
 };
@@ -66,10 +78,9 @@ struct Options {
   std::string root = "/";
 };
 
-std::vector<std::string> container_row(const Container& c, const Options& o, int64_t now,
-                                       const std::string& prefix) {
+std::vector<std::string> container_row(const Container& c, const Options& o, int64_t now) {
   std::string pod = c.pod ? (c.pod->name.empty() ? c.pod->id.substr(0, 12) : c.pod->name) : "-";
-  return {prefix + nsinspect::display_name(c),
+  return {nsinspect::display_name(c),
           o.no_trunc ? c.id : c.id.substr(0, 12),
           dash(c.engine),
           pod,
@@ -89,20 +100,20 @@ int show(const Snapshot& snap, const Options& o) {
       if (wanted(c.engine)) j["containers"].push_back(nsinspect::to_json(c));
     for (const auto& p : snap.pods)
       if (wanted(p.engine)) j["pods"].push_back(nsinspect::to_json(p));
-    std::cout << j.dump(2) << "\n";
+    nsview::write_json(stdout, j, 2);
     return 0;
   }
   if (o.quiet) {
     for (const auto& c : snap.containers)
-      if (wanted(c.engine)) std::cout << (o.no_trunc ? c.id : c.id.substr(0, 12)) << "\n";
+      if (wanted(c.engine)) std::printf("%s\n", nsview::safe_text(o.no_trunc ? c.id : c.id.substr(0, 12)).c_str());
     return 0;
   }
   const int64_t now = std::time(nullptr);
   Table t;
-  t.rows.push_back({"NAME", "ID", "ENGINE", "POD", "PID", "STATE", "IMAGE", "CREATED"});
+  t.add({"NAME", "ID", "ENGINE", "POD", "PID", "STATE", "IMAGE", "CREATED"});
   if (!o.pods) {
     for (const auto& c : snap.containers)
-      if (wanted(c.engine)) t.rows.push_back(container_row(c, o, now, ""));
+      if (wanted(c.engine)) t.add(container_row(c, o, now));
     t.print(!o.no_headings);
     return 0;
   }
@@ -119,21 +130,22 @@ int show(const Snapshot& snap, const Options& o) {
         if (c->created && (!created || *c->created < *created)) created = c->created;
         all_paused &= c->state == "paused";
       }
-    t.rows.push_back({nsinspect::display_name(p), o.no_trunc ? p.id : p.id.substr(0, 12), dash(p.engine),
+    t.add({nsinspect::display_name(p), o.no_trunc ? p.id : p.id.substr(0, 12), dash(p.engine),
                       dash(p.namespace_), infra && infra->init_pid ? std::to_string(*infra->init_pid) : "-",
                       all_paused ? "paused" : "running", "-", age(created, now)});
     for (std::size_t i = 0; i < p.containers.size(); ++i)
       if (const Container* c = nsinspect::container_by_id(snap, p.containers[i])) {
-        auto row = container_row(*c, o, now, i + 1 < p.containers.size() ? "├─" : "└─");
+        auto row = container_row(*c, o, now);
         row[3] = "-";
-        t.rows.push_back(std::move(row));
+        const bool last = i + 1 == p.containers.size();
+        t.add(std::move(row), nsview::locale_is_utf8() ? (last ? "\u2514\u2500" : "\u251c\u2500") : (last ? "`-" : "|-"));
       }
   }
   for (const auto& c : snap.containers)
     if (!c.pod && wanted(c.engine)) {
-      auto row = container_row(c, o, now, "");
+      auto row = container_row(c, o, now);
       row[3] = "-";
-      t.rows.push_back(std::move(row));
+      t.add(std::move(row));
     }
   t.print(!o.no_headings);
   return 0;
@@ -153,11 +165,7 @@ int run(int argc, char** argv) {
   app.add_option("--engine", o.engines, "only containers of ENGINE (repeatable): podman, docker, containerd, "
                                         "cri-o, lxc, nspawn");
   app.add_option("--root", o.root, "read ROOT/proc, ROOT/run, ROOT/var/lib instead of / (a host's / mounted elsewhere)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
+  if (auto rc = nsview::parse_cli(app, argc, argv)) return *rc;
   for (const auto& e : o.engines)
     if (!kEngines.count(e)) {
       std::fprintf(stderr, "nsview ps: unknown engine '%s' (podman, docker, containerd, cri-o, lxc, nspawn)\n",

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "filter.hpp"
+#include "output.hpp"
 #include "nsinspect/sampler.hpp"
 #include "subcommand.hpp"
 #include "table.hpp"
@@ -305,7 +306,7 @@ int run_batch(const Options& o, View& view, std::unique_ptr<nsinspect::Sampler>&
       if (i > 0) std::fputc('\n', stdout);
       render(view.table(s, rows), ro, stdout);
     }
-    std::fflush(stdout);
+    flush_stdout_or_exit();  // a full disk or a closed pipe ends a monitoring loop
     if (o.count && i + 1 >= *o.count) return 0;
     next += o.delay;
     sleep_until(next);

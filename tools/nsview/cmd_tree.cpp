@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "nsinspect/scan.hpp"
+#include "cli.hpp"
+#include "json_writer.hpp"
 #include "subcommand.hpp"
 #include "tree_model.hpp"
 
@@ -52,11 +54,7 @@ int run(int argc, char** argv) {
   app.add_flag("--ascii", ascii, "draw the tree with ASCII characters");
   app.add_flag("-n,--noheadings", noheadings, "do not print a header line");
   app.add_option("--root-dir", scan_root, "read ROOT/proc and ROOT's cgroup mounts instead of /");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
+  if (auto rc = nsview::parse_cli(app, argc, argv)) return *rc;
 
   const std::vector<Column>& avail = kind == "cgroup" ? cgroup_columns() : kind == "proc" ? proc_columns() : ns_columns();
   if (list_columns) {
@@ -105,7 +103,7 @@ int run(int argc, char** argv) {
         doc["hierarchy"] = snap.cgroup_tree.layout.hierarchies[t->hierarchy].name;
         doc["mode"] = nsinspect::cgroup_mode_name(snap.cgroup_tree.layout.mode);
       }
-      std::cout << doc.dump(2) << "\n";
+      nsview::write_json(stdout, doc, 2);
     } else {
       render_text(rows, o, stdout);
     }

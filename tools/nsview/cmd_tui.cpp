@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <unistd.h>
 
+#include "cli.hpp"
 #include "subcommand.hpp"
 #include "tui.hpp"
 
@@ -19,11 +20,7 @@ int run(int argc, char** argv) {
   app.add_option("-d,--delay", delay, "seconds between refreshes (default 2)")->check(CLI::Range(0.2, 3600.0));
   app.add_option("--view", view, "the view to start on: containers, namespaces, cgroups or processes");
   app.add_flag("--ascii", ascii, "draw tree lines with ASCII characters");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
+  if (auto rc = nsview::parse_cli(app, argc, argv)) return *rc;
   auto v = nsview::tui::view_from_name(view);
   if (!v) {
     std::fprintf(stderr, "nsview tui: unknown view '%s' (containers, namespaces, cgroups, processes)\n", view.c_str());

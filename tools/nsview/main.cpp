@@ -5,6 +5,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "output.hpp"
 #include "subcommand.hpp"
 
 namespace nsview {
@@ -43,9 +44,13 @@ void usage(FILE* out) {
 
 int main(int argc, char** argv) {
   // Invoked as lsns or nsenter through a symlink: behave as that tool.
+  // Every subcommand's output is checked at exit: a failed write is an error, not a success.
+  nsview::check_stdout_at_exit();
   std::string self = std::strrchr(argv[0], '/') ? std::strrchr(argv[0], '/') + 1 : argv[0];
-  if (self == "lsns" && find("list")) return find("list")->run(argc, argv);
-  if (self == "nsenter" && find("enter")) return find("enter")->run(argc, argv);
+  if ((self == "lsns" || self == "nsenter") && find(self == "lsns" ? "list" : "enter")) {
+    nsview::set_program_name(self);
+    return find(self == "lsns" ? "list" : "enter")->run(argc, argv);
+  }
 
   if (argc < 2) {
     if (isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) && find("tui")) return find("tui")->run(argc, argv);
@@ -58,7 +63,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "-V" || cmd == "--version") {
-    std::printf("nsview 0.1.0\n");
+    std::printf("nsview %s\n", NSVIEW_VERSION);
     return 0;
   }
   const nsview::Subcommand* s = find(cmd);
@@ -66,5 +71,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "nsview: unknown command '%s'; see 'nsview --help'\n", argv[1]);
     return 1;
   }
+  nsview::set_program_name("nsview " + std::string(cmd));
   return s->run(argc - 1, argv + 1);
 }

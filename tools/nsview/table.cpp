@@ -1,11 +1,11 @@
 #include "table.hpp"
 
+#include "json_writer.hpp"
+
 #include <algorithm>
 #include <cctype>
-#include <clocale>
 #include <cstdlib>
 #include <cstring>
-#include <langinfo.h>
 #include <nlohmann/json.hpp>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -35,41 +35,7 @@ int terminal_width(int fd) {
   return 80;
 }
 
-bool locale_is_utf8() {
-  static const bool utf8 = [] {
-    std::setlocale(LC_CTYPE, "");
-    const char* cs = nl_langinfo(CODESET);
-    return cs && (std::strcmp(cs, "UTF-8") == 0 || std::strcmp(cs, "utf8") == 0);
-  }();
-  return utf8;
-}
-
 namespace {
-
-// Display width of UTF-8 text (one column per code point; good enough for our data).
-std::size_t display_width(const std::string& s) {
-  std::size_t w = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++w;
-  return w;
-}
-
-std::string truncate_to(const std::string& s, std::size_t width) {
-  if (display_width(s) <= width) return s;
-  std::string out;
-  std::size_t w = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if ((c & 0xC0) != 0x80) {
-      if (w + 1 >= width) break;
-      ++w;
-    }
-    out.push_back(s[i]);
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  if (width > 0) out += "\u2026";
-  return out;
-}
 
 // Raw output escapes what would break "one field per blank": blanks, backslash,
 // control and non-ASCII bytes, as \xNN (libsmartcols' convention).
@@ -220,9 +186,7 @@ void render_json(const Table& t, const RenderOptions& o, std::FILE* out) {
       if (t.parent[r] < 0) top.push_back(std::move(objs[r]));
   }
   nlohmann::json doc = {{o.json_name, std::move(top)}};
-  std::string s = doc.dump(3);
-  std::fputs(s.c_str(), out);
-  std::fputc('\n', out);
+  write_json(out, doc, 3);
 }
 
 }  // namespace
@@ -237,10 +201,21 @@ void render(const Table& t, const RenderOptions& o, std::FILE* out) {
   for (int r : ord.order) {
     std::vector<std::vector<std::string>> row(ncol);
     for (std::size_t c = 0; c < ncol; ++c) {
-      std::string v = t.rows[r][c].value_or("");
-      if (static_cast<int>(c) == t.tree_column) v = ord.prefix[r] + v;
-      if (!o.wrap || o.raw) std::replace(v.begin(), v.end(), '\n', ',');
-      row[c] = split_lines(v);
+      // Values are made terminal-safe here, the one place text reaches the screen; raw
+      // output escapes its own way below.
+      const std::string& v = t.rows[r][c] ? *t.rows[r][c] : std::string();
+      if (t.columns[c].wrap) {
+        row[c] = split_lines(v);
+        if (!o.wrap || o.raw) {
+          for (std::size_t l = 1; l < row[c].size(); ++l) row[c][0] += "," + row[c][l];
+          row[c].resize(1);
+        }
+      } else {
+        row[c] = {v};
+      }
+      if (!o.raw)
+        for (auto& l : row[c]) l = safe_text(l);
+      if (static_cast<int>(c) == t.tree_column) row[c][0] = ord.prefix[r] + row[c][0];
     }
     cells.push_back(std::move(row));
   }
@@ -287,7 +262,7 @@ void render(const Table& t, const RenderOptions& o, std::FILE* out) {
     if (header) s += bold;
     for (std::size_t c = 0; c < ncol; ++c) {
       std::string v = get(c);
-      if (display_width(v) > width[c]) v = truncate_to(v, width[c]);
+      if (display_width(v) > width[c]) v = truncate_to_width(v, width[c], "\u2026");
       std::size_t pad = width[c] - std::min(width[c], display_width(v));
       bool last = c + 1 == ncol;
       if (c) s.push_back(' ');

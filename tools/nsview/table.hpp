@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "text.hpp"
+
 namespace nsview {
 
 enum class JsonType { string, number, number_list, boolean };
@@ -17,6 +19,7 @@ struct Column {
   JsonType json = JsonType::string;
   bool right = false;       // right-aligned (numbers)
   bool trunc = false;       // may be truncated to fit the terminal
+  bool wrap = false;        // multi-valued: '\n' separates values (one line each)
   std::string json_key() const;
 };
 
@@ -47,7 +50,5 @@ void render(const Table& t, const RenderOptions& o, std::FILE* out);
 bool want_color(int fd);
 // The terminal's width, 0 when not a terminal.
 int terminal_width(int fd);
-// Whether the locale speaks UTF-8 (else tree lines fall back to ASCII).
-bool locale_is_utf8();
 
 }  // namespace nsview

@@ -1,5 +1,7 @@
 #include "top_view.hpp"
 
+#include "json_writer.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <stdexcept>
@@ -233,7 +235,7 @@ std::string json_line(const nsinspect::UsageSample& s, const std::vector<const U
   j["group"] = std::string(nsinspect::usage_group_name(s.group));
   auto& a = j["rows"] = nlohmann::json::array();
   for (const auto* r : rows) a.push_back(row_json(*r, s.group));
-  return j.dump();
+  return json_text(j, -1);
 }
 
 }  // namespace nsview::top

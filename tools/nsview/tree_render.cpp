@@ -5,17 +5,12 @@
 
 #include <fmt/format.h>
 
+#include "text.hpp"
 #include "tree_model.hpp"
 
 namespace nsview::tree {
 
 namespace {
-
-std::size_t display_width(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;  // count code points
-  return n;
-}
 
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -26,13 +21,17 @@ struct Line {
   std::string prefix, label, mark;
   Style style;
   const Row* row;
+  std::map<std::string, std::string> cells;  // the selected columns' text, made safe
 };
 
 bool shown(const Row& r, int level, int depth) { return depth < 0 || r.member || level <= depth; }
 
 void flatten(const Row& r, const std::string& prefix, const std::string& own, int level, const Options& o,
              std::vector<Line>& out) {
-  out.push_back({own, r.label, r.mark, r.style, &r});
+  // Names, cgroup paths and commands are hostile: made terminal-safe before they are measured.
+  out.push_back({own, safe_text(r.label), safe_text(r.mark), r.style, &r, {}});
+  for (const auto& c : o.columns)
+    if (auto it = r.cells.find(c); it != r.cells.end()) out.back().cells[c] = safe_text(it->second.text);
   std::vector<const Row*> kids;
   for (const auto& c : r.children)
     if (shown(c, c.member ? level : level + 1, o.depth)) kids.push_back(&c);
@@ -101,8 +100,7 @@ void render_text(const std::vector<Row>& roots, const Options& o, std::FILE* out
   for (std::size_t i = 0; i < o.columns.size(); ++i) {
     w[i] = o.headings ? o.columns[i].size() : 0;
     for (const auto& l : lines)
-      if (auto it = l.row->cells.find(o.columns[i]); it != l.row->cells.end())
-        w[i] = std::max(w[i], display_width(it->second.text));
+      if (auto it = l.cells.find(o.columns[i]); it != l.cells.end()) w[i] = std::max(w[i], display_width(it->second));
   }
   auto right = [&](const std::string& col) {
     static const char* rights[] = {"NPROCS", "PID", "UID", "TASKS", "MEMORY", "MEMLIMIT", "MEMHIGH", "CPU",
@@ -136,8 +134,8 @@ void render_text(const std::vector<Row>& roots, const Options& o, std::FILE* out
     if (!l.mark.empty()) s += " " + (o.color ? std::string(color_of(Style::mark)) + l.mark + "\033[0m" : l.mark);
     s += std::string(tw > used ? tw - used : 0, ' ');
     s += emit_cells([&](std::size_t i) {
-      auto it = l.row->cells.find(o.columns[i]);
-      return it == l.row->cells.end() ? std::string() : it->second.text;
+      auto it = l.cells.find(o.columns[i]);
+      return it == l.cells.end() ? std::string() : it->second;
     });
     while (!s.empty() && s.back() == ' ') s.pop_back();
     std::fprintf(out, "%s\n", s.c_str());
