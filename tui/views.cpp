@@ -135,7 +135,7 @@ auto sum_over(const std::vector<const UsageRow*>& rows, F get) -> decltype(get(*
 BuiltView build_containers(const Snapshot& s, const UsageSample* usage) {
   BuiltView v;
   v.columns = {{"NAME", 20, false, true}, {"ID", 12}, {"ENGINE", 6}, {"STATE", 7},
-               {"CPU%", 6, true}, {"MEM", 7, true}, {"MEM%", 5, true}, {"PIDS", 5, true},
+               {"CPU", 6, true}, {"MEM", 7, true}, {"MEMPCT", 6, true}, {"PIDS", 5, true},
                {"IMAGE", 12, false, true}};
   auto by_id = usage_by_id(usage, UsageGroup::container);
   std::vector<const Pod*> pods;
@@ -268,7 +268,7 @@ struct CgConv {
   void add(const tree::Row& tr, int parent) {
     if (tr.member) return;
     auto pit = tr.cells.find("PATH");
-    auto tit = tr.cells.find("TASKS");
+    auto tit = tr.cells.find("NPROCS");
     std::string path = pit == tr.cells.end() ? tr.label : pit->second.text;
     const UsageRow* u = find(usage, path);
     Row r;
@@ -301,15 +301,15 @@ struct CgConv {
 
 BuiltView build_cgroups(const Snapshot& s, const UsageSample* usage, bool all) {
   BuiltView v;
-  v.columns = {{"CGROUP", 24, false, true}, {"TASKS", 6, true}, {"CPU%", 6, true},
-               {"MEM", 7, true},            {"MEMMAX", 7, true}, {"READ/s", 7, true},
-               {"WRITE/s", 7, true},        {"PIDS", 5, true},  {"PSI", 5, true}};
+  v.columns = {{"CGROUP", 24, false, true}, {"NPROCS", 6, true}, {"CPU", 6, true},
+               {"MEM", 7, true},            {"MEMLIMIT", 8, true}, {"IOR", 7, true},
+               {"IOW", 7, true},            {"PIDS", 5, true},  {"PSI", 5, true}};
   auto by_path = usage_by_id(usage, UsageGroup::cgroup);
   // The sampler names cgroup rows by path; index by it too in case ids differ.
   if (usage && usage->group == UsageGroup::cgroup)
     for (const auto& r : usage->rows)
       if (!r.cgroup.empty()) by_path.emplace(r.cgroup, &r);
-  std::vector<std::string> columns = {"TASKS", "PATH"};
+  std::vector<std::string> columns = {"NPROCS", "PATH"};
   tree::BuildArgs a{s, "", all, "", columns};
   try {
     auto roots = tree::build_cgroup_tree(a);
@@ -369,7 +369,7 @@ struct ProcConv {
 BuiltView build_processes(const Snapshot& s, const UsageSample* usage, bool all) {
   BuiltView v;
   v.columns = {{"PROCESS", 24, false, true}, {"PID", 7, true}, {"USER", 8},
-               {"CPU%", 6, true},            {"MEM", 7, true}, {"COMMAND", 12, false, true}};
+               {"CPU", 6, true},            {"MEM", 7, true}, {"COMMAND", 12, false, true}};
   auto by_pid = usage_by_id(usage, UsageGroup::process);
   std::vector<std::string> columns = {"PID", "USER", "COMMAND"};
   tree::BuildArgs a{s, "", all, "", columns};

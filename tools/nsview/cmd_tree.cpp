@@ -69,7 +69,7 @@ int run(int argc, char** argv) {
   }
   Options o;
   if (columns.empty()) {
-    if (kind == "cgroup") o.columns = {"TASKS", "MEMORY", "MEMLIMIT", "CPU", "PIDS", "PIDSLIMIT"};
+    if (kind == "cgroup") o.columns = {"NPROCS", "MEM", "MEMLIMIT", "CPUTIME", "PIDS", "PIDSLIMIT"};
     else if (kind == "proc") o.columns = {"USER", "COMMAND"};
     else o.columns = {"TYPE", "NPROCS", "PID", "UID", "USER", "COMMAND"};
   } else {
