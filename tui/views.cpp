@@ -191,11 +191,11 @@ struct TreeConv {
 
   void ns_rows(const tree::Row& tr, int parent) {
     if (tr.member) return;  // processes are in the detail pane, not the list
-    NsInode inode = tr.json.value("ns", NsInode{0});
+    NsInode inode = tr.ref.ns;
     const Namespace* n = s.ns(inode);
     if (!n || !done.insert(inode).second) return;
     int idx = static_cast<int>(v.rows.size());
-    v.rows.push_back(ns_row(*n, tr.mark, parent));
+    v.rows.push_back(ns_row(*n, tree::mark_text(tr), parent));
     for (const auto& c : tr.children) ns_rows(c, idx);
   }
 
@@ -267,9 +267,8 @@ struct CgConv {
 
   void add(const tree::Row& tr, int parent) {
     if (tr.member) return;
-    auto pit = tr.cells.find("PATH");
     auto tit = tr.cells.find("NPROCS");
-    std::string path = pit == tr.cells.end() ? tr.label : pit->second.text;
+    const std::string& path = tr.ref.cgroup;
     const UsageRow* u = find(usage, path);
     Row r;
     r.id = "cg:" + path;
@@ -309,7 +308,7 @@ BuiltView build_cgroups(const Snapshot& s, const UsageSample* usage, bool all) {
   if (usage && usage->group == UsageGroup::cgroup)
     for (const auto& r : usage->rows)
       if (!r.cgroup.empty()) by_path.emplace(r.cgroup, &r);
-  std::vector<std::string> columns = {"NPROCS", "PATH"};
+  std::vector<std::string> columns = {"NPROCS"};
   tree::BuildArgs a{s, "", all, "", columns};
   try {
     auto roots = tree::build_cgroup_tree(a);
@@ -335,21 +334,16 @@ struct ProcConv {
       auto it = tr.cells.find(name);
       return it == tr.cells.end() ? nullptr : &it->second;
     };
-    std::string pid = cell("PID") ? cell("PID")->text : "";
+    const std::string pid = std::to_string(tr.ref.pid);
     const UsageRow* u = find(usage, pid);
-    const Process* p = s.process(static_cast<pid_t>(std::strtol(pid.c_str(), nullptr, 10)));
+    const Process* p = s.process(tr.ref.pid);
     Row r;
     r.id = "p:" + pid;
     r.kind = ObjectKind::process;
     r.key = pid;
     r.parent = parent;
-    r.mark = tr.mark;
     // The cgroup path would crowd out the container tag on a line; it is in the detail pane.
-    if (auto cg = r.mark.find("cg="); cg != std::string::npos) {
-      auto end = r.mark.find(" {", cg);
-      r.mark.erase(cg, end == std::string::npos ? std::string::npos : end + 1 - cg);
-      while (!r.mark.empty() && r.mark.back() == ' ') r.mark.pop_back();
-    }
+    r.mark = tree::mark_text(tr, false);
     r.style = RowStyle::process;
     r.cells = {text(tr.label),
                count_cell(p ? std::optional<uint64_t>(static_cast<uint64_t>(p->pid)) : std::nullopt),
@@ -357,7 +351,7 @@ struct ProcConv {
                pct_cell(u ? u->cpu_pct : std::nullopt),
                bytes_cell(u ? u->mem_bytes : std::nullopt),
                text(cell("COMMAND") ? cell("COMMAND")->text : "")};
-    r.search = tr.label + " " + tr.mark + " " + (p ? p->cgroup + " " + p->command() : "");
+    r.search = tr.label + " " + tree::mark_text(tr) + " " + (p ? p->cgroup + " " + p->command() : "");
     int idx = static_cast<int>(v.rows.size());
     v.rows.push_back(std::move(r));
     for (const auto& c : tr.children) add(c, idx);

@@ -65,6 +65,7 @@ struct Builder {
     Row r;
     r.label = is_root ? n.path : std::string(n.name());
     r.style = Style::cgroup;
+    r.ref.cgroup = n.path;
     r.cells["NPROCS"] = num_cell(n.pids.size());
     r.cells["PATH"] = text_cell(n.path);
     r.json = {{"path", n.path}, {"pids", n.pids}, {"inode", n.inode}};

@@ -30,7 +30,7 @@ bool shown(const Row& r, int level, int depth) { return depth < 0 || r.member ||
 void flatten(const Row& r, const std::string& prefix, const std::string& own, int level, const Options& o,
              std::vector<Line>& out) {
   // Names, cgroup paths and commands are hostile: made terminal-safe before they are measured.
-  out.push_back({own, safe_text(r.label), safe_text(r.mark), r.style, &r, {}});
+  out.push_back({own, safe_text(r.label), safe_text(mark_text(r)), r.style, &r, {}});
   for (const auto& c : o.columns)
     if (auto it = r.cells.find(c); it != r.cells.end()) out.back().cells[c] = safe_text(it->second.text);
   std::vector<const Row*> kids;
@@ -147,6 +147,13 @@ nlohmann::json render_json(const std::vector<Row>& roots, const Options& o) {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& r : roots) arr.push_back(to_json_row(r, 0, o));
   return arr;
+}
+
+std::string mark_text(const Row& r, bool with_cgroup) {
+  std::string s;
+  for (const auto& m : r.marks)
+    if (with_cgroup || m.kind != MarkKind::cgroup) s += (s.empty() ? "" : " ") + m.text;
+  return s;
 }
 
 Cell num_cell(std::optional<uint64_t> v) {
