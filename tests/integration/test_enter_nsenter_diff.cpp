@@ -61,15 +61,21 @@ struct Runners {
   Cleanup rm{"rm -rf " + link_dir};
   Runners() { sh_out("mkdir " + link_dir + " && ln -s " + nsview_bin() + " " + link_dir + "/nsenter"); }
   // env -i: the same environment for all (and no $SHELL surprises).
-  Result nsenter(const std::vector<std::string>& a) const { return go("nsenter", a); }
-  Result symlink(const std::vector<std::string>& a) const { return go(link_dir + "/nsenter", a); }
-  Result nsview(const std::vector<std::string>& a) const {
+  // unpriv: as nobody (uid and gid 65534, no groups, no capabilities).
+  Result nsenter(const std::vector<std::string>& a, bool unpriv = false) const { return go("nsenter", a, unpriv); }
+  Result symlink(const std::vector<std::string>& a, bool unpriv = false) const {
+    return go(link_dir + "/nsenter", a, unpriv);
+  }
+  Result nsview(const std::vector<std::string>& a, bool unpriv = false) const {
     std::vector<std::string> v{"enter"};
     v.insert(v.end(), a.begin(), a.end());
-    return go(nsview_bin(), v);
+    return go(nsview_bin(), v, unpriv);
   }
-  static Result go(const std::string& prog, const std::vector<std::string>& a) {
-    std::vector<std::string> argv{"env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "SHELL=/bin/sh", prog};
+  static Result go(const std::string& prog, const std::vector<std::string>& a, bool unpriv) {
+    std::vector<std::string> argv{"env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "SHELL=/bin/sh"};
+    if (unpriv)
+      for (auto w : {"setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"}) argv.push_back(w);
+    argv.push_back(prog);
     argv.insert(argv.end(), a.begin(), a.end());
     Result r = run(argv);
     r.err = normalised(r.err);
@@ -99,6 +105,7 @@ TEST_CASE("enter: same status, stdout and stderr as nsenter for the same argumen
   struct Row {
     std::vector<std::string> args;
     bool nsview_form = true;  // `nsview enter ARGS` reads them as nsenter does (no positional target)
+    bool unpriv = false;
   };
   const std::vector<Row> rows = {
       // Bad usage: getopt's messages and the "Try" line, or util-linux's one-line errors.
@@ -122,6 +129,9 @@ TEST_CASE("enter: same status, stdout and stderr as nsenter for the same argumen
       {{"-w"}},
       {{"-t", "{T}", "-unp", "hostname"}},  // bundled: -u takes "np" as its file
       {{"--bogus", "-t", "abc"}},           // the first error wins
+      {{"-at{T}", "hostname"}},             // bundled, the last one with its argument attached
+      {{"-Ft", "{T}", "-u", "hostname"}},
+      {{"-t", "{T}", "-u"}, false},         // no program: $SHELL (`nsview enter` adds a banner)
       // Missing processes: the first file nsenter opens names the failure.
       {{"-t", "{GONE}", "-n", "true"}},
       {{"-t", "{GONE}", "-n", "-u", "-m", "true"}},
@@ -153,19 +163,21 @@ TEST_CASE("enter: same status, stdout and stderr as nsenter for the same argumen
       {{"-t", "{T}", "-u", "-w/tmp", "pwd"}},
       {{"-t", "{T}", "-u", "-r/", "hostname"}},
       {{"-t", "{T}", "-u", "--root=/", "hostname"}},
+      // Unprivileged: the target's user namespace link cannot be read.
+      {{"-t", "{T}", "-a", "true"}, true, true},
   };
   for (const auto& row : rows) {
     const auto args = expand(row.args, vars);
     std::string shown;
     for (const auto& a : args) shown += a + " ";
     INFO("nsenter " << shown);
-    const Result want = run.nsenter(args);
-    const Result link = run.symlink(args);
+    const Result want = run.nsenter(args, row.unpriv);
+    const Result link = run.symlink(args, row.unpriv);
     CHECK(link.status == want.status);
     CHECK(link.out == want.out);
     CHECK(link.err == want.err);
     if (row.nsview_form) {
-      const Result nv = run.nsview(args);
+      const Result nv = run.nsview(args, row.unpriv);
       CHECK(nv.status == want.status);
       CHECK(nv.out == want.out);
       CHECK(nv.err == want.err);
@@ -183,6 +195,7 @@ TEST_CASE("enter: what only nsenter 2.42 does, byte for byte", "[enter][nsenter]
     int status;
     std::string out, err;
     bool nsview_form = true;
+    bool unpriv = false;
   };
   const std::string erange = "Numerical result out of range";
   // The uts namespace's 64-bit id (NS_GET_ID), for =:NSID.
@@ -222,6 +235,9 @@ TEST_CASE("enter: what only nsenter 2.42 does, byte for byte", "[enter][nsenter]
       {{"-S", "follow", "-n/proc/" + T + "/ns/net", "true"}, 1, "", "nsenter: neither filename nor target pid supplied for \n"},
       {{"-e", "-n/proc/" + T + "/ns/net", "true"}, 1, "", "nsenter: neither filename nor target pid supplied for environ\n"},
       {{"-t", T, "-u", "-n:abc", "true"}, 1, "", "nsenter: failed to parse nsid: abc\n"},
+      // Unprivileged: 2.42 enters through a pidfd, which the kernel refuses (2.38 could not
+      // open /proc/PID/ns/net instead).
+      {{"-t", T, "-n", "true"}, 1, "", "nsenter: reassociate to namespaces failed: Operation not permitted\n", true, true},
   };
   if (!uts_id.empty()) {
     // 2.42 builds the file handle from the id alone; Linux 6.18 also wants the inode in it and
@@ -252,7 +268,7 @@ TEST_CASE("enter: what only nsenter 2.42 does, byte for byte", "[enter][nsenter]
     INFO("nsenter " << shown);
     for (bool as_link : {true, false}) {
       if (!as_link && !row.nsview_form) continue;
-      const Result r = as_link ? run.symlink(row.args) : run.nsview(row.args);
+      const Result r = as_link ? run.symlink(row.args, row.unpriv) : run.nsview(row.args, row.unpriv);
       CHECK(r.status == row.status);
       CHECK(r.out == row.out);
       CHECK(r.err == row.err);
