@@ -163,6 +163,10 @@ TEST_CASE("enter: same status, stdout and stderr as nsenter for the same argumen
       {{"-t", "{T}", "-u", "-w/tmp", "pwd"}},
       {{"-t", "{T}", "-u", "-r/", "hostname"}},
       {{"-t", "{T}", "-u", "--root=/", "hostname"}},
+      {{"-t", "{T}", "-m", "-Wetc", "pwd"}},  // relative to the mount namespace's root
+      {{"-t", "{T}", "-u", "-W/etc/passwd", "pwd"}},
+      {{"-t", "{T}", "-u", "-r/etc/passwd", "pwd"}},
+      {{"-t", "{T}", "-u", "-w/etc/passwd", "pwd"}},
       // Unprivileged: the target's user namespace link cannot be read.
       {{"-t", "{T}", "-a", "true"}, true, true},
   };

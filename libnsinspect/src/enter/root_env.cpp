@@ -92,8 +92,9 @@ void apply_root_and_cwd(FsPlan& fs, bool mnt_entered) {
     fs.root.reset();
   }
   if (!fs.wdns.empty()) {
-    Fd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
-    Fd wd = open_in_root(root.get(), fs.wdns, O_RDONLY);
+    // After chroot or entering a mount namespace the process's root is the entered one, so
+    // a plain open stays inside it; a relative path is from the working directory there.
+    Fd wd(::open(fs.wdns.c_str(), O_RDONLY | O_CLOEXEC));
     if (!wd) fail_errno("cannot open current working directory", errno);  // nsenter's words
     if (fchdir(wd.get()) != 0) fail_errno("change directory by working directory file descriptor failed", errno);
   } else if (fs.wd) {
