@@ -76,7 +76,7 @@ FsPlan prepare_fs(const Request& req, const Target& target) {
     if (paths.empty()) fail("--join-cgroup: none of the target's cgroup hierarchies is mounted here");
     for (const auto& path : paths) {
       Fd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
-      if (!fd) fail_errno("failed to open " + path, errno);
+      if (!fd) fail_errno("failed to open cgroup.procs", errno);  // nsenter's words
       fs.cgroup_procs.push_back(std::move(fd));
     }
   }
