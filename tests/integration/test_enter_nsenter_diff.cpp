@@ -163,6 +163,9 @@ TEST_CASE("enter: same status, stdout and stderr as nsenter for the same argumen
       {{"-t", "{T}", "-u", "-w/tmp", "pwd"}},
       {{"-t", "{T}", "-u", "-r/", "hostname"}},
       {{"-t", "{T}", "-u", "--root=/", "hostname"}},
+      {{"-t", "{T}", "-u", "--root=", "hostname"}},  // an empty path fails to open
+      {{"-t", "{T}", "-u", "--wd=", "hostname"}},
+      {{"-t", "{T}", "-u", "--wdns=", "hostname"}},
       {{"-t", "{T}", "-m", "-Wetc", "pwd"}},  // relative to the mount namespace's root
       {{"-t", "{T}", "-u", "-W/etc/passwd", "pwd"}},
       {{"-t", "{T}", "-u", "-r/etc/passwd", "pwd"}},
@@ -236,6 +239,7 @@ TEST_CASE("enter: what only nsenter 2.42 does, byte for byte", "[enter][nsenter]
       {{"-t", T, "-u", "-r=/", "true"}, 1, "", "nsenter: cannot open =/: No such file or directory\n"},  // not for -r
       {{"-t", T, "-u", "-w=/tmp", "pwd"}, 0, "/tmp\n", ""},
       {{"-t", T, "-u", "-W/nonexistent", "true"}, 1, "", "nsenter: cannot open current working directory: No such file or directory\n"},
+      {{"-t", T, "-u", "--wdns=", "true"}, 1, "", "nsenter: cannot open current working directory: No such file or directory\n"},
       {{"-S", "follow", "-n/proc/" + T + "/ns/net", "true"}, 1, "", "nsenter: neither filename nor target pid supplied for \n"},
       {{"-e", "-n/proc/" + T + "/ns/net", "true"}, 1, "", "nsenter: neither filename nor target pid supplied for environ\n"},
       {{"-t", T, "-u", "-n:abc", "true"}, 1, "", "nsenter: failed to parse nsid: abc\n"},

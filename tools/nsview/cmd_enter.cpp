@@ -244,7 +244,7 @@ struct Parser {
         case 'W':
           // `--wdns` alone resets it, as in nsenter.
           if (optarg) req.wdns = strip_eq(optarg);
-          else req.wdns.clear();
+          else req.wdns.reset();
           break;
         case OPT_PRESERVE_CRED: req.preserve_credentials = true; break;
         case OPT_KEEPCAPS: req.keep_caps = true; break;

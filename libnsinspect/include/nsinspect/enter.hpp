@@ -56,10 +56,10 @@ struct Request {
   bool preserve_credentials = false;
   bool keep_caps = false;
   bool root_target = false;  // -r: the target's root
-  std::string root_dir;      // -r=DIR
+  std::optional<std::string> root_dir;  // -rDIR ("" fails to open, as in nsenter)
   bool wd_target = false;    // -w: the target's working directory
-  std::string wd_dir;        // -w=DIR (a path as the caller sees it)
-  std::string wdns;          // -W DIR (a path inside the entered root)
+  std::optional<std::string> wd_dir;    // -wDIR (a path as the caller sees it)
+  std::optional<std::string> wdns;  // -W DIR (a path inside the entered root; "" fails, as in nsenter)
   bool env = false;          // -e
   std::optional<bool> fork;  // -F sets false; default: fork when entering a pid namespace
   bool join_cgroup = false;  // -c

@@ -88,7 +88,7 @@ void follow_selinux_context(const Target& target);
 // Root, working directory, environment, cgroup (opened before entering, applied after).
 struct FsPlan {
   Fd root, wd;
-  std::string wdns;
+  std::optional<std::string> wdns;
   std::string old_cwd;  // the caller's cwd, looked up again inside a new root
   std::optional<std::string> environ;
   std::vector<Fd> cgroup_procs;

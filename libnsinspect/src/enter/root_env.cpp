@@ -45,17 +45,17 @@ FsPlan prepare_fs(const Request& req, const Target& target) {
   if (req.root_target) {
     const Pinned& p = need_process(target, "root");
     fs.root = open_dir(p.dir.get(), "root", proc_path(p, "root"));
-  } else if (!req.root_dir.empty()) {
-    fs.root = open_dir(AT_FDCWD, req.root_dir, req.root_dir);
+  } else if (req.root_dir) {
+    fs.root = open_dir(AT_FDCWD, *req.root_dir, *req.root_dir);
   }
   if (req.wd_target) {
     const Pinned& p = need_process(target, "cwd");
     fs.wd = open_dir(p.dir.get(), "cwd", proc_path(p, "cwd"));
-  } else if (!req.wd_dir.empty()) {
-    fs.wd = open_dir(AT_FDCWD, req.wd_dir, req.wd_dir);
+  } else if (req.wd_dir) {
+    fs.wd = open_dir(AT_FDCWD, *req.wd_dir, *req.wd_dir);
   }
   fs.wdns = req.wdns;
-  if (fs.root && !fs.wd && fs.wdns.empty()) {
+  if (fs.root && !fs.wd && !fs.wdns) {
     char buf[PATH_MAX];
     if (::getcwd(buf, sizeof buf)) fs.old_cwd = buf;
   }
@@ -91,10 +91,10 @@ void apply_root_and_cwd(FsPlan& fs, bool mnt_entered) {
     if (chdir("/") != 0) fail_errno("cannot change directory to /", errno);
     fs.root.reset();
   }
-  if (!fs.wdns.empty()) {
+  if (fs.wdns) {
     // After chroot or entering a mount namespace the process's root is the entered one, so
     // a plain open stays inside it; a relative path is from the working directory there.
-    Fd wd(::open(fs.wdns.c_str(), O_RDONLY | O_CLOEXEC));
+    Fd wd(::open(fs.wdns->c_str(), O_RDONLY | O_CLOEXEC));
     if (!wd) fail_errno("cannot open current working directory", errno);  // nsenter's words
     if (fchdir(wd.get()) != 0) fail_errno("change directory by working directory file descriptor failed", errno);
   } else if (fs.wd) {
