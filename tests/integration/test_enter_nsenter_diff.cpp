@@ -224,6 +224,7 @@ TEST_CASE("enter: what only nsenter 2.42 does, byte for byte", "[enter][nsenter]
       {{"-t", "5000000", "-n", "true"}, 1, "", "nsenter: cannot open /proc/5000000/ns/net: No such file or directory\n"},
       {{"-t", T + ":1", "-n", "true"}, 1, "", "nsenter: failed to obtain a valid file descriptor for PID " + T + ": No such process\n"},
       {{"-t", GONE + ":1", "-n", "true"}, 1, "", "nsenter: failed to obtain a valid file descriptor for PID " + GONE + ": No such process\n"},
+      {{"-t", "5000000:1", "-n", "true"}, 1, "", "nsenter: failed to obtain a valid file descriptor for PID 5000000: No such process\n"},
       {{"-t", T, "-t", T, "-n", "true"}, 1, "", "nsenter: option --target may be given only once\n"},
       {{"--u"}, 1, "", "nsenter: option '--u' is ambiguous; possibilities: '--uts' '--user' '--user-parent'\n"
                        "Try 'nsenter --help' for more information.\n"},

@@ -244,7 +244,7 @@ Target resolve_target(const Request& req) {
     // nsenter's grammar first; nsview's extra targets for what it does not take as a pid
     // (and for numbers no pid can reach, which are namespace inodes).
     const PidArg a = parse_pid_arg(req.target);
-    if (!a.error && a.pid <= static_cast<pid_t>(kPidMaxLimit)) return resolve_pid(req, a);
+    if (!a.error && (a.pid <= static_cast<pid_t>(kPidMaxLimit) || a.pidfd_inode)) return resolve_pid(req, a);
     auto spec = parse_target(req.target);
     try {
       if (!spec || spec->kind == TargetSpec::Kind::pid) throw NotFound("");
