@@ -129,6 +129,9 @@ TEST_CASE("enter: same status, stdout and stderr as nsenter for the same argumen
       {{"-w"}},
       {{"-t", "{T}", "-unp", "hostname"}},  // bundled: -u takes "np" as its file
       {{"--bogus", "-t", "abc"}},           // the first error wins
+      {{"-n/nonexistent", "--bogus"}},      // files are opened while the options are read
+      {{"-r/nonexistent", "-h"}},
+      {{"-w/nonexistent", "-t", "abc"}},
       {{"-at{T}", "hostname"}},             // bundled, the last one with its argument attached
       {{"-Ft", "{T}", "-u", "hostname"}},
       {{"-t", "{T}", "-u"}, false},         // no program: $SHELL (`nsview enter` adds a banner)
@@ -223,6 +226,7 @@ TEST_CASE("enter: what only nsenter 2.42 does, byte for byte", "[enter][nsenter]
       {{"-t", "99999999999", "-n", "true"}, 1, "", "nsenter: failed to parse PID argument '99999999999': " + erange + "\n"},
       {{"-t", "5000000", "-n", "true"}, 1, "", "nsenter: cannot open /proc/5000000/ns/net: No such file or directory\n"},
       {{"-t", T + ":1", "-n", "true"}, 1, "", "nsenter: failed to obtain a valid file descriptor for PID " + T + ": No such process\n"},
+      {{"-t", T + ":1", "--bogus"}, 1, "", "nsenter: failed to obtain a valid file descriptor for PID " + T + ": No such process\n"},
       {{"-t", GONE + ":1", "-n", "true"}, 1, "", "nsenter: failed to obtain a valid file descriptor for PID " + GONE + ": No such process\n"},
       {{"-t", "5000000:1", "-n", "true"}, 1, "", "nsenter: failed to obtain a valid file descriptor for PID 5000000: No such process\n"},
       {{"-t", T, "-t", T, "-n", "true"}, 1, "", "nsenter: option --target may be given only once\n"},

@@ -167,6 +167,8 @@ struct Parser {
       // in option order, as nsenter's does.
       const enter::PidArg a = enter::parse_pid_arg(value);
       if (a.error && !enter::extra_target_possible(value)) throw Fatal{enter::pid_arg_error(value, a.error)};
+      if (!a.error && a.pidfd_inode)
+        if (auto msg = enter::pidfd_inode_error(a.pid, a.pidfd_inode)) throw Fatal{*msg};
     }
     req.target = value;
     req.target_is_ns = is_ns;
@@ -176,7 +178,14 @@ struct Parser {
   void enable_ns(NsType t, const char* arg) {
     auto& c = req.ns[nsinspect::index_of(t)];
     c.enabled = true;
-    if (arg) c.file = strip_eq(arg);  // without an argument a file given before stays
+    if (!arg) return;  // without an argument a file given before stays
+    c.file = strip_eq(arg);
+    if (auto msg = enter::ns_file_error(*c.file, t)) throw Fatal{*msg};
+  }
+
+  static std::string checked_dir(const std::string& dir) {
+    if (auto msg = enter::dir_open_error(dir)) throw Fatal{*msg};
+    return dir;
   }
 
   enter::IdChoice parse_id(const char* s, const char* what) {
@@ -234,11 +243,11 @@ struct Parser {
         case 'q': quiet = true; break;
         case 'r':
           // nsenter takes -r's argument as it is (no '=' stripped), unlike -w's.
-          if (optarg) req.root_dir = optarg;
+          if (optarg) req.root_dir = checked_dir(optarg);
           else req.root_target = true;
           break;
         case 'w':
-          if (optarg) req.wd_dir = strip_eq(optarg);
+          if (optarg) req.wd_dir = checked_dir(strip_eq(optarg));
           else req.wd_target = true;
           break;
         case 'W':

@@ -139,6 +139,14 @@ std::vector<std::string> cgroup_procs_paths(std::string_view proc_pid_cgroup,
 
 // ---- Doing it ----
 
+// nsenter opens the files of -m=FILE ... -T=FILE, -rDIR, -wDIR and checks -t PID:INODE while
+// it reads the options, so such a failure comes before an error in a later option. These
+// make the same attempt at the same moment and return nsenter's message on failure (the
+// files are opened again, for good, when entering).
+std::optional<std::string> ns_file_error(const std::string& file, NsType type);
+std::optional<std::string> dir_open_error(const std::string& dir);
+std::optional<std::string> pidfd_inode_error(pid_t pid, uint64_t pidfd_inode);
+
 // Resolves, pins, enters and execs req.command (or a shell). Returns only by throwing Error
 // (nothing was run); when it forks for a pid namespace, the parent exits with the child's
 // status or dies of the child's signal. `prog` prefixes messages printed after the fork.

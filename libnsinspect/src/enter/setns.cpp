@@ -58,6 +58,29 @@ Fd open_ns_file(const std::string& file, NsType type) {
   return fd;
 }
 
+}  // namespace nsinspect::enter::impl
+
+namespace nsinspect::enter {
+
+std::optional<std::string> ns_file_error(const std::string& file, NsType type) {
+  try {
+    impl::open_ns_file(file, type);
+  } catch (const Error& e) {
+    return std::string(e.what());
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> dir_open_error(const std::string& dir) {
+  impl::Fd fd(::open(dir.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd) return std::nullopt;
+  return "cannot open " + dir + ": " + std::strerror(errno);
+}
+
+}  // namespace nsinspect::enter
+
+namespace nsinspect::enter::impl {
+
 NsSlot& slot(NsPlan& plan, NsType t) {
   for (auto& s : plan)
     if (s.type == t) return s;

@@ -217,13 +217,8 @@ namespace {
 // A process target given with -t, as nsenter reads it.
 Target resolve_pid(const Request& req, const PidArg& a) {
   Target t;
-  if (a.pidfd_inode) {
-    // nsenter checks PID:INODE while parsing the options: the pidfd must have that inode.
-    Fd pidfd(detail::pidfd_open(a.pid));
-    int err = pidfd ? 0 : errno;
-    if (pidfd && detail::fd_inode(pidfd.get()) != a.pidfd_inode) err = ESRCH;
-    if (err) fail_errno("failed to obtain a valid file descriptor for PID " + pid_str(a.pid), err);
-  }
+  if (a.pidfd_inode)
+    if (auto msg = pidfd_inode_error(a.pid, a.pidfd_inode)) fail(*msg);
   std::optional<uint64_t> ino;
   if (a.pidfd_inode) ino = a.pidfd_inode;
   t.process = try_pin_process(a.pid, ino);
@@ -237,6 +232,23 @@ Target resolve_pid(const Request& req, const PidArg& a) {
 }
 
 }  // namespace
+
+}  // namespace nsinspect::enter::impl
+
+namespace nsinspect::enter {
+
+// The pidfd of PID must have that inode (nsenter's ul_get_valid_pidfd_or_err).
+std::optional<std::string> pidfd_inode_error(pid_t pid, uint64_t pidfd_inode) {
+  impl::Fd pidfd(detail::pidfd_open(pid));
+  int err = pidfd ? 0 : errno;
+  if (pidfd && detail::fd_inode(pidfd.get()) != pidfd_inode) err = ESRCH;
+  if (!err) return std::nullopt;
+  return "failed to obtain a valid file descriptor for PID " + std::to_string(pid) + ": " + std::strerror(err);
+}
+
+}  // namespace nsinspect::enter
+
+namespace nsinspect::enter::impl {
 
 Target resolve_target(const Request& req) {
   if (req.target.empty()) return Target{};
