@@ -219,7 +219,8 @@ struct TreeConv {
       user = name ? *name : std::to_string(*uid);
     }
     r.cells = {text(type + " " + std::to_string(n.inode)),
-               count_cell(n.nprocs()),
+               n.members_partial ? Cell{std::to_string(n.nprocs()) + "+", static_cast<double>(n.nprocs())}
+                                 : count_cell(n.nprocs()),
                n.lowest_pid ? count_cell(static_cast<uint64_t>(*n.lowest_pid)) : Cell{"-", std::nullopt},
                count_cell(n.holders.size()),
                text(user),

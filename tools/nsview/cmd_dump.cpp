@@ -6,6 +6,7 @@
 #include "nsinspect/json.hpp"
 #include "nsinspect/scan.hpp"
 #include "subcommand.hpp"
+#include "unreadable_warning.hpp"
 
 namespace {
 
@@ -25,7 +26,8 @@ int run(int argc, char** argv) {
     nsinspect::ScanOptions opt;
     opt.root = root;
     auto snap = nsinspect::scan(opt);
-    std::cout << nsinspect::to_json(snap).dump(2) << "\n";
+    std::cout << nsinspect::to_json(snap).dump(2) << "\n" << std::flush;
+    nsview::warn_unreadable("nsview dump", snap.stats);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nsview dump: %s\n", e.what());
     return 1;

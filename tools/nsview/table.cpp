@@ -193,7 +193,11 @@ void render_json(const Table& t, const RenderOptions& o, std::FILE* out) {
   std::vector<nlohmann::json> objs(n);
   for (std::size_t i = 0; i < n; ++i) {
     nlohmann::json obj = nlohmann::json::object();
-    for (std::size_t c = 0; c < t.columns.size(); ++c) obj[t.columns[c].json_key()] = cell_json(t.columns[c], t.rows[i][c]);
+    for (std::size_t c = 0; c < t.columns.size(); ++c) {
+      const Cell& v = t.rows[i][c];
+      obj[t.columns[c].json_key()] = cell_json(t.columns[c], v);
+      if (v.partial) obj[t.columns[c].json_key() + "_partial"] = true;
+    }
     objs[i] = std::move(obj);
   }
   nlohmann::json top = nlohmann::json::array();
@@ -220,6 +224,7 @@ void render_json(const Table& t, const RenderOptions& o, std::FILE* out) {
       if (t.parent[r] < 0) top.push_back(std::move(objs[r]));
   }
   nlohmann::json doc = {{o.json_name, std::move(top)}};
+  if (t.rows_partial) doc[o.json_name + "_partial"] = true;
   std::string s = doc.dump(3);
   std::fputs(s.c_str(), out);
   std::fputc('\n', out);
@@ -237,7 +242,9 @@ void render(const Table& t, const RenderOptions& o, std::FILE* out) {
   for (int r : ord.order) {
     std::vector<std::vector<std::string>> row(ncol);
     for (std::size_t c = 0; c < ncol; ++c) {
-      std::string v = t.rows[r][c].value_or("");
+      const Cell& cell = t.rows[r][c];
+      std::string v = cell.unknown ? "-" : cell.value_or("");
+      if (cell.partial && !cell.unknown) v += "+";
       if (static_cast<int>(c) == t.tree_column) v = ord.prefix[r] + v;
       if (!o.wrap || o.raw) std::replace(v.begin(), v.end(), '\n', ',');
       row[c] = split_lines(v);

@@ -65,7 +65,8 @@ struct Builder {
     Row r;
     r.label = is_root ? n.path : std::string(n.name());
     r.style = Style::cgroup;
-    r.cells["TASKS"] = num_cell(tasks[i]);
+    // Processes whose /proc/PID/cgroup was refused are missing from every count.
+    r.cells["TASKS"] = partial(num_cell(tasks[i]), s.stats.cgroup_partial());
     r.cells["PATH"] = text_cell(n.path);
     r.json = {{"path", n.path}, {"pids", n.pids}, {"inode", n.inode}};
     if (fields && reader) {

@@ -67,20 +67,21 @@ struct Builder {
     Row r;
     r.label = std::to_string(n.inode);
     r.style = Style::ns;
-    if (n.hidden) r.mark = "(hidden)";
+    if (n.hidden) r.mark = n.members_partial ? "(no readable member)" : "(hidden)";
     std::string owner = ns_owner_label(s, n.inode);
     if (!owner.empty() && owner != "host") r.mark += (r.mark.empty() ? "" : " ") + ("{" + owner + "}");
     auto uid = owner_uid_of(s, n);
     const Process* lowest = n.lowest_pid ? s.process(*n.lowest_pid) : nullptr;
     r.cells["TYPE"] = text_cell(std::string(ns_type_name(n.type)));
-    r.cells["NPROCS"] = num_cell(n.nprocs());
+    r.cells["NPROCS"] = partial(num_cell(n.nprocs()), n.members_partial);
     r.cells["PID"] = n.lowest_pid ? num_cell(static_cast<uint64_t>(*n.lowest_pid)) : Cell{"-", nullptr};
     r.cells["UID"] = uid_cell(uid);
     r.cells["USER"] = user_cell(s, uid);
     r.cells["COMMAND"] = text_cell(lowest ? lowest->command() : std::string());
     r.json = {{"ns", n.inode}, {"type", ns_type_name(n.type)}, {"parent", n.parent ? nlohmann::json(*n.parent) : nlohmann::json(nullptr)},
               {"owner", n.owner ? nlohmann::json(*n.owner) : nlohmann::json(nullptr)},
-              {"owner_uid", uid ? nlohmann::json(*uid) : nlohmann::json(nullptr)}, {"hidden", n.hidden},
+              {"owner_uid", uid ? nlohmann::json(*uid) : nlohmann::json(nullptr)},
+              {"hidden", n.hidden && n.members_partial ? nlohmann::json(nullptr) : nlohmann::json(n.hidden)},
               {"container", owner.empty() ? nlohmann::json(nullptr) : nlohmann::json(owner)}};
     if (with_procs) {
       nlohmann::json procs = nlohmann::json::array();
@@ -91,6 +92,7 @@ struct Builder {
                            {"uid", p->uid ? nlohmann::json(*p->uid) : nlohmann::json(nullptr)}});
         }
       r.json["processes"] = procs;
+      if (n.members_partial) r.json["processes_partial"] = true;  // unreadable ones may be members
     }
     if (owned_too) {
       std::vector<NsInode> owned;
