@@ -10,14 +10,18 @@ namespace nsinspect::detail {
 
 // CAP_SYS_PTRACE in this process's effective set (/proc/self/status CapEff). Asked only
 // after something was refused, so a scan that reads everything pays nothing.
+// Cached: capabilities do not change under a running scan loop (top, the TUI).
 inline bool have_sys_ptrace() {
-  constexpr int kCapSysPtrace = 19;
-  std::string buf;
-  if (read_file_at(AT_FDCWD, "/proc/self/status", buf) != 0) return false;
-  auto at = buf.find("\nCapEff:");
-  if (at == std::string::npos) return false;
-  unsigned long long caps = std::strtoull(buf.c_str() + at + 8, nullptr, 16);
-  return (caps >> kCapSysPtrace) & 1;
+  static const bool have = [] {
+    constexpr int kCapSysPtrace = 19;
+    std::string buf;
+    if (read_file_at(AT_FDCWD, "/proc/self/status", buf) != 0) return false;
+    auto at = buf.find("\nCapEff:");
+    if (at == std::string::npos) return false;
+    unsigned long long caps = std::strtoull(buf.c_str() + at + 8, nullptr, 16);
+    return ((caps >> kCapSysPtrace) & 1) != 0;
+  }();
+  return have;
 }
 
 }  // namespace nsinspect::detail

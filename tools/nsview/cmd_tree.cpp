@@ -92,6 +92,7 @@ int run(int argc, char** argv) {
     opt.threads = false;
     opt.hierarchy = kind == "pid" || kind == "user";
     opt.cgroup_tree = kind == "cgroup";
+    opt.namespaces = kind != "cgroup";  // the cgroup tree shows none (and must not warn of them)
     auto snap = nsinspect::scan(opt);
     BuildArgs a{snap, root, all, hierarchy, o.columns};
     std::vector<Row> rows = kind == "pid"    ? build_ns_tree(a, nsinspect::NsType::pid)
