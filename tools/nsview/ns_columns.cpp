@@ -70,7 +70,9 @@ Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col) {
     case NS_NPROCS: return partial_cell(std::to_string(ns.nprocs()), ns.members_partial);
     case NS_PID: return p ? Cell(std::to_string(p->pid)) : std::nullopt;
     case NS_PPID: return p ? Cell(std::to_string(p->ppid)) : std::nullopt;
-    case NS_COMMAND: return p ? Cell(p->command()) : std::nullopt;
+    case NS_COMMAND:
+      if (p && (p->unreadable & nsinspect::kUnreadCmdline)) return unknown_cell();  // not comm as if it were
+      return p ? Cell(p->command()) : std::nullopt;
     case NS_UID: return p && p->uid ? Cell(std::to_string(*p->uid)) : std::nullopt;
     case NS_USER:
       if (!p || !p->uid) return std::nullopt;
@@ -129,6 +131,7 @@ Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col) {
     }
     case NS_CGROUP: {
       if (!p) return std::nullopt;
+      if (p->unreadable & nsinspect::kUnreadCgroup) return unknown_cell();
       return p->cgroup.empty() ? Cell() : Cell(p->cgroup);
     }
     case NS_OWNERUID: return ns.owner_uid ? Cell(std::to_string(*ns.owner_uid)) : std::nullopt;

@@ -69,7 +69,7 @@ struct Builder {
     r.cells["USER"] = p.uid ? text_cell(name ? *name : std::to_string(*p.uid)) : Cell{"-", nullptr};
     r.cells["NS"] = ns_unknown && nslist.empty() ? Cell{"-", nullptr} : partial(text_cell(nslist), ns_unknown);
     r.cells["CGROUP"] = text_cell(cg);
-    r.cells["COMMAND"] = text_cell(p.command());
+    r.cells["COMMAND"] = (p.unreadable & kUnreadCmdline) ? Cell{"-", nullptr} : text_cell(p.command());
     r.json = {{"pid", p.pid}, {"ppid", p.ppid}, {"comm", p.comm}, {"new_namespaces", changed},
               {"cgroup", cg.empty() ? nlohmann::json(nullptr) : nlohmann::json(cg)}, {"cgroup_changed", cg_changed}};
     // Listed changes are certain; more may hide in the types that could not be read.
