@@ -215,8 +215,25 @@ class App {
     std::string s = fmt::format(" nsview  {}  {}  processes {}  containers {}  pods {}  refresh {}s  scan {:.0f} ms{}",
                                 safe_text(host), clock, snap_ ? snap_->processes.size() : 0, snap_ ? snap_->containers.size() : 0,
                                 snap_ ? snap_->pods.size() : 0, opt_.delay_s, scan_ms_, paused_ ? "  [PAUSED]" : "");
-    if (geteuid() != 0) s += "  (not root: some values unknown)";
     line(0, s, term_.attr(kTitle));
+  }
+
+  // What the scan could not read (the words every front-end uses), wrapped to the screen
+  // width above the status line, so that it is never cut off.
+  std::vector<std::string> warning_lines() const {
+    std::string what = snap_ && snap_->stats.partial() ? unreadable_summary(snap_->stats) : std::string();
+    if (what.empty() || COLS < 20) return {};
+    std::string text = "Partial: " + what + "; counts marked + are partial, '-' is unknown";
+    std::vector<std::string> out;
+    const std::size_t w = static_cast<std::size_t>(COLS) - 1;
+    while (!text.empty()) {
+      std::size_t cut = text.size() <= w ? text.size() : text.rfind(' ', w);
+      if (cut == std::string::npos || cut == 0) cut = std::min(w, text.size());
+      out.push_back(text.substr(0, cut));
+      text.erase(0, cut);
+      if (!text.empty() && text.front() == ' ') text.erase(0, 1);
+    }
+    return out;
   }
 
   void draw_tabs() {
@@ -334,7 +351,10 @@ class App {
     erase();
     draw_title();
     draw_tabs();
-    int top = 2, height = LINES - 3;
+    auto warn = warning_lines();
+    int top = 2, height = LINES - 3 - static_cast<int>(warn.size());
+    for (std::size_t i = 0; i < warn.size(); ++i)
+      line(LINES - 1 - static_cast<int>(warn.size() - i), warn[i], term_.attr(kWarn));
     if (height > 1) {
       if (help_) {
         std::vector<std::string> text(std::begin(kHelp), std::end(kHelp));

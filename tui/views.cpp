@@ -218,10 +218,17 @@ struct TreeConv {
       auto name = s.user_name(*uid);
       user = name ? *name : std::to_string(*uid);
     }
+    // Counts over what could be read are lower bounds ("3+"); none seen of an unknown is "-".
+    auto lower_bound = [](std::size_t v, bool partial) {
+      if (!partial) return count_cell(v);
+      if (v == 0) return Cell{"-", std::nullopt};
+      return Cell{std::to_string(v) + "+", static_cast<double>(v)};
+    };
     r.cells = {text(type + " " + std::to_string(n.inode)),
-               count_cell(n.nprocs()),
+               n.members_partial ? Cell{std::to_string(n.nprocs()) + "+", static_cast<double>(n.nprocs())}
+                                 : count_cell(n.nprocs()),
                n.lowest_pid ? count_cell(static_cast<uint64_t>(*n.lowest_pid)) : Cell{"-", std::nullopt},
-               count_cell(n.holders.size()),
+               lower_bound(n.holders.size(), n.members_partial || s.stats.holders_partial()),
                text(user),
                text(lowest ? lowest->command() : "")};
     r.search = type + ":[" + std::to_string(n.inode) + "] " + mark + " " + (lowest ? lowest->comm : "");

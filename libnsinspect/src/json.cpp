@@ -7,6 +7,17 @@ template <class T>
 nlohmann::json opt(const std::optional<T>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
+
+// Names of the Unreadable bits, as "unreadable" lists them.
+nlohmann::json unreadable_names(uint8_t bits) {
+  static const std::pair<Unreadable, const char*> names[] = {
+      {kUnreadNs, "namespaces"}, {kUnreadStatus, "status"}, {kUnreadCmdline, "cmdline"},
+      {kUnreadCgroup, "cgroup"}, {kUnreadIo, "io"},          {kUnreadFds, "fds"}};
+  nlohmann::json a = nlohmann::json::array();
+  for (auto [bit, name] : names)
+    if (bits & bit) a.push_back(name);
+  return a;
+}
 }  // namespace
 
 nlohmann::json to_json(const Holder& h) {
@@ -28,10 +39,21 @@ nlohmann::json to_json(const Process& p) {
   nlohmann::json cg = nlohmann::json::array();
   for (const auto& c : p.cgroups)
     cg.push_back({{"hierarchy", c.hierarchy_id}, {"controllers", c.controllers}, {"path", c.path}});
-  return {{"pid", p.pid},         {"ppid", p.ppid},         {"comm", p.comm},
-          {"cmdline", p.cmdline}, {"uid", opt(p.uid)},      {"state", std::string(1, p.state)},
-          {"start_time", p.start_time}, {"threads", p.threads}, {"nspid", p.nspid},
-          {"namespaces", ns},     {"cgroups", cg},            {"cgroup", p.cgroup}};
+  // What was refused is null (unknown), not empty.
+  auto unless = [&](Unreadable bit, nlohmann::json v) { return (p.unreadable & bit) ? nlohmann::json(nullptr) : v; };
+  return {{"pid", p.pid},
+          {"ppid", p.ppid},
+          {"comm", p.comm},
+          {"cmdline", unless(kUnreadCmdline, p.cmdline)},
+          {"uid", opt(p.uid)},
+          {"state", std::string(1, p.state)},
+          {"start_time", p.start_time},
+          {"threads", p.threads},
+          {"nspid", unless(kUnreadStatus, p.nspid)},
+          {"namespaces", ns},
+          {"cgroups", unless(kUnreadCgroup, cg)},
+          {"cgroup", unless(kUnreadCgroup, p.cgroup)},
+          {"unreadable", unreadable_names(p.unreadable)}};
 }
 
 nlohmann::json to_json(const Namespace& n) {
@@ -39,11 +61,17 @@ nlohmann::json to_json(const Namespace& n) {
   for (const auto& h : n.holders) holders.push_back(to_json(h));
   nlohmann::json netnsid = nullptr;
   if (n.netnsid) netnsid = *n.netnsid < 0 ? nlohmann::json("unassigned") : nlohmann::json(std::to_string(*n.netnsid));
-  return {{"inode", n.inode},       {"type", ns_type_name(n.type)}, {"dev", n.dev},
+  nlohmann::json j = {{"inode", n.inode},       {"type", ns_type_name(n.type)}, {"dev", n.dev},
           {"parent", opt(n.parent)}, {"owner", opt(n.owner)},       {"owner_uid", opt(n.owner_uid)},
           {"children", n.children}, {"owned", n.owned},             {"pids", n.pids},
           {"holders", holders},     {"netnsid", netnsid},           {"hidden", n.hidden}, {"inspected", n.inspected},
           {"lowest_pid", opt(n.lowest_pid)}, {"oldest_pid", opt(n.oldest_pid)}};
+  // The partial convention (docs/dump.schema.json): "<key>_partial": true beside a lower bound.
+  if (n.members_partial) {
+    j["pids_partial"] = true;
+    if (n.hidden) j["hidden"] = nullptr;  // no member seen, but unreadable ones may be
+  }
+  return j;
 }
 
 nlohmann::json to_json(const Snapshot& s) {
@@ -57,7 +85,25 @@ nlohmann::json to_json(const Snapshot& s) {
   for (const auto& c : s.containers) j["containers"].push_back(to_json(c));
   j["pods"] = nlohmann::json::array();
   for (const auto& p : s.pods) j["pods"].push_back(to_json(p));
+  j["unreadable"] = to_json(s.stats);
   return j;
+}
+
+nlohmann::json to_json(const ScanStats& st) {
+  nlohmann::json hier = st.cgroup_hierarchies_denied;
+  std::string summary = unreadable_summary(st);
+  return {{"processes_seen", st.processes_seen},
+          {"processes", st.processes_denied},
+          {"namespaces", st.ns_denied},
+          {"fds", st.fds_denied},
+          {"io", st.io_denied},
+          {"status", st.status_denied},
+          {"cmdline", st.cmdline_denied},
+          {"cgroup", st.cgroup_denied},
+          {"cgroup_hierarchies", hier},
+          {"engine_files", st.engine_files_denied},
+          {"privileged", st.privileged},
+          {"summary", summary.empty() ? nlohmann::json(nullptr) : nlohmann::json(summary)}};
 }
 
 }  // namespace nsinspect

@@ -145,7 +145,7 @@ TEST_CASE("hostile names are escaped on the TUI screen", "[hostile][tui]") {
   t.type("q");
 }
 
-TEST_CASE("a failed write is an error; a reader that goes away is not", "[output]") {
+TEST_CASE("a failed write is an error, a reader that goes away is not", "[output]") {
   REQUIRE(is_root());
   const std::vector<std::string> subs = {"list", "list -J", "tree proc", "tree cgroup", "tree pid -J",
                                          "ps", "ps -J", "dump -J", "top -b -n 1", "top -b -J -n 1"};

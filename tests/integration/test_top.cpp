@@ -303,7 +303,7 @@ TEST_CASE("top -J: JSON Lines, null rates on the first sample, numbers on the se
   CHECK(b["io_read_bps"].is_null());
 }
 
-TEST_CASE("top: bad input is one line on stderr and exit status 1", "[top][integration]") {
+TEST_CASE("top: bad input is one line on stderr, a Try line and exit status 1", "[top][integration]") {
   for (std::vector<std::string> args : {std::vector<std::string>{"--group", "bogus"}, {"-d", "0"}, {"-d", "x"},
                                         {"-n", "-3"}, {"--sort", "nope"}, {"-o", "CPU,NOPE"}, {"-Q", "CPU >"},
                                         {"--frobnicate"}, {"-t", "nett", "-g", "namespace"}, {"--depth", "-1"},
@@ -314,7 +314,9 @@ TEST_CASE("top: bad input is one line on stderr and exit status 1", "[top][integ
     CHECK(r.status == 1);
     CHECK(r.out.empty());
     REQUIRE_FALSE(r.err.empty());
-    CHECK(r.err.find('\n') == r.err.size() - 1);  // exactly one line
+    // The message, then util-linux's pointer to --help.
+    auto nl = r.err.find('\n');
+    CHECK(r.err.substr(nl + 1) == "Try 'nsview top --help' for more information.\n");
     CHECK(r.err.rfind("nsview top: ", 0) == 0);
   }
 }

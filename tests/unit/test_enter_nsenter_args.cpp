@@ -39,7 +39,7 @@ TEST_CASE("parse_pid_arg reads -t as ul_parse_pid_str does", "[enter][nsenter]")
   CHECK(pid_arg_error("0", ERANGE) == "failed to parse PID argument '0': Numerical result out of range");
 }
 
-TEST_CASE("-S/-G and -N numbers as strtoul_or_err and str2num_or_err read them", "[enter][nsenter]") {
+TEST_CASE("enter: -S/-G and -N numbers as strtoul_or_err and str2num_or_err read them", "[enter][nsenter]") {
   CHECK(parse_ul_unsigned("0").value == 0);
   CHECK(parse_ul_unsigned("4294967295").value == 4294967295);
   CHECK(parse_ul_unsigned("").error == EINVAL);
@@ -60,7 +60,7 @@ TEST_CASE("-S/-G and -N numbers as strtoul_or_err and str2num_or_err read them",
         "failed to parse uid: '-1': Numerical result out of range");
 }
 
-TEST_CASE("-t strings nsview may still find, and those it reports at once", "[enter][nsenter]") {
+TEST_CASE("enter: -t strings nsview may still find, and those it reports at once", "[enter][nsenter]") {
   CHECK(extra_target_possible("web"));
   CHECK(extra_target_possible("3f2a9c"));
   CHECK(extra_target_possible("mypod/web"));

@@ -7,6 +7,7 @@
 #include "cli.hpp"
 #include "json_writer.hpp"
 #include "subcommand.hpp"
+#include "unreadable_warning.hpp"
 
 namespace {
 
@@ -23,6 +24,7 @@ int run(int argc, char** argv) {
     opt.root = root;
     auto snap = nsinspect::scan(opt);
     nsview::write_json(stdout, nsinspect::to_json(snap), 2);
+    nsview::warn_unreadable(snap.stats);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: %s\n", nsview::program_name().c_str(), e.what());
     return 1;

@@ -18,6 +18,7 @@
 #include "nsinspect/scan.hpp"
 #include "subcommand.hpp"
 #include "table.hpp"
+#include "unreadable_warning.hpp"
 
 namespace {
 
@@ -217,7 +218,9 @@ int list_processes(const Options& o, const nsinspect::Snapshot& snap, const Name
       if (auto it = row_of.find(pid); it != row_of.end())
         if (auto pp = row_of.find(snap.process(pid)->ppid); pp != row_of.end()) t.parent[it->second] = pp->second;
   }
+  t.rows_partial = ns.members_partial;  // members that could not be read are missing
   render(t, render_options(o, "namespaces"), stdout);
+  warn_unreadable(snap.stats);
   return 0;
 }
 
@@ -364,7 +367,10 @@ int run(int argc, char** argv) {
   }
   // A process tree is for the eye: JSON stays a flat list unless a tree was asked for.
   if (o.json && !o.tree) t.parent.clear();
+  // Namespaces reachable only through processes that could not be read are missing.
+  t.rows_partial = snap.stats.namespaces_missing();
   render(t, render_options(o, "namespaces"), stdout);
+  warn_unreadable(snap.stats);
   return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "json_writer.hpp"
 #include "text.hpp"
 #include "subcommand.hpp"
+#include "unreadable_warning.hpp"
 
 namespace {
 
@@ -178,7 +179,11 @@ int run(int argc, char** argv) {
     // ps needs processes, their cgroups and command lines; not the namespace graph's extras.
     opt.threads = opt.fds = opt.sockets = opt.bind_mounts = opt.hierarchy = opt.netnsid = opt.users = false;
     opt.status = false;
-    return show(nsinspect::scan(opt), o);
+    auto snap = nsinspect::scan(opt);
+    int rc = show(snap, o);
+    std::cout << std::flush;
+    nsview::warn_unreadable(snap.stats);
+    return rc;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nsview ps: %s\n", e.what());
     return 1;

@@ -20,6 +20,7 @@
 #include "table.hpp"
 #include "top_screen.hpp"
 #include "top_view.hpp"
+#include "unreadable_warning.hpp"
 
 namespace {
 
@@ -312,6 +313,7 @@ int run_batch(const Options& o, View& view, std::unique_ptr<nsinspect::Sampler>&
       render(view.table(s, rows), ro, stdout);
     }
     flush_stdout_or_exit();  // a full disk or a closed pipe ends a monitoring loop
+    warn_unreadable(s.snapshot->stats);  // once, after the first sample
     if (o.count && i + 1 >= *o.count) return 0;
     next += o.delay;
     sleep_until(next);
@@ -329,11 +331,12 @@ int screen_loop(Screen& screen, const Options& o, View& view, std::unique_ptr<ns
     const int height = screen.rows();
     if (height > 3 && rows.size() > static_cast<std::size_t>(height - 3)) rows.resize(static_cast<std::size_t>(height - 3));
     ro.width = screen.cols();
-    char head[256];
-    std::snprintf(head, sizeof head, "nsview top - %s - %zu rows - every %.1fs - sort %s%s - keys: c m i p n r q\n",
+    char head[320];
+    std::snprintf(head, sizeof head, "nsview top - %s - %zu rows - every %.1fs - sort %s%s%s - keys: c m i p n r q\n",
                   std::string(nsinspect::usage_group_name(s.group)).c_str(), s.rows.size(), o.delay,
                   view.sort < 0 ? "tree" : columns()[static_cast<std::size_t>(view.sort)].name.c_str(),
-                  view.reverse ? " (reversed)" : "");
+                  view.reverse ? " (reversed)" : "",
+                  s.snapshot->stats.partial() ? " - partly unreadable: + partial, - unknown" : "");
     std::string frame = std::string(head) + "\n" + render_to_string(view.table(s, rows), ro);
     // Raw mode has no output post-processing: lines need a carriage return.
     std::string crlf;
@@ -372,14 +375,17 @@ int screen_loop(Screen& screen, const Options& o, View& view, std::unique_ptr<ns
 }
 
 int run_screen(const Options& o, View& view, std::unique_ptr<nsinspect::Sampler>& sampler, UsageSample s) {
-  int sig = 0;
+  int sig = 0, rc = 0;
+  const nsinspect::ScanStats stats = s.snapshot->stats;
   {
     Screen screen;
-    int rc = screen_loop(screen, o, view, sampler, std::move(s));
+    rc = screen_loop(screen, o, view, sampler, std::move(s));
     sig = screen.stop_signal();
-    if (!sig) return rc;
   }
-  // The terminal is restored: die of the signal as if it had not been caught (status 128+N).
+  // The terminal is restored: now the warning can be read (the head line only hinted at it).
+  warn_unreadable(stats);
+  if (!sig) return rc;
+  // Die of the signal as if it had not been caught (status 128+N).
   std::signal(sig, SIG_DFL);
   std::raise(sig);
   return 128 + sig;

@@ -13,6 +13,7 @@
 #include "json_writer.hpp"
 #include "subcommand.hpp"
 #include "tree_model.hpp"
+#include "unreadable_warning.hpp"
 
 namespace {
 
@@ -95,6 +96,7 @@ int run(int argc, char** argv) {
     opt.threads = false;
     opt.hierarchy = kind == "pid" || kind == "user";
     opt.cgroup_tree = kind == "cgroup";
+    opt.namespaces = kind != "cgroup";  // the cgroup tree shows none (and must not warn of them)
     auto snap = nsinspect::scan(opt);
     BuildArgs a{snap, root, all, hierarchy, o.columns};
     std::vector<Row> rows = kind == "pid"    ? build_ns_tree(a, nsinspect::NsType::pid)
@@ -103,7 +105,13 @@ int run(int argc, char** argv) {
                                              : build_cgroup_tree(a);
     if (json) {
       nlohmann::json doc;
-      doc[kind == "cgroup" ? "cgroups" : kind == "proc" ? "processes" : "namespaces"] = render_json(rows, o);
+      const std::string key = kind == "cgroup" ? "cgroups" : kind == "proc" ? "processes" : "namespaces";
+      doc[key] = render_json(rows, o);
+      // Rows that may be missing: namespaces seen only through unreadable processes,
+      // processes refused outright (hidepid).
+      const auto& st = snap.stats;
+      if ((key == "namespaces" && st.namespaces_missing()) || (key == "processes" && st.partial() && st.processes_denied))
+        doc[key + "_partial"] = true;
       if (kind == "cgroup") {
         const auto* t = hierarchy.empty() ? snap.cgroup_tree.primary() : snap.cgroup_tree.by_name(hierarchy);
         doc["hierarchy"] = snap.cgroup_tree.layout.hierarchies[t->hierarchy].name;
@@ -113,6 +121,7 @@ int run(int argc, char** argv) {
     } else {
       render_text(rows, o, stdout);
     }
+    nsview::warn_unreadable(snap.stats);
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "nsview tree: %s\n", e.what());
     return 1;

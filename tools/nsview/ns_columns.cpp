@@ -51,16 +51,28 @@ std::string join(const std::vector<std::string>& parts, char sep) {
 Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col) {
   const nsinspect::Process* p = ns.lowest_pid ? ctx.snap.process(*ns.lowest_pid) : nullptr;
   const char sep = ctx.nowrap ? ',' : '\n';
+  // Members exist that could not be read, and the lowest of them is unknown: what lsns
+  // takes from the lowest pid is unknown, not empty.
+  if (!p && ns.members_partial) {
+    switch (col) {
+      case NS_PATH: case NS_PID: case NS_PPID: case NS_COMMAND: case NS_UID: case NS_USER: case NS_CGROUP:
+        return unknown_cell();
+      default: break;
+    }
+  }
+  const auto& st = ctx.snap.stats;
   switch (col) {
     case NS_NS: return std::to_string(ns.inode);
     case NS_TYPE: return std::string(nsinspect::ns_type_name(ns.type));
     case NS_PATH:
       if (!p) return std::nullopt;
       return "/proc/" + std::to_string(p->pid) + "/ns/" + std::string(nsinspect::ns_type_name(ns.type));
-    case NS_NPROCS: return std::to_string(ns.nprocs());
+    case NS_NPROCS: return partial_cell(std::to_string(ns.nprocs()), ns.members_partial);
     case NS_PID: return p ? Cell(std::to_string(p->pid)) : std::nullopt;
     case NS_PPID: return p ? Cell(std::to_string(p->ppid)) : std::nullopt;
-    case NS_COMMAND: return p ? Cell(p->command()) : std::nullopt;
+    case NS_COMMAND:
+      if (p && (p->unreadable & nsinspect::kUnreadCmdline)) return unknown_cell();  // not comm as if it were
+      return p ? Cell(p->command()) : std::nullopt;
     case NS_UID: return p && p->uid ? Cell(std::to_string(*p->uid)) : std::nullopt;
     case NS_USER:
       if (!p || !p->uid) return std::nullopt;
@@ -100,25 +112,32 @@ Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col) {
         }
       }
       if (ns.hidden) parts.push_back(ns.children.empty() && ns.owned.empty() ? "unknown" : "ancestor");
-      if (parts.empty()) return std::nullopt;
-      return join(parts, sep);
+      // Threads and fds of processes that could not be read may hold it too.
+      const bool partial = ns.members_partial || st.holders_partial();
+      if (parts.empty()) return partial ? unknown_cell() : Cell();
+      return partial_cell(join(parts, sep), partial);
     }
-    case NS_OLDEST: return ns.oldest_pid ? Cell(std::to_string(*ns.oldest_pid)) : std::nullopt;
+    case NS_OLDEST:
+      if (!ns.oldest_pid) return ns.members_partial ? unknown_cell() : Cell();
+      return std::to_string(*ns.oldest_pid);
     case NS_PIDS: {
-      if (ns.pids.empty()) return std::nullopt;
+      if (ns.pids.empty()) return ns.members_partial ? unknown_cell() : Cell();
       std::string s;
       for (pid_t x : ns.pids) {
         if (!s.empty()) s.push_back(',');
         s += std::to_string(x);
       }
-      return s;
+      return partial_cell(s, ns.members_partial);
     }
     case NS_CGROUP: {
       if (!p) return std::nullopt;
+      if (p->unreadable & nsinspect::kUnreadCgroup) return unknown_cell();
       return p->cgroup.empty() ? Cell() : Cell(p->cgroup);
     }
     case NS_OWNERUID: return ns.owner_uid ? Cell(std::to_string(*ns.owner_uid)) : std::nullopt;
-    case NS_HIDDEN: return std::string(ns.hidden ? "true" : "false");
+    case NS_HIDDEN:
+      if (ns.hidden && ns.members_partial) return unknown_cell();  // unreadable processes may be members
+      return std::string(ns.hidden ? "true" : "false");
     case NS_CONTAINER: {
       std::string label = nsinspect::ns_owner_label(ctx.snap, ns.inode);
       return label.empty() ? Cell() : Cell(label);

@@ -159,7 +159,11 @@ void render_json(const Table& t, const RenderOptions& o, std::FILE* out) {
   std::vector<nlohmann::json> objs(n);
   for (std::size_t i = 0; i < n; ++i) {
     nlohmann::json obj = nlohmann::json::object();
-    for (std::size_t c = 0; c < t.columns.size(); ++c) obj[t.columns[c].json_key()] = cell_json(t.columns[c], t.rows[i][c]);
+    for (std::size_t c = 0; c < t.columns.size(); ++c) {
+      const Cell& v = t.rows[i][c];
+      obj[t.columns[c].json_key()] = cell_json(t.columns[c], v);
+      if (v.partial) obj[t.columns[c].json_key() + "_partial"] = true;
+    }
     objs[i] = std::move(obj);
   }
   nlohmann::json top = nlohmann::json::array();
@@ -186,6 +190,7 @@ void render_json(const Table& t, const RenderOptions& o, std::FILE* out) {
       if (t.parent[r] < 0) top.push_back(std::move(objs[r]));
   }
   nlohmann::json doc = {{o.json_name, std::move(top)}};
+  if (t.rows_partial) doc[o.json_name + "_partial"] = true;
   write_json(out, doc, 3);
 }
 
@@ -203,7 +208,9 @@ void render(const Table& t, const RenderOptions& o, std::FILE* out) {
     for (std::size_t c = 0; c < ncol; ++c) {
       // Values are made terminal-safe here, the one place text reaches the screen; raw
       // output escapes its own way below.
-      const std::string& v = t.rows[r][c] ? *t.rows[r][c] : std::string();
+      const Cell& cell = t.rows[r][c];
+      std::string v = cell.unknown ? "-" : cell.value_or("");
+      if (cell.partial && !cell.unknown) v += "+";
       if (t.columns[c].wrap) {
         row[c] = split_lines(v);
         if (!o.wrap || o.raw) {

@@ -23,13 +23,33 @@ struct Column {
   std::string json_key() const;
 };
 
-using Cell = std::optional<std::string>;  // nullopt: unknown/empty -> "" in text, null in JSON
+// nullopt: none -> "" in text, null in JSON. Two marks say what was not read (the
+// convention of docs/list.md "Partial and unknown values"):
+// - unknown: could not be read (permission) -> "-" in text, null in JSON, never 0 or a guess;
+// - partial: a count or list over partly readable data, a lower bound -> "12+" in text, and
+//   in JSON the value plus "<key>_partial": true beside it (absent when complete).
+struct Cell : std::optional<std::string> {
+  using std::optional<std::string>::optional;
+  Cell(const std::optional<std::string>& v) : std::optional<std::string>(v) {}
+  bool unknown = false;
+  bool partial = false;
+};
+inline Cell unknown_cell() {
+  Cell c;
+  c.unknown = true;
+  return c;
+}
+inline Cell partial_cell(Cell c, bool partial) {
+  c.partial = c.partial || partial;
+  return c;
+}
 
 struct Table {
   std::vector<Column> columns;
   std::vector<std::vector<Cell>> rows;
   std::vector<int> parent;  // per row: index of its parent row, or -1; empty = no tree
   int tree_column = -1;     // column that carries the tree lines
+  bool rows_partial = false;  // rows may be missing (unreadable): JSON adds "<name>_partial": true
 };
 
 struct RenderOptions {

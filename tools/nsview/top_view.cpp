@@ -86,6 +86,14 @@ std::vector<int> parse_columns(const std::string& list, UsageGroup g) {
 
 bool is_numeric(int col) { return col >= T_PID; }
 
+bool is_partial(const UsageRow& r, int col) {
+  if (!r.partial) return false;
+  switch (col) {
+    case T_NPROCS: case T_CPU: case T_MEM: case T_IOR: case T_IOW: case T_PIDS: return true;
+    default: return false;
+  }
+}
+
 namespace {
 std::optional<double> opt(std::optional<uint64_t> v) { return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt; }
 std::optional<double> limit(const Limit& l) { return opt(l.get()); }
@@ -142,7 +150,18 @@ Cell raw_cell(const UsageRow& r, int col) {
   return fixed(*v, 2);
 }
 
+namespace {
+std::string text_of_value(const UsageRow& r, int col);
+}  // namespace
+
 std::string text_cell(const UsageRow& r, int col) {
+  std::string t = text_of_value(r, col);
+  if (t != "-" && is_partial(r, col)) t += "+";
+  return t;
+}
+
+namespace {
+std::string text_of_value(const UsageRow& r, int col) {
   if (!is_numeric(col)) {
     const std::string& s = text_of(r, col);
     return s.empty() ? "-" : s;
@@ -160,6 +179,7 @@ std::string text_cell(const UsageRow& r, int col) {
       return fixed(*v, 0);
   }
 }
+}  // namespace
 
 void sort_rows(std::vector<const UsageRow*>& rows, int col, bool reverse) {
   if (is_numeric(col)) {
@@ -215,6 +235,9 @@ nlohmann::json row_json(const UsageRow& r, UsageGroup g) {
   j["psi_mem_full"] = jnum(r.psi_mem_full);
   j["psi_io_some"] = jnum(r.psi_io_some);
   j["psi_io_full"] = jnum(r.psi_io_full);
+  if (r.partial)  // lower bounds: the sums miss members that could not be read
+    for (const char* k : {"nprocs", "cpu_pct", "mem_bytes", "io_read_bps", "io_write_bps", "pids"})
+      if (!j[k].is_null()) j[std::string(k) + "_partial"] = true;
   return j;
 }
 

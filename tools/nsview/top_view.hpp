@@ -34,6 +34,9 @@ std::string text_cell(const nsinspect::UsageRow& r, int col);
 // The numeric value of a column, if it is a number column and known.
 std::optional<double> number_of(const nsinspect::UsageRow& r, int col);
 bool is_numeric(int col);
+// Whether a column of this row is a lower bound (UsageRow::partial: sums over members of
+// which some could not be read): text shows "12+", JSON adds "<key>_partial": true.
+bool is_partial(const nsinspect::UsageRow& r, int col);
 
 // Sorts by a column: numbers high to low, text A to Z, unknown last; reverse flips the
 // known ones. Stable, so equal rows keep the sampler's order.

@@ -66,7 +66,8 @@ struct Builder {
     r.label = is_root ? n.path : std::string(n.name());
     r.style = Style::cgroup;
     r.ref.cgroup = n.path;
-    r.cells["NPROCS"] = num_cell(n.pids.size());
+    // Processes whose /proc/PID/cgroup was refused are missing from every count.
+    r.cells["NPROCS"] = partial(num_cell(n.pids.size()), s.stats.cgroup_partial());
     r.cells["PATH"] = text_cell(n.path);
     r.json = {{"path", n.path}, {"pids", n.pids}, {"inode", n.inode}};
     if (fields && reader) {

@@ -16,6 +16,8 @@ namespace nsview::tree {
 struct Cell {
   std::string text;      // as printed; "-" for unknown
   nlohmann::json value;  // as in JSON; null for unknown
+  // A lower bound over partly readable data: text gets a "+", JSON "<key>_partial": true.
+  bool partial = false;
 };
 
 enum class Style : uint8_t { plain, ns, process, cgroup, mark };
@@ -70,6 +72,7 @@ Cell num_cell(std::optional<uint64_t> v);
 Cell bytes_cell(std::optional<uint64_t> v);
 Cell limit_cell(const nsinspect::Limit& l, bool bytes);
 Cell text_cell(const std::string& s);
+Cell partial(Cell c, bool is_partial);
 
 // The kinds. `root` is the user's root argument ("" for all).
 struct BuildArgs {

@@ -45,6 +45,11 @@ Cell user_cell(const Snapshot& s, std::optional<uid_t> u) {
   return text_cell(name ? *name : std::to_string(*u));
 }
 
+// A command line that was refused is unknown, not the comm shown as if it were the command.
+Cell command_cell(const Process& p) {
+  return (p.unreadable & kUnreadCmdline) ? Cell{"-", nullptr} : text_cell(p.command());
+}
+
 Row process_row(const Snapshot& s, const Process& p) {
   Row r;
   r.label = pid_chain(p) + " " + p.comm;
@@ -53,7 +58,7 @@ Row process_row(const Snapshot& s, const Process& p) {
   r.cells["PID"] = num_cell(static_cast<uint64_t>(p.pid));
   r.cells["UID"] = uid_cell(p.uid);
   r.cells["USER"] = user_cell(s, p.uid);
-  r.cells["COMMAND"] = text_cell(p.command());
+  r.cells["COMMAND"] = command_cell(p);
   return r;
 }
 
@@ -68,20 +73,21 @@ struct Builder {
     r.label = std::to_string(n.inode);
     r.style = Style::ns;
     r.ref.ns = n.inode;
-    if (n.hidden) r.marks.push_back({MarkKind::hidden, "(hidden)"});
+    if (n.hidden) r.marks.push_back({MarkKind::hidden, n.members_partial ? "(no readable member)" : "(hidden)"});
     std::string owner = ns_owner_label(s, n.inode);
     if (!owner.empty() && owner != "host") r.marks.push_back({MarkKind::container, "{" + owner + "}"});
     auto uid = owner_uid_of(s, n);
     const Process* lowest = n.lowest_pid ? s.process(*n.lowest_pid) : nullptr;
     r.cells["TYPE"] = text_cell(std::string(ns_type_name(n.type)));
-    r.cells["NPROCS"] = num_cell(n.nprocs());
+    r.cells["NPROCS"] = partial(num_cell(n.nprocs()), n.members_partial);
     r.cells["PID"] = n.lowest_pid ? num_cell(static_cast<uint64_t>(*n.lowest_pid)) : Cell{"-", nullptr};
     r.cells["UID"] = uid_cell(uid);
     r.cells["USER"] = user_cell(s, uid);
-    r.cells["COMMAND"] = text_cell(lowest ? lowest->command() : std::string());
+    r.cells["COMMAND"] = lowest ? command_cell(*lowest) : text_cell(std::string());
     r.json = {{"ns", n.inode}, {"type", ns_type_name(n.type)}, {"parent", n.parent ? nlohmann::json(*n.parent) : nlohmann::json(nullptr)},
               {"owner", n.owner ? nlohmann::json(*n.owner) : nlohmann::json(nullptr)},
-              {"owner_uid", uid ? nlohmann::json(*uid) : nlohmann::json(nullptr)}, {"hidden", n.hidden},
+              {"owner_uid", uid ? nlohmann::json(*uid) : nlohmann::json(nullptr)},
+              {"hidden", n.hidden && n.members_partial ? nlohmann::json(nullptr) : nlohmann::json(n.hidden)},
               {"container", owner.empty() ? nlohmann::json(nullptr) : nlohmann::json(owner)}};
     if (with_procs) {
       nlohmann::json procs = nlohmann::json::array();
@@ -92,6 +98,7 @@ struct Builder {
                            {"uid", p->uid ? nlohmann::json(*p->uid) : nlohmann::json(nullptr)}});
         }
       r.json["processes"] = procs;
+      if (n.members_partial) r.json["processes_partial"] = true;  // unreadable ones may be members
     }
     if (owned_too) {
       std::vector<NsInode> owned;

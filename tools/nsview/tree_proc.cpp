@@ -45,14 +45,19 @@ struct Builder {
     r.style = Style::process;
     r.ref.pid = p.pid;
     std::vector<std::string> changed;
+    // A type whose link could not be read on either side: whether it changed is unknown.
+    bool ns_unknown = false;
     if (parent)
-      for (auto t : kAllNsTypes)
-        if (p.ns_of(t) && parent->ns_of(t) && p.ns_of(t) != parent->ns_of(t)) changed.emplace_back(ns_type_name(t));
+      for (auto t : kAllNsTypes) {
+        if (!p.ns_of(t) || !parent->ns_of(t)) ns_unknown |= ((p.unreadable | parent->unreadable) & kUnreadNs) != 0;
+        else if (p.ns_of(t) != parent->ns_of(t)) changed.emplace_back(ns_type_name(t));
+      }
     std::string cg = cgroup_of(p);
     bool cg_changed = parent && !cg.empty() && cg != cgroup_of(*parent);
     std::string nslist;
     for (const auto& c : changed) nslist += (nslist.empty() ? "" : ",") + c;
-    if (!changed.empty()) r.marks.push_back({MarkKind::namespaces, "[+" + nslist + "]"});
+    if (!changed.empty()) r.marks.push_back({MarkKind::namespaces, "[+" + nslist + (ns_unknown ? ",?]" : "]")});
+    else if (ns_unknown) r.marks.push_back({MarkKind::namespaces, "[?]"});
     if (cg_changed) r.marks.push_back({MarkKind::cgroup, "cg=" + cg});
     // Where a process starts a container (its parent is outside it), tag it with the name.
     const Container* ctr = container_of_pid(s, p.pid);
@@ -63,11 +68,17 @@ struct Builder {
     r.cells["UID"] = num_cell(p.uid ? std::optional<uint64_t>(*p.uid) : std::nullopt);
     auto name = p.uid ? s.user_name(*p.uid) : std::nullopt;
     r.cells["USER"] = p.uid ? text_cell(name ? *name : std::to_string(*p.uid)) : Cell{"-", nullptr};
-    r.cells["NS"] = text_cell(nslist);
+    r.cells["NS"] = ns_unknown && nslist.empty() ? Cell{"-", nullptr} : partial(text_cell(nslist), ns_unknown);
     r.cells["CGROUP"] = text_cell(cg);
-    r.cells["COMMAND"] = text_cell(p.command());
+    r.cells["COMMAND"] = (p.unreadable & kUnreadCmdline) ? Cell{"-", nullptr} : text_cell(p.command());
     r.json = {{"pid", p.pid}, {"ppid", p.ppid}, {"comm", p.comm}, {"new_namespaces", changed},
               {"cgroup", cg.empty() ? nlohmann::json(nullptr) : nlohmann::json(cg)}, {"cgroup_changed", cg_changed}};
+    // Listed changes are certain; more may hide in the types that could not be read.
+    if (ns_unknown) r.json["new_namespaces_partial"] = true;
+    if ((p.unreadable | (parent ? parent->unreadable : 0)) & kUnreadCgroup) {
+      r.json["cgroup_changed"] = nullptr;
+      if (p.unreadable & kUnreadCgroup) r.cells["CGROUP"] = Cell{"-", nullptr};
+    }
     nlohmann::json ns = nlohmann::json::object();
     for (auto t : kAllNsTypes) ns[std::string(ns_type_name(t))] = p.ns_of(t) ? nlohmann::json(*p.ns_of(t)) : nlohmann::json(nullptr);
     r.json["namespaces"] = ns;

@@ -71,7 +71,9 @@ nlohmann::json to_json_row(const Row& r, int level, const Options& o) {
   nlohmann::json j = r.json;
   for (const auto& c : o.columns) {
     auto it = r.cells.find(c);
-    if (it != r.cells.end()) j[json_key(c)] = it->second.value;
+    if (it == r.cells.end()) continue;
+    j[json_key(c)] = it->second.value;
+    if (it->second.partial) j[json_key(c) + "_partial"] = true;
   }
   nlohmann::json kids = nlohmann::json::array();
   for (const auto& c : r.children) {
@@ -170,6 +172,14 @@ Cell limit_cell(const nsinspect::Limit& l, bool bytes) {
   if (l.is_unlimited()) return {"max", "max"};
   if (!l.known()) return {"-", nullptr};
   return bytes ? bytes_cell(l.value) : num_cell(l.value);
+}
+
+Cell partial(Cell c, bool is_partial) {
+  if (is_partial && !c.value.is_null()) {
+    c.partial = true;
+    c.text += "+";
+  }
+  return c;
 }
 
 Cell text_cell(const std::string& s) { return {s.empty() ? "-" : s, s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s)}; }

@@ -77,6 +77,7 @@ struct CgroupNode {
 
 struct CgroupHierarchyTree {
   std::size_t hierarchy = 0;          // index into CgroupLayout::hierarchies
+  bool denied = false;                // its mount could not be opened (EACCES/EPERM): nodes empty
   std::vector<CgroupNode> nodes;      // nodes[0] is the root; parents before children
   std::unordered_map<std::string, std::size_t> index;  // path -> node
   const CgroupNode* find(std::string_view path) const;

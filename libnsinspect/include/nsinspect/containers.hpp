@@ -35,6 +35,7 @@ struct Container {
   bool init_container = false;     // Kubernetes init container
   std::string image;
   std::map<std::string, std::string> labels;  // OCI annotations and engine labels
+  bool labels_unknown = false;     // none found, and the bundle's config.json was refused
   std::string hostname;
   std::array<std::optional<NsInode>, kNsTypeCount> namespaces{};  // of init_pid
   std::optional<uint64_t> start_time;  // clock ticks after boot, of init_pid

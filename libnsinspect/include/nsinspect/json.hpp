@@ -20,5 +20,8 @@ nlohmann::json to_json(const Pod& p);
 // "containers": [...], "pods": [...]}.
 // Later parts of the graph (cgroups, containers, pods) add their own keys.
 nlohmann::json to_json(const Snapshot& s);
+// What the scan could not read: counts of processes per kind of file refused, the cgroup
+// hierarchies and engine files refused, and unreadable_summary() (null when all was read).
+nlohmann::json to_json(const ScanStats& st);
 
 }  // namespace nsinspect

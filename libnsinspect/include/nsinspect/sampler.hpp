@@ -44,6 +44,9 @@ struct UsageRow {
   pid_t pid = 0;           // process: itself; container: init; namespace: lowest pid; else 0
   int depth = 0;           // cgroup rows: depth below the sampled root (root = 0)
   std::size_t nprocs = 0;  // processes counted in the row
+  // The row sums over members some of which could not be read (namespace group as a
+  // non-root user): nprocs, cpu, memory, io and pids are lower bounds.
+  bool partial = false;
 
   std::optional<double> cpu_pct;      // 100 = one core busy for the whole interval
   std::optional<uint64_t> mem_bytes;  // cgroup memory.current / usage; processes: RSS sum

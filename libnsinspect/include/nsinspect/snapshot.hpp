@@ -17,6 +17,18 @@
 
 namespace nsinspect {
 
+// Files of a process that could not be read for lack of permission (EACCES/EPERM): the
+// value stays unknown. A process that exits during the scan is not "unreadable": it is
+// simply absent, silently.
+enum Unreadable : uint8_t {
+  kUnreadNs = 1 << 0,       // /proc/PID/ns/* (the ptrace access check: other users' processes)
+  kUnreadStatus = 1 << 1,   // /proc/PID/status (NSpid, VmRSS)
+  kUnreadCmdline = 1 << 2,  // /proc/PID/cmdline (command() falls back to comm)
+  kUnreadCgroup = 1 << 3,   // /proc/PID/cgroup
+  kUnreadIo = 1 << 4,       // /proc/PID/io (read with ScanOptions::usage)
+  kUnreadFds = 1 << 5,      // /proc/PID/fd (nsfs fds and sockets it holds)
+};
+
 struct Process {
   pid_t pid = 0;  // in the scanner's pid namespace
   pid_t ppid = 0;
@@ -37,6 +49,7 @@ struct Process {
   std::optional<uint64_t> cpu_ticks;         // clock ticks (USER_HZ) in user + system mode
   std::optional<uint64_t> rss_bytes;
   std::optional<uint64_t> io_read_bytes, io_write_bytes;  // /proc/PID/io read_bytes/write_bytes
+  uint8_t unreadable = 0;                    // Unreadable bits: what was denied
 
   // lsns's COMMAND: the command line joined by spaces, else comm.
   std::string command() const;
@@ -78,19 +91,63 @@ struct Namespace {
   std::optional<int> netnsid;
   bool hidden = false;               // known only as an ancestor or owner of another namespace
   bool inspected = false;            // was opened and asked: a missing parent/owner means "none"
-  std::optional<pid_t> lowest_pid;   // lsns's PID
-  std::optional<pid_t> oldest_pid;   // earliest start time, then lowest pid (robust to pid reuse)
+  // Processes whose link of this type could not be read may be members too: pids and
+  // nprocs() are then a lower bound (shown as "N+"), and hidden is a guess.
+  bool members_partial = false;
+  // lsns's PID; nullopt also when an unreadable process with a lower pid may be a member.
+  std::optional<pid_t> lowest_pid;
+  // Earliest start time, then lowest pid (robust to pid reuse); nullopt also when an
+  // unreadable process that started earlier may be a member.
+  std::optional<pid_t> oldest_pid;
 
   std::size_t nprocs() const { return pids.size(); }
 };
 
-// The mount namespace's nsfs mounts as they appear in its mountinfo.
+// What the scan saw, and what it could not read (see Unreadable). The counts are of
+// processes; only reads the scan makes anyway are counted (no extra system calls).
 struct ScanStats {
   std::size_t processes_seen = 0;
   std::size_t processes_vanished = 0;   // exited during the scan; normal
-  std::size_t permission_denied = 0;    // some file of theirs unreadable
+  std::size_t permission_denied = 0;    // some file of theirs unreadable (any Unreadable bit)
+  std::size_t processes_denied = 0;     // /proc/PID itself or its stat unreadable: absent
+  std::size_t ns_denied = 0;            // kUnreadNs
+  std::size_t status_denied = 0, cmdline_denied = 0, cgroup_denied = 0, io_denied = 0, fds_denied = 0;
+  // Per namespace type: the lowest pid and the earliest start time among processes whose
+  // link of that type was denied. A namespace's lowest (oldest) member is certain only
+  // below (before) these.
+  std::array<std::optional<pid_t>, kNsTypeCount> ns_denied_lowest_pid{};
+  std::array<std::optional<uint64_t>, kNsTypeCount> ns_denied_earliest_start{};
+  std::vector<std::string> cgroup_hierarchies_denied;  // names of hierarchies that could not be opened
+  std::size_t engine_files_denied = 0;  // container engine state/stores that could not be read
+  // The scanner has CAP_SYS_PTRACE (asked only once something was refused). What it still
+  // could not read is then an exception beyond any privilege (a VM's or a container
+  // runtime's supervisor, a security module): recorded above and in dump, but views do not
+  // mark counts partial for it nor warn, so root's output stays lsns's.
+  bool privileged = false;
   double seconds = 0;
+
+  // Whether anything at all was refused.
+  bool refused() const {
+    return permission_denied || processes_denied || !cgroup_hierarchies_denied.empty() || engine_files_denied;
+  }
+  // Whether views must mark what they show as partial (and warn): something was refused
+  // for lack of privilege.
+  bool partial() const { return !privileged && refused(); }
+  // Whether a namespace of this type may have members the scan could not see.
+  bool ns_partial(NsType t) const { return !privileged && ns_denied_lowest_pid[index_of(t)].has_value(); }
+  // Whether namespaces may be missing altogether (used only by processes not read).
+  bool namespaces_missing() const { return !privileged && (ns_denied || processes_denied || fds_denied); }
+  // Whether threads' and fds' holds on namespaces may be missing.
+  bool holders_partial() const { return !privileged && (ns_denied || fds_denied || processes_denied); }
+  // Whether cgroup membership counts miss processes whose /proc/PID/cgroup was refused.
+  bool cgroup_partial() const { return !privileged && (cgroup_denied || processes_denied); }
 };
+
+// One line saying what a scan could not read and why (not root, no CAP_SYS_PTRACE, ...),
+// e.g. "could not read the namespaces of 214 of 240 processes (not root: run as root or
+// with CAP_SYS_PTRACE)"; empty when nothing was refused. Every front-end words its warning
+// from this (and warns only when ScanStats::partial()).
+std::string unreadable_summary(const ScanStats& stats);
 
 struct Snapshot {
   std::string root = "/";              // the root the scan read from

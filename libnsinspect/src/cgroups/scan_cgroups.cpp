@@ -101,7 +101,10 @@ void build_cgroups(Snapshot& snap, const std::string& root, int proc_fd, bool tr
   snap.cgroup_tree.layout = layout;
   if (!tree) return;
   auto& trees = snap.cgroup_tree.trees;
-  for (std::size_t i = 0; i < layout.hierarchies.size(); ++i) trees.push_back(walk_cgroup_hierarchy(layout, i, root));
+  for (std::size_t i = 0; i < layout.hierarchies.size(); ++i) {
+    trees.push_back(walk_cgroup_hierarchy(layout, i, root));
+    if (trees.back().denied) snap.stats.cgroup_hierarchies_denied.push_back(layout.hierarchies[i].name);
+  }
   for (const auto& p : snap.processes)  // ascending pid, so each node's pids end up sorted
     for (const auto& l : p.cgroups) {
       int hi = hierarchy_of(l);

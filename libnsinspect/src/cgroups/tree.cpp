@@ -98,7 +98,10 @@ CgroupHierarchyTree walk_cgroup_hierarchy(const CgroupLayout& layout, std::size_
   CgroupHierarchyTree t;
   t.hierarchy = index;
   Fd mnt = open_dir_at(AT_FDCWD, cgroup_mount_dir(root, h).c_str());
-  if (!mnt) return t;
+  if (!mnt) {
+    t.denied = errno == EACCES || errno == EPERM;
+    return t;
+  }
   std::string base = mount_root_host_path(h);
   CgroupNode rootnode;
   rootnode.path = base;

@@ -43,7 +43,7 @@ nlohmann::json to_json(const Container& c) {
           {"bundle", str_or_null(c.bundle)},
           {"kube_container_name", str_or_null(c.kube_container_name)},
           {"namespaces", namespaces(c.namespaces)},
-          {"labels", c.labels}};
+          {"labels", c.labels_unknown ? nlohmann::json(nullptr) : nlohmann::json(c.labels)}};
 }
 
 nlohmann::json to_json(const Pod& p) {

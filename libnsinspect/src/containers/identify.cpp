@@ -23,12 +23,19 @@ class NodeFiles {
   // Contents of an absolute path under the root; nullopt when absent or unreadable.
   std::optional<std::string> read(const std::string& path) const {
     std::string out;
-    if (detail::read_file_at(AT_FDCWD, (prefix_ + path).c_str(), out) != 0) return std::nullopt;
+    if (int err = detail::read_file_at(AT_FDCWD, (prefix_ + path).c_str(), out); err != 0) {
+      denied_ += err == EACCES || err == EPERM;
+      return std::nullopt;
+    }
     return out;
   }
+  // How many reads were refused (engine state is often root's only): what they would have
+  // said is unknown, not absent.
+  std::size_t denied() const { return denied_; }
 
  private:
   std::string prefix_;
+  mutable std::size_t denied_ = 0;
 };
 
 std::string_view basename(std::string_view p) {
@@ -75,6 +82,7 @@ struct Identifier {
   std::unordered_map<pid_t, MonitorInfo> monitors;           // pid -> monitor
   std::unordered_map<std::string, pid_t> monitor_by_id;      // conmon -c ID, lxc name, ...
   std::optional<std::unordered_map<std::string, StorageContainer>> storage;
+  bool storage_denied = false;
   std::optional<int64_t> btime;
   long ticks = sysconf(_SC_CLK_TCK);
 
@@ -206,10 +214,12 @@ struct Identifier {
   const StorageContainer* storage_entry(const std::string& id) {
     if (!storage) {
       storage.emplace();
+      const std::size_t before = files.denied();
       for (const char* p : {"/var/lib/containers/storage/overlay-containers/containers.json",
                             "/var/lib/containers/storage/vfs-containers/containers.json"})
         if (auto text = files.read(p))
           for (auto& e : parse_storage_containers(*text)) storage->emplace(e.id, std::move(e));
+      storage_denied = files.denied() > before;
     }
     auto it = storage->find(id);
     return it == storage->end() ? nullptr : &it->second;
@@ -232,6 +242,7 @@ struct Identifier {
   void complete(std::size_t idx) {
     Container& c = s.containers[idx];
     Evidence& ev = evidence[idx];
+    const std::size_t denied_before = files.denied();
 
     const MonitorInfo* mon = nullptr;
     if (auto m = monitor_by_id.find(c.id); m != monitor_by_id.end()) {
@@ -264,7 +275,9 @@ struct Identifier {
     else if (st && !st->bundle.empty()) c.bundle = st->bundle;
 
     std::optional<OciConfig> cfg;
+    const std::size_t denied_before_config = files.denied();
     if (c.engine != "lxc" && c.engine != "nspawn") cfg = bundle_config(c, mon);
+    const bool config_denied = !cfg && files.denied() > denied_before_config;
     if (cfg) {
       c.labels = cfg->annotations;
       c.hostname = cfg->hostname;
@@ -317,8 +330,12 @@ struct Identifier {
     if (sc) c.created = parse_rfc3339(sc->created);
     if (!c.created && dc) c.created = parse_rfc3339(dc->created);
     if (!c.created && st) c.created = parse_rfc3339(st->created);
-    if (!c.created) c.created = c.started;
+    // The init's start is the creation only when no engine record was refused: after a
+    // restart it is much later (an unprivileged reader would show "4 seconds ago").
+    const bool records_denied = files.denied() > denied_before || (!sc && storage_denied && (c.engine == "podman" || c.engine == "cri-o"));
+    if (!c.created && !records_denied) c.created = c.started;
 
+    c.labels_unknown = c.labels.empty() && config_denied;
     c.state = ((dc && dc->paused) || frozen(c)) ? "paused" : "running";
   }
 
@@ -337,6 +354,7 @@ struct Identifier {
                             "/var/lib/containers/storage/db.sql"})
         if (auto bytes = files.read(p)) podman_names.merge(parse_podman_db_names(*bytes));
     group_pods(s, evidence, podman_names);
+    s.stats.engine_files_denied = files.denied();
 
     std::sort(s.containers.begin(), s.containers.end(), [](const Container& a, const Container& b) {
       // Unknown first; start time breaks ties within a second (a pod's infra before its members).

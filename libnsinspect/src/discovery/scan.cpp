@@ -19,6 +19,7 @@
 #include "containers/identify.hpp"
 #include "discovery/fs_util.hpp"
 #include "discovery/nsfs.hpp"
+#include "privilege.hpp"
 #include "procfs/parse_util.hpp"
 #include "nsinspect/procfs.hpp"
 
@@ -28,6 +29,9 @@ namespace {
 
 using detail::Fd;
 using detail::is_vanished;
+
+// Permission, not a process that went away: the value is unknown, and the user is told.
+bool is_denied(int err) { return err == EACCES || err == EPERM; }
 
 // Numeric entries of a directory (pids in /proc, tids in task/, fd numbers in fd/), read
 // with getdents64 straight from the fd we already hold: no dup, no DIR, no extra fstat.
@@ -86,6 +90,8 @@ class Builder {
     finish();
     if (opt_.cgroups) detail::build_cgroups(snap_, opt_.root, proc_, opt_.cgroup_tree);
     if (opt_.containers && opt_.cgroups) containers::identify_containers(snap_, opt_);
+    // Refusals found after finish() (cgroup mounts, engine files) are judged the same way.
+    if (!snap_.stats.privileged && snap_.stats.refused()) snap_.stats.privileged = detail::have_sys_ptrace();
     snap_.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return std::move(snap_);
   }
@@ -184,7 +190,7 @@ class Builder {
                            std::make_move_iterator(procs.end()));
     snap_.stats.processes_seen += shard.snap_.stats.processes_seen;
     snap_.stats.processes_vanished += shard.snap_.stats.processes_vanished;
-    snap_.stats.permission_denied += shard.snap_.stats.permission_denied;
+    merge_denied(shard.snap_.stats);
     for (auto& [ino, theirs] : shard.nsmap_) {
       auto [it, fresh] = nsmap_.try_emplace(ino, std::move(theirs));
       if (fresh) continue;
@@ -205,16 +211,55 @@ class Builder {
                              std::make_move_iterator(shard.pending_path_fds_.end()));
   }
 
+  void merge_denied(const ScanStats& o) {
+    ScanStats& m = snap_.stats;
+    m.permission_denied += o.permission_denied;
+    m.processes_denied += o.processes_denied;
+    m.ns_denied += o.ns_denied;
+    m.status_denied += o.status_denied;
+    m.cmdline_denied += o.cmdline_denied;
+    m.cgroup_denied += o.cgroup_denied;
+    m.io_denied += o.io_denied;
+    m.fds_denied += o.fds_denied;
+    for (std::size_t i = 0; i < kNsTypeCount; ++i) {
+      if (auto x = o.ns_denied_lowest_pid[i]; x && (!m.ns_denied_lowest_pid[i] || *x < *m.ns_denied_lowest_pid[i]))
+        m.ns_denied_lowest_pid[i] = x;
+      if (auto x = o.ns_denied_earliest_start[i];
+          x && (!m.ns_denied_earliest_start[i] || *x < *m.ns_denied_earliest_start[i]))
+        m.ns_denied_earliest_start[i] = x;
+    }
+  }
+
+  // A process whose link of type i could not be read: a namespace's members, lowest and
+  // oldest pid are certain only below and before it (pids come in ascending order per shard).
+  void note_ns_denied(std::size_t i, pid_t pid, uint64_t start) {
+    auto& low = snap_.stats.ns_denied_lowest_pid[i];
+    if (!low || pid < *low) low = pid;
+    auto& early = snap_.stats.ns_denied_earliest_start[i];
+    if (!early || start < *early) early = start;
+  }
+
+  // /proc/PID (or its stat) refused outright (hidepid): nothing of it is known, so it may be
+  // a member of any namespace.
+  void note_process_denied(pid_t pid) {
+    ++snap_.stats.processes_denied;
+    for (std::size_t i = 0; i < kNsTypeCount; ++i) note_ns_denied(i, pid, 0);
+  }
+
   void scan_process(pid_t pid) {
     char name[16];
     std::snprintf(name, sizeof name, "%d", pid);
     Fd dir = detail::open_dir_at(proc_, name);
-    if (!dir) return;  // gone already
+    if (!dir) {  // gone already, or hidden from us
+      if (is_denied(errno)) note_process_denied(pid);
+      return;
+    }
     ++snap_.stats.processes_seen;
     Process p;
     p.pid = pid;
     if (int err = detail::read_file_at(dir.get(), "stat", buf_, true); err) {
-      ++snap_.stats.processes_vanished;
+      if (is_denied(err)) note_process_denied(pid);
+      else ++snap_.stats.processes_vanished;
       return;
     }
     auto st = procfs::parse_stat(buf_);
@@ -227,35 +272,50 @@ class Builder {
     p.kernel_thread = (st->flags & 0x00200000) != 0;  // PF_KTHREAD
     if (!opt_.uid_leaders_only) p.uid = dir_owner(dir.get());
 
-    bool denied = false;
     for (std::size_t i = 0; opt_.namespaces && i < kNsTypeCount; ++i) {
       int err = detail::readlink_at(dir.get(), kNsLinkNames[i], link_);
       if (err) {
-        denied |= (err == EACCES || err == EPERM);
+        if (is_denied(err)) {
+          p.unreadable |= kUnreadNs;
+          note_ns_denied(i, pid, p.start_time);
+        }
         continue;
       }
       if (auto l = procfs::parse_ns_link(link_)) p.ns[i] = l->inode;
     }
-    if (denied) ++snap_.stats.permission_denied;
-    if (opt_.namespaces) for_children_links(dir.get(), p);
+    if (opt_.namespaces && !(p.unreadable & kUnreadNs)) for_children_links(dir.get(), p);
 
-    if (opt_.cmdline && !opt_.cmdline_leaders_only && detail::read_file_at(dir.get(), "cmdline", buf_, true) == 0)
-      p.cmdline = procfs::parse_cmdline(buf_);
-    if ((opt_.status || opt_.usage) && detail::read_file_at(dir.get(), "status", buf_, true) == 0) {
-      auto status = procfs::parse_status(buf_);
-      if (opt_.status) p.nspid = std::move(status.nspid);
-      if (opt_.usage) p.rss_bytes = status.vm_rss_bytes.value_or(0);  // kernel threads: none
+    if (opt_.cmdline && !opt_.cmdline_leaders_only) {
+      if (int err = detail::read_file_at(dir.get(), "cmdline", buf_, true); err == 0)
+        p.cmdline = procfs::parse_cmdline(buf_);
+      else if (is_denied(err))
+        p.unreadable |= kUnreadCmdline;
+    }
+    if (opt_.status || opt_.usage) {
+      if (int err = detail::read_file_at(dir.get(), "status", buf_, true); err == 0) {
+        auto status = procfs::parse_status(buf_);
+        if (opt_.status) p.nspid = std::move(status.nspid);
+        if (opt_.usage) p.rss_bytes = status.vm_rss_bytes.value_or(0);  // kernel threads: none
+      } else if (is_denied(err)) {
+        p.unreadable |= kUnreadStatus;
+      }
     }
     if (opt_.usage) {
       p.cpu_ticks = st->utime + st->stime;
-      if (detail::read_file_at(dir.get(), "io", buf_, true) == 0) {
+      if (int err = detail::read_file_at(dir.get(), "io", buf_, true); err == 0) {
         auto io = procfs::parse_io(buf_);
         p.io_read_bytes = io.read_bytes;
         p.io_write_bytes = io.write_bytes;
+      } else if (is_denied(err)) {
+        p.unreadable |= kUnreadIo;
       }
     }
-    if (opt_.cgroups && detail::read_file_at(dir.get(), "cgroup", buf_, true) == 0)
-      p.cgroups = procfs::parse_cgroup(buf_);
+    if (opt_.cgroups) {
+      if (int err = detail::read_file_at(dir.get(), "cgroup", buf_, true); err == 0)
+        p.cgroups = procfs::parse_cgroup(buf_);
+      else if (is_denied(err))
+        p.unreadable |= kUnreadCgroup;
+    }
 
     // Member namespaces.
     for (std::size_t i = 0; i < kNsTypeCount; ++i) {
@@ -266,7 +326,20 @@ class Builder {
     }
     if (opt_.threads && p.threads > 1) scan_threads(dir.get(), p);
     if (opt_.fds && !p.kernel_thread) scan_fds(dir.get(), p);
+    count_unreadable(p.unreadable);
     snap_.processes.push_back(std::move(p));
+  }
+
+  void count_unreadable(uint8_t bits) {
+    if (!bits) return;
+    ScanStats& st = snap_.stats;
+    ++st.permission_denied;
+    st.ns_denied += (bits & kUnreadNs) != 0;
+    st.status_denied += (bits & kUnreadStatus) != 0;
+    st.cmdline_denied += (bits & kUnreadCmdline) != 0;
+    st.cgroup_denied += (bits & kUnreadCgroup) != 0;
+    st.io_denied += (bits & kUnreadIo) != 0;
+    st.fds_denied += (bits & kUnreadFds) != 0;
   }
 
   void for_children_links(int dirfd, Process& p) {
@@ -310,9 +383,12 @@ class Builder {
     });
   }
 
-  void scan_fds(int dirfd, const Process& p) {
+  void scan_fds(int dirfd, Process& p) {
     Fd fddir = detail::open_dir_at(dirfd, "fd");
-    if (!fddir) return;
+    if (!fddir) {
+      if (is_denied(errno)) p.unreadable |= kUnreadFds;
+      return;
+    }
     Fd pidfd;
     bool pidfd_tried = false;
     for_each_number(fddir.get(), [&](int fdnum, const char* fname) {
@@ -432,7 +508,13 @@ class Builder {
     if (!p.cmdline.empty()) return;
     char path[32];
     std::snprintf(path, sizeof path, "%d/cmdline", pid);
-    if (detail::read_file_at(proc_, path, buf_, true) == 0) p.cmdline = procfs::parse_cmdline(buf_);
+    if (int err = detail::read_file_at(proc_, path, buf_, true); err == 0) {
+      p.cmdline = procfs::parse_cmdline(buf_);
+    } else if (is_denied(err) && !(p.unreadable & kUnreadCmdline)) {
+      if (!p.unreadable) ++snap_.stats.permission_denied;
+      p.unreadable |= kUnreadCmdline;
+      ++snap_.stats.cmdline_denied;
+    }
   }
 
   // The owner of /proc/PID: lsns's UID (the effective uid; root for non-dumpable processes).
@@ -449,6 +531,7 @@ class Builder {
     if (p.uid) return;
     char path[16];
     std::snprintf(path, sizeof path, "%d", pid);
+    // (fstatat of /proc/PID needs no permission beyond seeing it.)
     struct stat st;
     if (fstatat(proc_, path, &st, 0) == 0) p.uid = st.st_uid;
   }
@@ -464,17 +547,24 @@ class Builder {
     }
     std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.inode < b.inode; });
     snap_.reindex();
+    ScanStats& st = snap_.stats;
+    if (st.refused()) st.privileged = detail::have_sys_ptrace();
     for (auto& n : out) {
       std::sort(n.pids.begin(), n.pids.end());
       n.hidden = n.pids.empty() && n.holders.empty();
+      const std::size_t ti = index_of(n.type);
+      n.members_partial = st.ns_partial(n.type);
       if (!n.pids.empty()) {
-        n.lowest_pid = n.pids.front();
+        // With unreadable processes about, the lowest (oldest) member seen is the namespace's
+        // only when every unreadable one comes after it; otherwise it is unknown.
+        if (!n.members_partial || n.pids.front() < *st.ns_denied_lowest_pid[ti]) n.lowest_pid = n.pids.front();
         const Process* oldest = nullptr;
         for (pid_t pid : n.pids) {
           const Process* pr = snap_.process(pid);
           if (pr && (!oldest || pr->start_time < oldest->start_time)) oldest = pr;
         }
-        if (oldest) n.oldest_pid = oldest->pid;
+        if (oldest && (!n.members_partial || oldest->start_time < *st.ns_denied_earliest_start[ti]))
+          n.oldest_pid = oldest->pid;
       }
       if (opt_.cmdline && opt_.cmdline_leaders_only && n.lowest_pid) read_cmdline(*n.lowest_pid);
       if (opt_.uid_leaders_only && n.lowest_pid) read_uid(*n.lowest_pid);

@@ -420,8 +420,9 @@ struct Sampler::Impl {
       UsageRow row;
       row.id = std::string(ns_type_name(type)) + ":" + std::to_string(n.inode);
       row.name = std::string(ns_type_name(type)) + ":[" + std::to_string(n.inode) + "]";
-      row.pid = n.lowest_pid.value_or(0);
+      row.pid = n.lowest_pid.value_or(0);  // 0: unknown
       row.nprocs = n.pids.size();
+      row.partial = n.members_partial;
       std::string owner = ns_owner_label(s, n.inode);
       if (owner.rfind("pod/", 0) == 0) row.pod = owner.substr(4);
       else if (owner != "host") row.container = owner;

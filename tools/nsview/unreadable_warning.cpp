@@ -1,0 +1,26 @@
+#include "unreadable_warning.hpp"
+
+#include <cstdio>
+
+#include "output.hpp"
+
+namespace nsview {
+
+std::string unreadable_warning(const std::string& prog, const nsinspect::ScanStats& stats) {
+  if (!stats.partial()) return {};  // refused only what no privilege reads: dump records it
+  std::string what = nsinspect::unreadable_summary(stats);
+  if (what.empty()) return {};
+  return prog + ": warning: " + what + "; counts marked + are partial, '-' is unknown";
+}
+
+void warn_unreadable(const nsinspect::ScanStats& stats) {
+  static bool warned = false;
+  if (warned) return;
+  std::string line = unreadable_warning(program_name(), stats);
+  if (line.empty()) return;
+  warned = true;
+  std::fflush(stdout);  // after what is already printed, when both go to one terminal
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+}  // namespace nsview

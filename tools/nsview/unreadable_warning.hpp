@@ -1,0 +1,20 @@
+// The one warning every subcommand prints when its scan could not read everything:
+// "nsview list: warning: could not read ... (not root: ...); counts marked + are partial".
+// The words come from nsinspect::unreadable_summary(), which the TUI shows too.
+#pragma once
+
+#include <string>
+
+#include "nsinspect/snapshot.hpp"
+
+namespace nsview {
+
+// The warning line (no newline) for a scan, empty when everything was read. `prog` is the
+// message prefix ("nsview list", or "lsns" when invoked through that name).
+std::string unreadable_warning(const std::string& prog, const nsinspect::ScanStats& stats);
+
+// Writes that line, prefixed with program_name(), to stderr, at most once per process (a top
+// loop scans many times), never to stdout, so JSON output stays clean.
+void warn_unreadable(const nsinspect::ScanStats& stats);
+
+}  // namespace nsview
