@@ -15,11 +15,14 @@ std::string& name_storage() {
   return name;
 }
 
+int first_error = 0;  // the errno of the first failed write (stdio keeps only a flag)
+
 // 0 when everything written so far reached the file, else the errno of the failure.
 int stdout_error() {
   errno = 0;
   if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return 0;
-  return errno ? errno : EIO;
+  if (!first_error) first_error = errno ? errno : EIO;
+  return first_error;
 }
 
 [[noreturn]] void fail(int err) {
@@ -44,6 +47,8 @@ void check_stdout_at_exit() {
   if (!done) std::atexit(at_exit);
   done = true;
 }
+
+int flush_stdout() { return stdout_error(); }
 
 void flush_stdout_or_exit() {
   if (int err = stdout_error()) fail(err);

@@ -14,6 +14,10 @@ void set_program_name(std::string name);
 // Registers the exit-time check of stdout (once; main calls it).
 void check_stdout_at_exit();
 
+// Flushes stdout before something goes to stderr; returns the errno of a failed write (kept
+// for the exit-time message), 0 when all is well.
+int flush_stdout();
+
 // For loops that write until stopped (top in batch mode): flushes stdout and, when a write
 // failed, reports it as above and exits (1, or 0 for EPIPE).
 void flush_stdout_or_exit();

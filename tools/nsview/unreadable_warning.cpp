@@ -19,7 +19,7 @@ void warn_unreadable(const nsinspect::ScanStats& stats) {
   std::string line = unreadable_warning(program_name(), stats);
   if (line.empty()) return;
   warned = true;
-  std::fflush(stdout);  // after what is already printed, when both go to one terminal
+  flush_stdout();  // after what is already printed, when both go to one terminal
   std::fprintf(stderr, "%s\n", line.c_str());
 }
 
