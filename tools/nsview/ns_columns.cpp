@@ -46,10 +46,20 @@ std::string join(const std::vector<std::string>& parts, char sep) {
   return s;
 }
 
+// The uid a row without a process shows (lsns 2.42 shows the namespace's NS_GET_OWNER_UID):
+// a user namespace's creator, else the creator of the user namespace that owns it. lsns
+// shows 0 for the latter (the ioctl answers only for user namespaces); unknown stays unknown.
+std::optional<uid_t> owner_uid(const nsinspect::Snapshot& snap, const Namespace& ns) {
+  if (ns.type == nsinspect::NsType::user) return ns.owner_uid;
+  if (!ns.owner) return std::nullopt;
+  const Namespace* o = snap.ns(*ns.owner);
+  return o ? o->owner_uid : std::nullopt;
+}
+
 }  // namespace
 
-Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col) {
-  const nsinspect::Process* p = ns.lowest_pid ? ctx.snap.process(*ns.lowest_pid) : nullptr;
+Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col, const nsinspect::Process* proc) {
+  const nsinspect::Process* p = proc ? proc : ns.lowest_pid ? ctx.snap.process(*ns.lowest_pid) : nullptr;
   const char sep = ctx.nowrap ? ',' : '\n';
   switch (col) {
     case NS_NS: return std::to_string(ns.inode);
@@ -61,10 +71,13 @@ Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col) {
     case NS_PID: return p ? Cell(std::to_string(p->pid)) : std::nullopt;
     case NS_PPID: return p ? Cell(std::to_string(p->ppid)) : std::nullopt;
     case NS_COMMAND: return p ? Cell(p->command()) : std::nullopt;
-    case NS_UID: return p && p->uid ? Cell(std::to_string(*p->uid)) : std::nullopt;
-    case NS_USER:
-      if (!p || !p->uid) return std::nullopt;
-      return ctx.snap.user_name(*p->uid).value_or(std::to_string(*p->uid));
+    case NS_UID:
+    case NS_USER: {
+      auto uid = p ? p->uid : owner_uid(ctx.snap, ns);
+      if (!uid) return std::nullopt;
+      if (col == NS_UID) return std::to_string(*uid);
+      return ctx.snap.user_name(*uid).value_or(std::to_string(*uid));
+    }
     case NS_NETNSID:
       if (ns.type != nsinspect::NsType::net || !ns.netnsid) return std::nullopt;
       return *ns.netnsid < 0 ? std::string("unassigned") : std::to_string(*ns.netnsid);

@@ -32,6 +32,11 @@ struct Table {
   int tree_column = -1;     // column that carries the tree lines
 };
 
+// LIBSMARTCOLS_JSON: pretty (default), compact (one line), lines (JSON Lines: one top-level
+// row object per line, no wrapper).
+enum class JsonFormat { pretty, compact, lines };
+JsonFormat json_format_from_env();
+
 struct RenderOptions {
   bool json = false;
   bool raw = false;
@@ -42,6 +47,11 @@ struct RenderOptions {
   bool ascii = false;       // ASCII tree lines instead of UTF-8
   int width = 0;            // terminal width, 0 = unlimited
   std::string json_name = "rows";  // {"json_name": [...]}
+  JsonFormat json_format = JsonFormat::pretty;
+  // Text exactly as libsmartcols prints it (list, as a drop-in for lsns): nothing at all for
+  // no rows, header widths count with -n too, cut text without a mark, and no trimming of
+  // the separator before an empty last cell.
+  bool scols = false;
 };
 
 void render(const Table& t, const RenderOptions& o, std::FILE* out);
