@@ -95,12 +95,18 @@ TEST_CASE("list through an lsns link prints what lsns prints, byte for byte", "[
       // trees: process (the default), owner and parent, also as -T=rel and --tree=rel
       {"-p", "{P}", "-t", "uts", "-T", "process"},
       {"-p", "{P}", "-t", "uts", "-Tprocess"},
-      {"-p", "{U}", "-t", "uts", "-T"},
-      {"-p", "{U}", "-t", "uts", "--tree=owner", "-J"},
-      {"-p", "{U}", "-t", "uts", "-Towner", "-o", "NS,TYPE,NPROCS"},
+      // (not with -t: lsns 2.38 adds the owners as rows without processes, 2.42 leaves out
+      // owners of other types, nsview shows them as they are; and without NPROCS, since the
+      // host's namespaces that come in as owners churn)
+      {"-p", "{U}", "-T", "-o", "NS,TYPE,PID"},
+      {"-p", "{U}", "-Towner", "-o", "NS,TYPE,PID,USER", "-J"},
+      {"-p", "{U}", "--tree=parent", "-o", "NS,TYPE,PID"},
+      {"-p", "{U}", "-Tparent", "-o", "NS,TYPE,PID,USER", "-J"},
+      {"-p", "{U}", "-t", "user", "-T", "-o", "NS,TYPE,PID,PPID"},
+      {"-p", "{U}", "-t", "user", "-o", "NS,TYPE,PID,PNS,ONS"},
       // bad usage: message and exit code
       {"-J", "-r"},
-      {"-l", "-T"},
+      {"-T", "parent"},  // "parent" is then the <namespace> operand
       {"-t", "foo"},
       {"-T", "foo"},
       {"--tree=sideways"},
@@ -129,6 +135,8 @@ TEST_CASE("list through an lsns link prints what lsns prints, byte for byte", "[
     std::string shown;
     for (auto& x : args) shown += " " + x;
     Result t = run(theirs_argv), o = run(ours_argv);
+    // lsns 2.38 exits 1 with no word when a process vanishes mid-read (fixed in 2.42): retry.
+    for (int i = 0; i < 5 && t.status == 1 && t.out.empty() && t.err.empty(); ++i) t = run(theirs_argv);
     INFO("lsns" << shown << "\n--- lsns (" << t.status << "):\n" << t.out << t.err << "--- nsview (" << o.status
                 << "):\n" << o.out << o.err);
     CHECK(o.status == t.status);

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <functional>
 #include <getopt.h>
 #include <optional>
 #include <set>
@@ -347,20 +348,24 @@ int run(int argc, char** argv) {
     shown.push_back(&ns);
   }
 
-  // Owner and parent trees add the ancestors that connect what is shown.
+  // Owner and parent trees add the ancestors that connect what is shown, in lsns's order:
+  // a namespace comes after its owner (owner tree), or after its parent, else its owner
+  // (parent tree), each shown once; rows then print as a tree in that order.
   if (tree == Tree::owner || tree == Tree::parent) {
-    std::set<nsinspect::NsInode> have;
-    for (auto* n : shown) have.insert(n->inode);
-    for (std::size_t i = 0; i < shown.size(); ++i) {
-      const Namespace* n = shown[i];
-      auto up = tree == Tree::owner ? n->owner : (n->type == NsType::pid || n->type == NsType::user ? n->parent : std::nullopt);
-      if (!up || have.count(*up)) continue;
-      if (const Namespace* a = snap.ns(*up)) {
-        have.insert(a->inode);
-        shown.push_back(a);
-      }
-    }
-    std::sort(shown.begin(), shown.end(), [](auto* a, auto* b) { return a->inode < b->inode; });
+    std::vector<const Namespace*> ordered;
+    std::set<nsinspect::NsInode> done;
+    auto known = [&](std::optional<nsinspect::NsInode> ino) { return ino ? snap.ns(*ino) : nullptr; };
+    std::function<void(const Namespace*)> show = [&](const Namespace* n) {
+      if (!done.insert(n->inode).second) return;
+      const Namespace* parent = n->type == NsType::pid || n->type == NsType::user ? known(n->parent) : nullptr;
+      const Namespace* owner = known(n->owner);
+      if (tree == Tree::owner && owner) show(owner);
+      if (tree == Tree::parent && parent) show(parent);
+      else if (tree == Tree::parent && owner) show(owner);
+      ordered.push_back(n);
+    };
+    for (const Namespace* n : shown) show(n);
+    shown = std::move(ordered);
   }
 
   Table t;

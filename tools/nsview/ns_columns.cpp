@@ -10,7 +10,8 @@ using nsinspect::HolderKind;
 using nsinspect::Namespace;
 
 const std::vector<Column>& ns_columns() {
-  static const std::vector<Column> cols = {
+  static const std::vector<Column> cols = [] {
+    std::vector<Column> v = {
       {"NS", "namespace identifier (inode number)", JsonType::number, true, false},
       {"TYPE", "kind of namespace", JsonType::string, false, false},
       {"PATH", "path to the namespace", JsonType::string, false, false},
@@ -31,7 +32,14 @@ const std::vector<Column>& ns_columns() {
       {"OWNERUID", "user namespaces: UID of the creator (NS_GET_OWNER_UID)", JsonType::number, true, false},
       {"HIDDEN", "known only as an ancestor or owner of other namespaces", JsonType::boolean, false, false},
       {"CONTAINER", "the container or pod/NAME using it; host for the initial namespaces", JsonType::string, false, true},
-  };
+    };
+    // lsns's width hints (libsmartcols widens a column to its hint, see Column::width_hint).
+    for (auto& c : v) {
+      if (c.name == "NS" || c.name == "PNS" || c.name == "ONS") c.width_hint = 10;
+      if (c.name == "TYPE" || c.name == "NPROCS" || c.name == "PID" || c.name == "PPID") c.width_hint = 5;
+    }
+    return v;
+  }();
   return cols;
 }
 

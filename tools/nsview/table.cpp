@@ -353,8 +353,13 @@ void render(const Table& t, const RenderOptions& o, std::FILE* out) {
   for (std::size_t c = 0; c < ncol; ++c) {
     // libsmartcols sizes a column for its header also when headings are off.
     if (o.headings || o.scols) width[c] = display_width(t.columns[c].name);
+    std::size_t data = 0;
     for (auto& row : cells)
-      for (auto& l : row[c]) width[c] = std::max(width[c], display_width(l));
+      for (auto& l : row[c]) data = std::max(data, display_width(l));
+    // libsmartcols: the header is the minimum; text at least that wide gets the width hint.
+    const std::size_t hint = t.columns[c].width_hint > 0 ? static_cast<std::size_t>(t.columns[c].width_hint) : 0;
+    if (data >= width[c] && o.scols && hint > data && width[c] < hint) width[c] = hint;
+    else width[c] = std::max(width[c], data);
   }
   if (o.truncate && o.width > 0) {
     std::size_t total = ncol ? ncol - 1 : 0;

@@ -20,6 +20,9 @@ struct Column {
   bool right = false;       // right-aligned (numbers)
   bool trunc = false;       // may be truncated to fit the terminal
   bool wrap = false;        // multi-valued: '\n' separates values (one line each)
+  // libsmartcols' width hint: a column whose text is at least as wide as its header is
+  // widened to this (lsns: NS 10, TYPE 5, NPROCS/PID/PPID 5, PNS/ONS 10).
+  int width_hint = 0;
   std::string json_key() const;
 };
 
