@@ -213,7 +213,7 @@ RenderOptions render_options(const Options& o, const char* json_name) {
   r.headings = o.headings;
   r.truncate = !o.notrunc;
   r.wrap = !o.nowrap;
-  r.color = want_color(STDOUT_FILENO);
+  r.color = false;  // lsns does not colour (not even the header)
   r.ascii = !locale_is_utf8();
   r.width = terminal_width(STDOUT_FILENO);
   r.json_name = json_name;
