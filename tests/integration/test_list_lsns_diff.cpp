@@ -144,3 +144,15 @@ TEST_CASE("list through an lsns link prints what lsns prints, byte for byte", "[
     CHECK(o.err == t.err);
   }
 }
+
+TEST_CASE("list -H as lsns 2.42: HOLDER TYPE DESCRIPTION, no headings; -J: lsns-columns", "[list][lsns-diff]") {
+  Result t = run({nsview_bin(), "list", "-H"});
+  REQUIRE(t.status == 0);
+  CHECK(t.out.rfind("       NS <integer> namespace identifier (inode number)\n"
+                    "     TYPE <string>  kind of namespace\n", 0) == 0);
+  Result j = run({nsview_bin(), "list", "-J", "-H"});
+  CHECK(j.out.rfind("{\n   \"lsns-columns\": [\n      {\n         \"holder\": \"NS\",\n"
+                    "         \"type\": \"<integer>\",\n", 0) == 0);
+  // As lsns: -H lists at once, so an option after it is not even read.
+  CHECK(run({nsview_bin(), "list", "-H", "--bogus"}).status == 0);
+}

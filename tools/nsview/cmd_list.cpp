@@ -14,7 +14,6 @@
 #include <unistd.h>
 #include <unordered_map>
 
-#include <nlohmann/json.hpp>
 
 #include "filter.hpp"
 #include "ns_columns.hpp"
@@ -165,7 +164,7 @@ Options parse_args(int argc, char** argv) {
         else if (!std::strcmp(optarg, "process")) o.tree = Tree::process;
         else die(std::string("unknown tree type: ") + optarg);
         break;
-      case 'H': o.list_columns = true; break;
+      case 'H': o.list_columns = true; return o;  // lsns lists them at once
       case 'h': usage(); std::exit(0);
       case 'V': std::printf("%s from nsview %s\n", program_name().c_str(), NSVIEW_VERSION); std::exit(0);
       case OPT_ROOT: o.root = optarg; break;
@@ -192,20 +191,6 @@ Options parse_args(int argc, char** argv) {
   return o;
 }
 
-int list_columns(const Options& o) {
-  const char* type_names[] = {"<string>", "<integer>", "<integer list>", "<boolean>"};
-  if (o.json) {
-    nlohmann::json a = nlohmann::json::array();
-    for (const auto& c : ns_columns())
-      a.push_back({{"holder", c.name}, {"type", type_names[static_cast<int>(c.json)]}, {"description", c.help}});
-    std::printf("%s\n", nlohmann::json{{"lsns-columns", a}}.dump(3).c_str());
-    return 0;
-  }
-  for (const auto& c : ns_columns())
-    std::printf("%11s  %-15s %s\n", c.name.c_str(), type_names[static_cast<int>(c.json)], c.help.c_str());
-  return 0;
-}
-
 RenderOptions render_options(const Options& o, const char* json_name) {
   RenderOptions r;
   r.json = o.json;
@@ -222,6 +207,21 @@ RenderOptions render_options(const Options& o, const char* json_name) {
   return r;
 }
 
+// -H as lsns 2.42 (util-linux's column-list-table): HOLDER TYPE DESCRIPTION without headings,
+// "lsns-columns" in JSON. As in lsns, only -J/-r given before -H count.
+int list_columns(const Options& o) {
+  Table t;
+  t.columns = {{"HOLDER", "", JsonType::string, true, false},
+               {"TYPE", "", JsonType::string, false, false},
+               {"DESCRIPTION", "", JsonType::string, false, false}};
+  const char* type_names[] = {"<string>", "<integer>", "<string>", "<boolean>"};
+  for (const auto& c : ns_columns()) t.rows.push_back({c.name, type_names[static_cast<int>(c.json)], c.help});
+  RenderOptions r = render_options(o, "lsns-columns");
+  r.headings = false;
+  render(t, r, stdout);
+  return 0;
+}
+
 // Tree lines go in COMMAND for a process tree, in NS for owner/parent trees (lsns); without
 // that column the table is flat, in text and in JSON alike.
 int tree_column(Tree tree, const std::vector<int>& cols) {
@@ -232,7 +232,7 @@ int tree_column(Tree tree, const std::vector<int>& cols) {
 
 // `nsview list <inode>`: a row per member process of one namespace (lsns).
 int list_processes(const Options& o, const NsCellContext& ctx, const Namespace& ns, const std::vector<int>& cols,
-                   Tree tree) {
+                   Tree tree, const Filter& filter) {
   const auto& snap = ctx.snap;
   Table t;
   for (int c : cols) t.columns.push_back(ns_columns()[c]);
@@ -240,6 +240,11 @@ int list_processes(const Options& o, const NsCellContext& ctx, const Namespace& 
   for (pid_t pid : ns.pids) {
     const auto* p = snap.process(pid);
     if (!p) continue;
+    if (!o.filter.empty()) {  // -Q on the process rows
+      std::vector<Cell> frow(ns_columns().size());
+      for (int c : filter.used_columns()) frow[c] = ns_cell(ctx, ns, static_cast<NsColumn>(c), p);
+      if (!filter.matches(frow)) continue;
+    }
     std::vector<Cell> row;
     for (int c : cols) row.push_back(ns_cell(ctx, ns, static_cast<NsColumn>(c), p));
     row_of[pid] = static_cast<int>(t.rows.size());
@@ -322,7 +327,7 @@ int run(int argc, char** argv) {
     const Namespace* ns = snap.ns(*o.ns);
     if (!ns || (!o.types.empty() && !o.types.count(ns->type)))
       die("not found namespace: " + std::to_string(*o.ns));
-    return list_processes(o, ctx, *ns, cols, tree);
+    return list_processes(o, ctx, *ns, cols, tree, filter);
   }
 
   const nsinspect::Process* task = nullptr;
