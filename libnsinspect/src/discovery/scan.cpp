@@ -254,8 +254,12 @@ class Builder {
         p.io_write_bytes = io.write_bytes;
       }
     }
-    if (opt_.cgroups && detail::read_file_at(dir.get(), "cgroup", buf_, true) == 0)
-      p.cgroups = procfs::parse_cgroup(buf_);
+    if (opt_.cgroups && detail::read_file_at(dir.get(), "cgroup", buf_, true) == 0) {
+      // Most processes share their cgroups: parse each distinct file once, share the lines.
+      auto it = cgroup_lines_.find(buf_);
+      if (it == cgroup_lines_.end()) it = cgroup_lines_.emplace(buf_, CgroupLines(procfs::parse_cgroup(buf_))).first;
+      p.cgroups = it->second;
+    }
 
     // Member namespaces.
     for (std::size_t i = 0; i < kNsTypeCount; ++i) {
@@ -503,6 +507,7 @@ class Builder {
   dev_t nsfs_dev_ = 0;
   detail::NetnsidQuery netnsid_;
   std::string buf_, link_, nsfs_lines_;  // reused for every read
+  std::unordered_map<std::string, CgroupLines> cgroup_lines_;  // /proc/PID/cgroup text -> lines
 };
 
 }  // namespace
