@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# The same flags as test.sh, so the two share one build.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNSVIEW_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)"
 ./build/tools/nsview list

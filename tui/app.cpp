@@ -61,27 +61,6 @@ ScanOptions view_needs(ViewId v) {
   return o;
 }
 
-ScanOptions merged(ScanOptions a, const ScanOptions& b) {
-  bool full_a = a.cmdline && !a.cmdline_leaders_only, full_b = b.cmdline && !b.cmdline_leaders_only;
-  a.cmdline = a.cmdline || b.cmdline;
-  a.cmdline_leaders_only = a.cmdline && !full_a && !full_b;
-  a.status |= b.status;
-  a.cgroups |= b.cgroups;
-  a.cgroup_tree |= b.cgroup_tree;
-  a.threads |= b.threads;
-  a.fds |= b.fds;
-  a.sockets |= b.sockets;
-  a.bind_mounts |= b.bind_mounts;
-  a.hierarchy |= b.hierarchy;
-  a.netnsid |= b.netnsid;
-  a.users |= b.users;
-  a.containers |= b.containers;
-  a.usage |= b.usage;
-  a.namespaces |= b.namespaces;
-  a.uid_leaders_only = a.uid_leaders_only && b.uid_leaders_only;
-  return a;
-}
-
 const char* const kHelp[] = {
     "Views",
     "  1 2 3 4, Tab, Shift-Tab  Containers, Namespaces, Cgroups, Processes",
@@ -160,7 +139,7 @@ class App {
     auto start = Clock::now();
     Sampler* sampler = sampler_for(view_);
     ScanOptions so = view_needs(view_);
-    if (sampler) so = merged(so, sampler->scan_options());
+    if (sampler) so = nsinspect::merge(so, sampler->scan_options());
     try {
       snap_ = std::make_shared<const Snapshot>(scan(so));
       if (sampler) cur().usage = sampler->sample(snap_);

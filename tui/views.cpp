@@ -135,7 +135,7 @@ auto sum_over(const std::vector<const UsageRow*>& rows, F get) -> decltype(get(*
 BuiltView build_containers(const Snapshot& s, const UsageSample* usage) {
   BuiltView v;
   v.columns = {{"NAME", 20, false, true}, {"ID", 12}, {"ENGINE", 6}, {"STATE", 7},
-               {"CPU%", 6, true}, {"MEM", 7, true}, {"MEM%", 5, true}, {"PIDS", 5, true},
+               {"CPU", 6, true}, {"MEM", 7, true}, {"MEMPCT", 6, true}, {"PIDS", 5, true},
                {"IMAGE", 12, false, true}};
   auto by_id = usage_by_id(usage, UsageGroup::container);
   std::vector<const Pod*> pods;
@@ -191,11 +191,11 @@ struct TreeConv {
 
   void ns_rows(const tree::Row& tr, int parent) {
     if (tr.member) return;  // processes are in the detail pane, not the list
-    NsInode inode = tr.json.value("ns", NsInode{0});
+    NsInode inode = tr.ref.ns;
     const Namespace* n = s.ns(inode);
     if (!n || !done.insert(inode).second) return;
     int idx = static_cast<int>(v.rows.size());
-    v.rows.push_back(ns_row(*n, tr.mark, parent));
+    v.rows.push_back(ns_row(*n, tree::mark_text(tr), parent));
     for (const auto& c : tr.children) ns_rows(c, idx);
   }
 
@@ -267,9 +267,8 @@ struct CgConv {
 
   void add(const tree::Row& tr, int parent) {
     if (tr.member) return;
-    auto pit = tr.cells.find("PATH");
-    auto tit = tr.cells.find("TASKS");
-    std::string path = pit == tr.cells.end() ? tr.label : pit->second.text;
+    auto tit = tr.cells.find("NPROCS");
+    const std::string& path = tr.ref.cgroup;
     const UsageRow* u = find(usage, path);
     Row r;
     r.id = "cg:" + path;
@@ -301,15 +300,15 @@ struct CgConv {
 
 BuiltView build_cgroups(const Snapshot& s, const UsageSample* usage, bool all) {
   BuiltView v;
-  v.columns = {{"CGROUP", 24, false, true}, {"TASKS", 6, true}, {"CPU%", 6, true},
-               {"MEM", 7, true},            {"MEMMAX", 7, true}, {"READ/s", 7, true},
-               {"WRITE/s", 7, true},        {"PIDS", 5, true},  {"PSI", 5, true}};
+  v.columns = {{"CGROUP", 24, false, true}, {"NPROCS", 6, true}, {"CPU", 6, true},
+               {"MEM", 7, true},            {"MEMLIMIT", 8, true}, {"IOR", 7, true},
+               {"IOW", 7, true},            {"PIDS", 5, true},  {"PSI", 5, true}};
   auto by_path = usage_by_id(usage, UsageGroup::cgroup);
   // The sampler names cgroup rows by path; index by it too in case ids differ.
   if (usage && usage->group == UsageGroup::cgroup)
     for (const auto& r : usage->rows)
       if (!r.cgroup.empty()) by_path.emplace(r.cgroup, &r);
-  std::vector<std::string> columns = {"TASKS", "PATH"};
+  std::vector<std::string> columns = {"NPROCS"};
   tree::BuildArgs a{s, "", all, "", columns};
   try {
     auto roots = tree::build_cgroup_tree(a);
@@ -335,21 +334,16 @@ struct ProcConv {
       auto it = tr.cells.find(name);
       return it == tr.cells.end() ? nullptr : &it->second;
     };
-    std::string pid = cell("PID") ? cell("PID")->text : "";
+    const std::string pid = std::to_string(tr.ref.pid);
     const UsageRow* u = find(usage, pid);
-    const Process* p = s.process(static_cast<pid_t>(std::strtol(pid.c_str(), nullptr, 10)));
+    const Process* p = s.process(tr.ref.pid);
     Row r;
     r.id = "p:" + pid;
     r.kind = ObjectKind::process;
     r.key = pid;
     r.parent = parent;
-    r.mark = tr.mark;
     // The cgroup path would crowd out the container tag on a line; it is in the detail pane.
-    if (auto cg = r.mark.find("cg="); cg != std::string::npos) {
-      auto end = r.mark.find(" {", cg);
-      r.mark.erase(cg, end == std::string::npos ? std::string::npos : end + 1 - cg);
-      while (!r.mark.empty() && r.mark.back() == ' ') r.mark.pop_back();
-    }
+    r.mark = tree::mark_text(tr, false);
     r.style = RowStyle::process;
     r.cells = {text(tr.label),
                count_cell(p ? std::optional<uint64_t>(static_cast<uint64_t>(p->pid)) : std::nullopt),
@@ -357,7 +351,7 @@ struct ProcConv {
                pct_cell(u ? u->cpu_pct : std::nullopt),
                bytes_cell(u ? u->mem_bytes : std::nullopt),
                text(cell("COMMAND") ? cell("COMMAND")->text : "")};
-    r.search = tr.label + " " + tr.mark + " " + (p ? p->cgroup + " " + p->command() : "");
+    r.search = tr.label + " " + tree::mark_text(tr) + " " + (p ? p->cgroup + " " + p->command() : "");
     int idx = static_cast<int>(v.rows.size());
     v.rows.push_back(std::move(r));
     for (const auto& c : tr.children) add(c, idx);
@@ -369,7 +363,7 @@ struct ProcConv {
 BuiltView build_processes(const Snapshot& s, const UsageSample* usage, bool all) {
   BuiltView v;
   v.columns = {{"PROCESS", 24, false, true}, {"PID", 7, true}, {"USER", 8},
-               {"CPU%", 6, true},            {"MEM", 7, true}, {"COMMAND", 12, false, true}};
+               {"CPU", 6, true},            {"MEM", 7, true}, {"COMMAND", 12, false, true}};
   auto by_pid = usage_by_id(usage, UsageGroup::process);
   std::vector<std::string> columns = {"PID", "USER", "COMMAND"};
   tree::BuildArgs a{s, "", all, "", columns};

@@ -50,7 +50,9 @@ bool printable(char32_t cp, bool utf8) {
   if (cp < 0x80) return true;
   if (!utf8) return false;
   if (cp < 0xA0) return false;
-  return ::wcwidth(static_cast<wchar_t>(cp)) >= 0;
+  // wcwidth knows non-ASCII only once LC_CTYPE is a UTF-8 locale (set by locale_is_utf8()).
+  static const bool libc_utf8 = locale_is_utf8();
+  return !libc_utf8 || ::wcwidth(static_cast<wchar_t>(cp)) >= 0;
 }
 
 void hex(std::string& out, unsigned char c) {
@@ -95,6 +97,8 @@ std::string safe_text(std::string_view s, bool utf8) {
 }
 
 std::size_t display_width(std::string_view s) {
+  static const bool libc_utf8 = locale_is_utf8();  // wcwidth needs LC_CTYPE set
+  (void)libc_utf8;
   std::size_t w = 0;
   for (std::size_t i = 0; i < s.size();) {
     char32_t cp;
@@ -125,7 +129,11 @@ std::string truncate_to_width(std::string_view s, std::size_t width, std::string
     char32_t cp;
     std::size_t n = decode(s, i, cp);
     if (n == 0) n = 1, cp = 0;
-    std::size_t cw = cp >= 0x80 ? static_cast<std::size_t>(std::max(0, ::wcwidth(static_cast<wchar_t>(cp)))) : 1;
+    std::size_t cw = 1;  // as display_width counts it
+    if (cp >= 0x80) {
+      int x = ::wcwidth(static_cast<wchar_t>(cp));
+      cw = x < 0 ? 1 : static_cast<std::size_t>(x);
+    }
     if (w + cw + mw > width) break;
     out.append(s.substr(i, n));
     w += cw;
@@ -152,14 +160,18 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
-std::string replace_invalid_utf8(std::string_view s) {
+namespace {
+
+// Valid UTF-8 kept; each bad byte as U+FFFD, or (escape) as \xNN with \x before 'x' as \x5c.
+std::string rewrite_invalid(std::string_view s, bool escape) {
   std::string out;
-  out.reserve(s.size() + 8);
+  out.reserve(s.size() + 16);
   for (std::size_t i = 0; i < s.size();) {
     char32_t cp;
     std::size_t n = decode(s, i, cp);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";
+    if (n == 0 || (escape && backslash_x(s, i))) {
+      if (escape) hex(out, static_cast<unsigned char>(s[i]));
+      else out += "\xEF\xBF\xBD";
       ++i;
     } else {
       out.append(s.substr(i, n));
@@ -169,23 +181,9 @@ std::string replace_invalid_utf8(std::string_view s) {
   return out;
 }
 
-std::string escape_invalid_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 16);
-  for (std::size_t i = 0; i < s.size();) {
-    char32_t cp;
-    std::size_t n = decode(s, i, cp);
-    if (n == 0) {
-      hex(out, static_cast<unsigned char>(s[i++]));
-    } else if (backslash_x(s, i)) {
-      hex(out, '\\');
-      ++i;
-    } else {
-      out.append(s.substr(i, n));
-      i += n;
-    }
-  }
-  return out;
-}
+}  // namespace
+
+std::string replace_invalid_utf8(std::string_view s) { return rewrite_invalid(s, false); }
+std::string escape_invalid_utf8(std::string_view s) { return rewrite_invalid(s, true); }
 
 }  // namespace nsview

@@ -50,6 +50,19 @@ TEST_CASE("cmake --install gives a usable CMake package and pkg-config file", "[
   std::string build = sh_out("dirname $(dirname " + nsview_bin() + ")");
   REQUIRE(sh("cmake --install " + build + " --prefix " + tmp + "/prefix >/dev/null").status == 0);
   CHECK(sh("test -x " + tmp + "/prefix/bin/nsview").status == 0);
+  // Man pages, completions, and lsns/nsenter links in a directory of their own.
+  for (const char* page : {"nsview", "nsview-list", "nsview-enter", "nsview-tree", "nsview-ps", "nsview-top", "nsview-tui"})
+    CHECK(sh("test -s " + tmp + "/prefix/share/man/man1/" + page + ".1").status == 0);
+  CHECK(sh("test -e " + tmp + "/prefix/bin/lsns").status != 0);
+  Result viaLink = sh(tmp + "/prefix/libexec/nsview/compat/lsns -n -o NS -p 1 -t pid");
+  CHECK(viaLink.status == 0);
+  CHECK(trimmed(viaLink.out) == trimmed(sh_out("lsns -n -o NS -p 1 -t pid")));
+  Result enterLink = sh(tmp + "/prefix/libexec/nsview/compat/nsenter --bogus");
+  CHECK(enterLink.err.rfind("nsenter: ", 0) == 0);
+  Result comp = run({"bash", "-c", "source " + tmp + "/prefix/share/bash-completion/completions/nsview; "
+                     "COMP_WORDS=(" + tmp + "/prefix/bin/nsview li); COMP_CWORD=1; _nsview; echo ${COMPREPLY[@]}"});
+  CHECK(trimmed(comp.out) == "list");
+  CHECK(sh("test -s " + tmp + "/prefix/share/zsh/site-functions/_nsview").status == 0);
   CHECK(sh("ls " + tmp + "/prefix/lib*/libnsinspect.so.0* >/dev/null 2>&1 || ls " + tmp +
            "/prefix/lib/*/libnsinspect.so.0* >/dev/null").status == 0);
   // A consumer through find_package(nsinspect).

@@ -161,14 +161,23 @@ TEST_CASE("tree cgroup: members, empty cgroups, depth, readings, hierarchies", "
   REQUIRE(sh("echo " + std::to_string(c.pid()) + " > " + base + "/full/cgroup.procs").status == 0);
   REQUIRE(sh("echo 7 > " + base + "/full/pids.max").status == 0);
 
-  auto j = run_json("tree cgroup --hierarchy pids /" + name + " -J -o TASKS,PIDS,PIDSLIMIT,MEMORY");
+  // The same name in the memory hierarchy, holding the same process: its readings must not
+  // appear on the pids tree's rows (membership and readings come from one hierarchy).
+  const std::string mem = "/sys/fs/cgroup/memory/" + name + "/full";
+  REQUIRE(sh("mkdir -p " + mem).status == 0);
+  Cleanup rm_mem("echo " + std::to_string(c.pid()) + " > /sys/fs/cgroup/memory/cgroup.procs 2>/dev/null; "
+                 "for d in " + mem + " /sys/fs/cgroup/memory/" + name +
+                 "; do for i in $(seq 100); do rmdir $d 2>/dev/null && break; sleep 0.05; done; done");
+  REQUIRE(sh("echo " + std::to_string(c.pid()) + " > " + mem + "/cgroup.procs").status == 0);
+
+  auto j = run_json("tree cgroup --hierarchy pids /" + name + " -J -o NPROCS,PIDS,PIDSLIMIT,MEM");
   CHECK(j["hierarchy"] == "pids");
   CHECK(j["mode"] == "hybrid");
   REQUIRE(j["cgroups"].size() == 1);
   auto root = j["cgroups"][0];
   CHECK(root["path"] == "/" + name);
   CHECK(root["pids"].empty());
-  CHECK(root["tasks"] == 1);
+  CHECK(root["nprocs"] == 0);  // its own processes, as NPROCS means in top
   REQUIRE(root["children"].size() == 1);  // "empty" hidden
   auto full = root["children"][0];
   CHECK(full["path"] == "/" + name + "/full");
@@ -177,7 +186,12 @@ TEST_CASE("tree cgroup: members, empty cgroups, depth, readings, hierarchies", "
   CHECK(full["pids_current"] == 1);
   CHECK(full["pids_limit"] == 7);
   CHECK(root["pids_limit"] == "max");
-  CHECK(full["memory_current"].is_null());  // no such cgroup in the memory hierarchy: unknown
+  CHECK(full["nprocs"] == 1);
+  CHECK(full["memory_current"].is_null());  // the pids hierarchy has no memory readings: unknown
+  auto m = run_json("tree cgroup --hierarchy memory /" + name + " -J -o NPROCS,MEM")["cgroups"][0]["children"][0];
+  CHECK(m["path"] == "/" + name + "/full");
+  CHECK(m["memory_current"].is_number());
+  CHECK(m["memory_current"] == std::stoull(slurp(mem + "/memory.usage_in_bytes")));  // a sleep's is stable
 
   auto all = run_json("tree cgroup --hierarchy pids /" + name + " --all -J")["cgroups"][0];
   REQUIRE(all["children"].size() == 2);
@@ -188,7 +202,7 @@ TEST_CASE("tree cgroup: members, empty cgroups, depth, readings, hierarchies", "
   auto bypid = run_json("tree cgroup --hierarchy pids " + std::to_string(c.pid()) + " -J")["cgroups"][0];
   CHECK(bypid["path"] == "/" + name + "/full");
 
-  auto text = sh_out("LC_ALL=C.UTF-8 " + nsview_bin() + " tree cgroup --hierarchy pids /" + name + " -o TASKS,PIDS");
+  auto text = sh_out("LC_ALL=C.UTF-8 " + nsview_bin() + " tree cgroup --hierarchy pids /" + name + " -o NPROCS,PIDS");
   CHECK(text.find("\u2514\u2500full") != std::string::npos);
   CHECK(text.find("\u2514\u2500" + std::to_string(c.pid()) + " sleep 1000") != std::string::npos);
   CHECK(text.find("CGROUP") == 0);
@@ -208,12 +222,12 @@ TEST_CASE("tree cgroup reads only the stat files its columns need", "[tree][inte
   auto opened = [](const std::string& args) {
     return sh("strace -f -e trace=openat -o /dev/stderr " + nsview_bin() + " " + args + " >/dev/null").err;
   };
-  auto none = opened("tree cgroup --hierarchy pids -o TASKS,PATH");
+  auto none = opened("tree cgroup --hierarchy pids -o NPROCS,PATH");
   CHECK(none.find("pids.current") == std::string::npos);
   CHECK(none.find("memory.usage_in_bytes") == std::string::npos);
   CHECK(none.find("cpu.stat") == std::string::npos);
   CHECK(none.find("cgroup.procs") == std::string::npos);  // membership comes from /proc
-  auto pids = opened("tree cgroup --hierarchy pids -o TASKS,PIDS");
+  auto pids = opened("tree cgroup --hierarchy pids -o NPROCS,PIDS");
   CHECK(pids.find("pids.current") != std::string::npos);
   CHECK(pids.find("memory.usage_in_bytes") == std::string::npos);
   CHECK(pids.find("cpuacct.usage") == std::string::npos);

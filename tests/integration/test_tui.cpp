@@ -50,7 +50,7 @@ TEST_CASE("tui: containers by pod, views, filter, detail, enter with e, resize, 
   CHECK(t.wait_for("pod/" + pod));
   CHECK(t.wait_for("\u2514\u2500" + two));  // the pod's last member, drawn as its branch
   REQUIRE(t.wait_for(id.substr(0, 12)));
-  // NAME ID ENGINE STATE CPU% MEM MEM% PIDS IMAGE: pids.current of its cgroup, a CPU% number.
+  // NAME ID ENGINE STATE CPU MEM MEMPCT PIDS IMAGE: pids.current of its cgroup, a CPU number.
   std::string cg = sh_out("grep -m1 ':pids:' /proc/" + pid + "/cgroup | cut -d: -f3");
   std::string pids_current = sh_out("cat /sys/fs/cgroup/pids" + cg + "/pids.current");
   CHECK(Child::wait_for([&] {
@@ -64,8 +64,11 @@ TEST_CASE("tui: containers by pod, views, filter, detail, enter with e, resize, 
     CHECK(w[2] == "podman");
     CHECK(w[3] == "running");
     CHECK(w[7] == pids_current);
-    // The image, cut to its column ('~' marks the cut).
-    std::string image = w[8].back() == '~' ? w[8].substr(0, w[8].size() - 1) : w[8];
+    // The image, cut to its column (the tmux pane is UTF-8: '\u2026' marks the cut).
+    const std::string mark = "\u2026";
+    std::string image = w[8];
+    if (image.size() > mark.size() && image.compare(image.size() - mark.size(), mark.size(), mark) == 0)
+      image.resize(image.size() - mark.size());
     CHECK(image.size() >= 10);
     CHECK(podman_inspect(one, "{{.ImageName}}").rfind(image, 0) == 0);
   }

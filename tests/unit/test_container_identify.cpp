@@ -277,11 +277,15 @@ TEST_CASE("nsview ps on the fixture node", "[containers][ps]") {
   CHECK(j["containers"].size() == 10);
   CHECK(j["pods"].size() == 3);
 
-  r = run({testsupport::nsview_bin(), "ps", "--root", kRoot, "--pods", "--noheadings"});
+  r = run({"env", "LC_ALL=C.UTF-8", testsupport::nsview_bin(), "ps", "--root", kRoot, "--pods", "--noheadings"});
   REQUIRE(r.status == 0);
   CHECK(r.out.find("pod/web-7d9f8b6c5-x2x9q") != std::string::npos);
   CHECK(r.out.find("├─POD") != std::string::npos);
   CHECK(r.out.find("└─nginx") != std::string::npos);
+  // Without UTF-8 the branches are ASCII (never escaped bytes).
+  r = run({"env", "LC_ALL=C", testsupport::nsview_bin(), "ps", "--root", kRoot, "--pods", "--noheadings"});
+  CHECK(r.out.find("|-POD") != std::string::npos);
+  CHECK(r.out.find("`-nginx") != std::string::npos);
   CHECK(r.out.find("NAME") == std::string::npos);
 
   r = run({testsupport::nsview_bin(), "ps", "--engine", "rkt"});

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "filter.hpp"
+#include "format.hpp"
 #include "top_view.hpp"
 
 using namespace nsview::top;
@@ -34,8 +35,8 @@ TEST_CASE("top view: cells for people and for filters", "[top]") {
   CHECK(raw_cell(r, T_CPU) == std::optional<std::string>("12.35"));
   CHECK_FALSE(raw_cell(r, T_IOR));
   CHECK(raw_cell(r, T_PIDSLIMIT) == std::optional<std::string>("64"));
-  CHECK(human_bytes(100.0 * (1 << 20)) == "100.0M");
-  CHECK(human_bytes(1023) == "1023");
+  CHECK(nsview::format_bytes(100.0 * (1 << 20)) == "100.0M");
+  CHECK(nsview::format_bytes(1023) == "1023B");
   CHECK(column_index("psi-cpu") == T_PSI_CPU);
   CHECK(column_index("nope") == -1);
   CHECK(parse_columns("+OOM", UsageGroup::cgroup).back() == T_OOM);

@@ -142,7 +142,7 @@ TEST_CASE("tui views: containers grouped by pod with live usage - a pod sums its
   CHECK(v.rows[3].parent == -1);
   CHECK(v.rows[2].id == "c:" + kWeb);
   CHECK(column(v, 1)[2] == "aaaaaaaaaaaa");
-  CHECK(column(v, 4) == std::vector<std::string>{"13.0", "0.5", "12.5", "-"});  // CPU%
+  CHECK(column(v, 4) == std::vector<std::string>{"13.0", "0.5", "12.5", "-"});  // CPU
   CHECK(column(v, 5) == std::vector<std::string>{"1.5M", "512.0K", "1.0M", "-"});
   CHECK(column(v, 6)[2] == "25.0");
   CHECK(column(v, 7) == std::vector<std::string>{"3", "1", "2", "-"});

@@ -1,11 +1,15 @@
 // nsview enter: run a program in the namespaces of a process, a container or a namespace with
-// no process; a drop-in for util-linux nsenter. Optional arguments are attached only
-// (`-n/path`, `--net=/path`), as in nsenter, so this parses with getopt_long, not CLI11.
+// no process; a drop-in for util-linux nsenter 2.42 (its options, messages and exit codes).
+// Optional arguments are attached only (`-n/path`, `--net=/path`), so this parses with
+// getopt_long, whose own messages (unknown option, missing argument, ambiguous prefix) are
+// the ones nsenter prints, followed by the same "Try ... --help" line.
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <getopt.h>
 #include <string>
+#include <vector>
 
 #include "nsinspect/enter.hpp"
 #include "subcommand.hpp"
@@ -15,35 +19,78 @@ namespace {
 using nsinspect::NsType;
 namespace enter = nsinspect::enter;
 
-struct UsageError {
+// "PROG: msg", exit 1 (util-linux's errx/err).
+struct Fatal {
   std::string msg;
 };
+// getopt has printed what is wrong; then "Try 'PROG --help' for more information.", exit 1.
+struct TryHelp {};
+// --help or --version answered.
+struct Answered {};
 
-void usage(const char* prog) {
-  std::printf(
+// nsenter 2.42's usage text (its -Z line is there when built with SELinux, as distributions do).
+void nsenter_usage() {
+  std::fputs(
       "\nUsage:\n"
-      " %1$s [options] [<program> [<argument>...]]\n"
-      " %1$s [options] <target> [--] [<program> [<argument>...]]\n"
+      " nsenter [options] [<program> [<argument>...]]\n"
+      "\nRun a program with namespaces of other processes.\n"
+      "\nOptions:\n"
+      " -a, --all                     enter all namespaces\n"
+      " -t, --target <PID>            target process to get namespaces from\n"
+      " -m, --mount[=<file>|=:<nsid>] enter mount namespace\n"
+      " -u, --uts[=<file>|=:<nsid>]   enter UTS namespace (hostname etc)\n"
+      " -i, --ipc[=<file>|=:<nsid>]   enter System V IPC namespace\n"
+      " -n, --net[=<file>|=:<nsid>]   enter network namespace\n"
+      " -N, --net-socket <fd>         enter socket's network namespace (needs --target)\n"
+      " -p, --pid[=<file>|=:<nsid>]   enter pid namespace\n"
+      " -C, --cgroup[=<file>|=:<nsid>]  enter cgroup namespace\n"
+      " -U, --user[=<file>|=:<nsid>]  enter user namespace\n"
+      "     --user-parent             enter parent user namespace\n"
+      " -T, --time[=<file>|=:<nsid>]  enter time namespace\n"
+      " -S, --setuid[=<uid>]          set uid in entered namespace\n"
+      " -G, --setgid[=<gid>]          set gid in entered namespace\n"
+      "     --preserve-credentials    do not touch uids or gids\n"
+      "     --keep-caps               retain capabilities granted in user namespaces\n"
+      " -r, --root[=<dir>]            set the root directory\n"
+      " -w, --wd[=<dir>]              set the working directory\n"
+      " -W, --wdns <dir>              set the working directory in namespace\n"
+      " -e, --env                     inherit environment variables from target process\n"
+      " -F, --no-fork                 do not fork before exec'ing <program>\n"
+      " -c, --join-cgroup             join the cgroup of the target process\n"
+      " -Z, --follow-context          set SELinux context according to --target PID\n"
+      "\n"
+      " -h, --help                    display this help\n"
+      " -V, --version                 display version\n"
+      "\nFor more details see nsenter(1).\n",
+      stdout);
+}
+
+// The same layout, with what nsview adds.
+void nsview_usage() {
+  std::fputs(
+      "\nUsage:\n"
+      " nsview enter [options] [<program> [<argument>...]]\n"
+      " nsview enter [options] <target> [--] [<program> [<argument>...]]\n"
       "\nRun a program with namespaces of other processes, of a container, or of a namespace\n"
       "that has no process. <target> is a PID, a container NAME, POD/NAME or ID prefix,\n"
       "TYPE:[INODE], a namespace inode, or the path of a namespace file (/run/netns/NAME).\n"
       "A container target enters all of its namespaces unless options pick some.\n"
       "\nOptions:\n"
       " -a, --all                     enter all namespaces\n"
-      " -t, --target <target>         target process (PID[:PIDFD_INODE]) or any <target>\n"
+      " -t, --target <PID>|<target>   target process (PID[:PIDFD_INODE]) or any <target>\n"
       "     --ns <namespace>          target a namespace: TYPE:[INODE], INODE or a path\n"
-      " -m, --mount[=<file>]          enter mount namespace\n"
-      " -u, --uts[=<file>]            enter UTS namespace (hostname etc)\n"
-      " -i, --ipc[=<file>]            enter System V IPC namespace\n"
-      " -n, --net[=<file>]            enter network namespace\n"
+      " -m, --mount[=<file>|=:<nsid>] enter mount namespace\n"
+      " -u, --uts[=<file>|=:<nsid>]   enter UTS namespace (hostname etc)\n"
+      " -i, --ipc[=<file>|=:<nsid>]   enter System V IPC namespace\n"
+      " -n, --net[=<file>|=:<nsid>]   enter network namespace\n"
       " -N, --net-socket <fd>         enter socket's network namespace (needs --target)\n"
-      " -p, --pid[=<file>]            enter pid namespace\n"
-      " -C, --cgroup[=<file>]         enter cgroup namespace\n"
-      " -U, --user[=<file>]           enter user namespace\n"
+      " -p, --pid[=<file>|=:<nsid>]   enter pid namespace\n"
+      " -C, --cgroup[=<file>|=:<nsid>]  enter cgroup namespace\n"
+      " -U, --user[=<file>|=:<nsid>]  enter user namespace\n"
       "     --user-parent             enter parent user namespace\n"
-      " -T, --time[=<file>]           enter time namespace\n"
-      " -S, --setuid <uid|follow>     set uid in entered namespace\n"
-      " -G, --setgid <gid|follow>     set gid in entered namespace\n"
+      " -T, --time[=<file>|=:<nsid>]  enter time namespace\n"
+      " -S, --setuid <uid>|follow     set uid in entered namespace\n"
+      " -G, --setgid <gid>|follow     set gid in entered namespace\n"
       "     --preserve-credentials    do not touch uids or gids\n"
       "     --keep-caps               retain capabilities granted in user namespaces\n"
       " -r, --root[=<dir>]            set the root directory\n"
@@ -54,20 +101,22 @@ void usage(const char* prog) {
       " -c, --join-cgroup             join the cgroup of the target process\n"
       " -Z, --follow-context          set SELinux context according to --target PID\n"
       " -q, --quiet                   no banner when starting a shell\n"
-      "\n -h, --help                    display this help\n"
+      "\n"
+      " -h, --help                    display this help\n"
       " -V, --version                 display version\n"
       "\nFor more details see nsview-enter(1).\n",
-      prog);
+      stdout);
 }
 
 enum { OPT_PRESERVE_CRED = 256, OPT_KEEPCAPS, OPT_USER_PARENT, OPT_NS };
 
-const struct option kLongOpts[] = {
+// nsenter's table in nsenter's order: getopt lists the candidates of an ambiguous prefix in
+// this order. nsview's additions come last and only when invoked as `nsview enter`.
+const struct option kNsenterOpts[] = {
     {"all", no_argument, nullptr, 'a'},
     {"help", no_argument, nullptr, 'h'},
     {"version", no_argument, nullptr, 'V'},
     {"target", required_argument, nullptr, 't'},
-    {"ns", required_argument, nullptr, OPT_NS},
     {"mount", optional_argument, nullptr, 'm'},
     {"uts", optional_argument, nullptr, 'u'},
     {"ipc", optional_argument, nullptr, 'i'},
@@ -81,7 +130,7 @@ const struct option kLongOpts[] = {
     {"setgid", required_argument, nullptr, 'G'},
     {"root", optional_argument, nullptr, 'r'},
     {"wd", optional_argument, nullptr, 'w'},
-    {"wdns", required_argument, nullptr, 'W'},
+    {"wdns", optional_argument, nullptr, 'W'},  // optional in nsenter too: `--wdns DIR` is no pair
     {"env", no_argument, nullptr, 'e'},
     {"no-fork", no_argument, nullptr, 'F'},
     {"join-cgroup", no_argument, nullptr, 'c'},
@@ -89,141 +138,185 @@ const struct option kLongOpts[] = {
     {"keep-caps", no_argument, nullptr, OPT_KEEPCAPS},
     {"user-parent", no_argument, nullptr, OPT_USER_PARENT},
     {"follow-context", no_argument, nullptr, 'Z'},
-    {"quiet", no_argument, nullptr, 'q'},
     {nullptr, 0, nullptr, 0}};
-constexpr const char* kShortOpts = "+:ahVqt:m::u::i::n::N:p::C::U::T::S:G:r::w::W:ecFZ";
+constexpr std::size_t kNsenterOptCount = sizeof kNsenterOpts / sizeof kNsenterOpts[0] - 1;
+const struct option kNsviewExtraOpts[] = {
+    {"ns", required_argument, nullptr, OPT_NS},
+    {"quiet", no_argument, nullptr, 'q'},
+};
+// -W takes its argument as nsenter 2.38 and the usage text say (2.42's "W::" would run DIR as
+// the program in `-W DIR`).
+constexpr const char* kNsenterShort = "+ahVt:m::u::i::n::N:p::C::U::T::S:G:r::w::W:ecFZ";
+constexpr const char* kNsviewShort = "+ahVt:m::u::i::n::N:p::C::U::T::S:G:r::w::W:ecFZq";
 
-// `-n/path` gives "/path", `-n=/path` gives "=/path", `--net=/path` gives "/path".
-std::string attached(const char* arg) {
-  if (!arg) return {};
-  return arg[0] == '=' ? arg + 1 : arg;
-}
-
-unsigned long parse_number(const char* s, const char* what) {
-  char* end = nullptr;
-  errno = 0;
-  unsigned long v = std::strtoul(s, &end, 10);
-  if (!*s || *end || errno || s[0] == '-') throw UsageError{std::string(what) + ": '" + s + "'"};
-  return v;
-}
-
-enter::IdChoice parse_id(const char* s, const char* what) {
-  enter::IdChoice c;
-  if (std::strcmp(s, "follow") == 0) {
-    c.kind = enter::IdChoice::Kind::follow;
-  } else {
-    c.kind = enter::IdChoice::Kind::value;
-    c.value = static_cast<uint32_t>(parse_number(s, what));
-  }
-  return c;
-}
-
-struct Parsed {
+struct Parser {
+  bool as_nsenter = false;
+  std::string prog;  // "nsenter" or "nsview enter"
+  std::vector<struct option> longopts;
   enter::Request req;
   bool quiet = false;
-  bool wd_seen = false, wdns_seen = false;
-};
+  int w_or_W = 0;  // util-linux's exclusive-option state for {-W, -w}
 
-void set_target(Parsed& p, const char* value, bool is_ns) {
-  if (!p.req.target.empty()) throw UsageError{"option --target may be given only once"};
-  p.req.target = value;
-  p.req.target_is_ns = is_ns;
-}
+  // `-n/path` gives "/path", `-n=/path` gives "/path" (2.42 strips one '='), `--net=/path` too.
+  static std::string strip_eq(const char* arg) { return arg[0] == '=' ? arg + 1 : arg; }
 
-void enable_ns(Parsed& p, NsType t, const char* arg) {
-  auto& c = p.req.ns[nsinspect::index_of(t)];
-  c.enabled = true;
-  c.file = attached(arg);
-  if (!c.file.empty() && c.file[0] == ':')
-    throw UsageError{"namespace ids (=:NSID) are not supported; give a file or a target"};
-}
+  void set_target(const char* value, bool is_ns, bool from_t) {
+    if (!req.target.empty()) throw Fatal{"option --target may be given only once"};
+    if (from_t) {
+      // A string nsenter rejects and nsview cannot read as one of its targets either fails now,
+      // in option order, as nsenter's does.
+      const enter::PidArg a = enter::parse_pid_arg(value);
+      if (a.error && !enter::extra_target_possible(value)) throw Fatal{enter::pid_arg_error(value, a.error)};
+      if (!a.error && a.pidfd_inode)
+        if (auto msg = enter::pidfd_inode_error(a.pid, a.pidfd_inode)) throw Fatal{*msg};
+    }
+    req.target = value;
+    req.target_is_ns = is_ns;
+    req.target_from_t = from_t;
+  }
 
-// Returns 0 to go on, or 1 + exit code when --help/--version was answered.
-int parse_options(int argc, char** argv, Parsed& p, const char* prog) {
-  int c;
-  while ((c = getopt_long(argc, argv, kShortOpts, kLongOpts, nullptr)) != -1) {
-    switch (c) {
-      case 'a': p.req.all = true; break;
-      case 't': set_target(p, optarg, false); break;
-      case OPT_NS: set_target(p, optarg, true); break;
-      case 'm': enable_ns(p, NsType::mnt, optarg); break;
-      case 'u': enable_ns(p, NsType::uts, optarg); break;
-      case 'i': enable_ns(p, NsType::ipc, optarg); break;
-      case 'n': enable_ns(p, NsType::net, optarg); break;
-      case 'p': enable_ns(p, NsType::pid, optarg); break;
-      case 'C': enable_ns(p, NsType::cgroup, optarg); break;
-      case 'U': enable_ns(p, NsType::user, optarg); break;
-      case 'T': enable_ns(p, NsType::time, optarg); break;
-      case 'N': p.req.net_socket = static_cast<int>(parse_number(optarg, "failed to parse file descriptor")); break;
-      case 'S': p.req.uid = parse_id(optarg, "failed to parse uid"); break;
-      case 'G': p.req.gid = parse_id(optarg, "failed to parse gid"); break;
-      case 'F': p.req.fork = false; break;
-      case 'c': p.req.join_cgroup = true; break;
-      case 'e': p.req.env = true; break;
-      case 'Z': p.req.follow_context = true; break;
-      case 'q': p.quiet = true; break;
-      case 'r':
-        if (optarg) p.req.root_dir = attached(optarg);
-        else p.req.root_target = true;
-        break;
-      case 'w':
-        p.wd_seen = true;
-        if (optarg) p.req.wd_dir = attached(optarg);
-        else p.req.wd_target = true;
-        break;
-      case 'W':
-        p.wdns_seen = true;
-        p.req.wdns = attached(optarg);
-        break;
-      case OPT_PRESERVE_CRED: p.req.preserve_credentials = true; break;
-      case OPT_KEEPCAPS: p.req.keep_caps = true; break;
-      case OPT_USER_PARENT: p.req.user_parent = true; break;
-      case 'h': usage(prog); return 1;
-      case 'V': std::printf("%s from nsview %s\n", prog, NSVIEW_VERSION); return 1;
-      case ':':
-        throw UsageError{std::string("option '") + argv[optind - 1] + "' requires an argument"};
-      default:
-        if (optopt) throw UsageError{std::string("invalid option -- '") + static_cast<char>(optopt) + "'"};
-        throw UsageError{std::string("unrecognized option '") + argv[optind - 1] + "'"};
+  void enable_ns(NsType t, const char* arg) {
+    auto& c = req.ns[nsinspect::index_of(t)];
+    c.enabled = true;
+    if (!arg) return;  // without an argument a file given before stays
+    c.file = strip_eq(arg);
+    if (auto msg = enter::ns_file_error(*c.file, t)) throw Fatal{*msg};
+  }
+
+  static std::string checked_dir(const std::string& dir) {
+    if (auto msg = enter::dir_open_error(dir)) throw Fatal{*msg};
+    return dir;
+  }
+
+  enter::IdChoice parse_id(const char* s, const char* what) {
+    enter::IdChoice c;
+    if (std::strcmp(s, "follow") == 0) {
+      c.kind = enter::IdChoice::Kind::follow;
+      return c;
+    }
+    const enter::NumArg n = enter::parse_ul_unsigned(s);
+    if (n.error) throw Fatal{enter::ul_number_error(what, s, n.error)};
+    c.kind = enter::IdChoice::Kind::value;
+    c.value = static_cast<uint32_t>(n.value);  // uid_t, as nsenter's assignment truncates
+    return c;
+  }
+
+  // util-linux's err_exclusive_options for the pair {W, w}: the second of them is an error.
+  void exclusive(int c) {
+    if (c != 'W' && c != 'w') return;
+    if (w_or_W == 0) w_or_W = c;
+    else if (w_or_W != c) throw Fatal{"mutually exclusive arguments: --wdns --wd"};
+  }
+
+  // Parses options from optind until the first non-option (or `--`).
+  void parse(int argc, char** argv) {
+    const char* shortopts = as_nsenter ? kNsenterShort : kNsviewShort;
+    int c;
+    while ((c = getopt_long(argc, argv, shortopts, longopts.data(), nullptr)) != -1) {
+      exclusive(c);
+      switch (c) {
+        case 'a': req.all = true; break;
+        case 't': set_target(optarg, false, true); break;
+        case OPT_NS: set_target(optarg, true, false); break;
+        case 'm': enable_ns(NsType::mnt, optarg); break;
+        case 'u': enable_ns(NsType::uts, optarg); break;
+        case 'i': enable_ns(NsType::ipc, optarg); break;
+        case 'n': enable_ns(NsType::net, optarg); break;
+        case 'p': enable_ns(NsType::pid, optarg); break;
+        case 'C': enable_ns(NsType::cgroup, optarg); break;
+        case 'U': enable_ns(NsType::user, optarg); break;
+        case 'T': enable_ns(NsType::time, optarg); break;
+        case 'N': {
+          const enter::NumArg n = enter::parse_ul_fd(optarg);
+          if (n.error) throw Fatal{enter::ul_number_error("failed to parse file descriptor", optarg, n.error)};
+          // A negative number passes nsenter's check and then means "no socket".
+          if (n.value >= 0) req.net_socket = static_cast<int>(n.value);
+          else req.net_socket.reset();
+          break;
+        }
+        case 'S': req.uid = parse_id(optarg, "failed to parse uid"); break;
+        case 'G': req.gid = parse_id(optarg, "failed to parse gid"); break;
+        case 'F': req.fork = false; break;
+        case 'c': req.join_cgroup = true; break;
+        case 'e': req.env = true; break;
+        case 'Z': req.follow_context = true; break;
+        case 'q': quiet = true; break;
+        case 'r':
+          // nsenter takes -r's argument as it is (no '=' stripped), unlike -w's.
+          if (optarg) req.root_dir = checked_dir(optarg);
+          else req.root_target = true;
+          break;
+        case 'w':
+          if (optarg) req.wd_dir = checked_dir(strip_eq(optarg));
+          else req.wd_target = true;
+          break;
+        case 'W':
+          // `--wdns` alone resets it, as in nsenter.
+          if (optarg) req.wdns = strip_eq(optarg);
+          else req.wdns.reset();
+          break;
+        case OPT_PRESERVE_CRED: req.preserve_credentials = true; break;
+        case OPT_KEEPCAPS: req.keep_caps = true; break;
+        case OPT_USER_PARENT: req.user_parent = true; break;
+        case 'h':
+          if (as_nsenter) nsenter_usage();
+          else nsview_usage();
+          throw Answered{};
+        case 'V':
+          std::printf("%s from nsview %s\n", as_nsenter ? "nsenter" : "nsview enter", NSVIEW_VERSION);
+          throw Answered{};
+        default: throw TryHelp{};
+      }
     }
   }
-  if (p.wd_seen && p.wdns_seen) throw UsageError{"mutually exclusive arguments: --wd --wdns"};
-  return 0;
-}
+};
 
 int run(int argc, char** argv) {
   const char* base = std::strrchr(argv[0], '/') ? std::strrchr(argv[0], '/') + 1 : argv[0];
-  const bool as_nsenter = std::strcmp(base, "nsenter") == 0;
-  const std::string prog = as_nsenter ? "nsenter" : "nsview enter";
-  Parsed p;
+  Parser p;
+  p.as_nsenter = std::strcmp(base, "nsenter") == 0;
+  p.prog = p.as_nsenter ? "nsenter" : "nsview enter";
+  p.longopts.assign(kNsenterOpts, kNsenterOpts + kNsenterOptCount);
+  if (!p.as_nsenter) p.longopts.insert(p.longopts.end(), std::begin(kNsviewExtraOpts), std::end(kNsviewExtraOpts));
+  p.longopts.push_back({nullptr, 0, nullptr, 0});
+
+  // getopt names the program by argv[0] in its messages.
+  std::vector<char*> args(argv, argv + argc);
+  std::string argv0 = p.prog;
+  args[0] = argv0.data();
+  args.push_back(nullptr);
   try {
-    opterr = 0;
+    opterr = 1;
     optind = 1;
-    if (int done = parse_options(argc, argv, p, prog.c_str())) return done - 1;
+    p.parse(argc, args.data());
     bool any_file = false;
-    for (const auto& c : p.req.ns) any_file |= !c.file.empty();
+    for (const auto& c : p.req.ns) any_file |= c.file.has_value();
     // `nsview enter TARGET [options] [--] [CMD...]`: the first word names the target unless
-    // -t/--ns or namespace files already say where to go (nsenter's own forms).
-    if (!as_nsenter && p.req.target.empty() && !any_file) {
-      if (optind >= argc)
-        throw UsageError{"no target: give a PID, a container, a namespace, or -t"};
-      p.req.target = argv[optind++];
+    // -t/--ns or namespace files already say where to go (nsenter's own forms). With no word
+    // left, it is nsenter's form without a target.
+    if (!p.as_nsenter && p.req.target.empty() && !any_file && optind < argc) {
+      p.req.target = args[optind++];
       p.req.all_unless_picked = true;
-      if (int done = parse_options(argc, argv, p, prog.c_str())) return done - 1;
+      p.parse(argc, args.data());
     }
-    for (int i = optind; i < argc; ++i) p.req.command.emplace_back(argv[i]);
-    p.req.banner = !p.quiet && !as_nsenter;
-  } catch (const UsageError& e) {
-    std::fprintf(stderr, "%s: %s (see '%s --help')\n", prog.c_str(), e.msg.c_str(), prog.c_str());
+    for (int i = optind; i < argc; ++i) p.req.command.emplace_back(args[i]);
+    p.req.banner = !p.quiet && !p.as_nsenter;
+  } catch (const Answered&) {
+    return 0;
+  } catch (const TryHelp&) {
+    std::fprintf(stderr, "Try '%s --help' for more information.\n", p.prog.c_str());
+    return 1;
+  } catch (const Fatal& e) {
+    std::fprintf(stderr, "%s: %s\n", p.prog.c_str(), e.msg.c_str());
     return 1;
   }
   try {
-    enter::run(p.req, prog);
+    enter::run(p.req, p.prog);
   } catch (const enter::Error& e) {
-    std::fprintf(stderr, "%s: %s\n", prog.c_str(), e.what());
+    std::fprintf(stderr, "%s: %s\n", p.prog.c_str(), e.what());
     return e.exit_code();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: %s\n", prog.c_str(), e.what());
+    std::fprintf(stderr, "%s: %s\n", p.prog.c_str(), e.what());
     return 1;
   }
 }

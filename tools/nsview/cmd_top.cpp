@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "filter.hpp"
+#include "cli.hpp"
 #include "output.hpp"
 #include "nsinspect/sampler.hpp"
 #include "subcommand.hpp"
@@ -45,6 +46,7 @@ struct Options {
 struct BadInput {
   std::string msg;
 };
+struct BadUsage {};
 
 [[noreturn]] void bad(const std::string& msg) { throw BadInput{msg}; }
 
@@ -94,9 +96,11 @@ Options parse_args(int argc, char** argv) {
       {"help", no_argument, nullptr, 'h'},         {nullptr, 0, nullptr, 0}};
   Options o;
   optind = 1;
-  opterr = 0;
+  opterr = 1;  // getopt's own messages, as util-linux prints them, prefixed with argv[0]
+  static std::string prog = program_name();
+  argv[0] = prog.data();
   int c;
-  while ((c = getopt_long(argc, argv, ":bn:d:g:t:s:rQ:o:Jh", longopts, nullptr)) != -1) {
+  while ((c = getopt_long(argc, argv, "bn:d:g:t:s:rQ:o:Jh", longopts, nullptr)) != -1) {
     switch (c) {
       case 'b': o.batch = true; break;
       case 'n': o.count = parse_count("iteration count", optarg); break;
@@ -145,8 +149,7 @@ Options parse_args(int argc, char** argv) {
       case OPT_NOHEAD: o.headings = false; break;
       case OPT_ROOT: o.root = optarg; break;
       case 'h': usage(); std::exit(0);
-      case ':': bad(std::string("option '") + argv[optind - 1] + "' needs a value");
-      default: bad(std::string("unknown option '") + argv[optind - 1] + "'; see 'nsview top --help'");
+      default: throw BadUsage{};  // getopt said what was wrong
     }
   }
   if (optind < argc) {
@@ -156,6 +159,8 @@ Options parse_args(int argc, char** argv) {
     if (!o.group) o.group = UsageGroup::cgroup;
     if (optind + 1 < argc) bad(std::string("unexpected argument '") + argv[optind + 1] + "'");
   }
+  // --depth is about cgroups: without -g it picks the cgroup group, as CGROUP does.
+  if (o.depth >= 0 && !o.group) o.group = UsageGroup::cgroup;
   if ((o.depth >= 0 || o.cgroup_root != "/") && o.group && *o.group != UsageGroup::cgroup)
     bad("--depth and CGROUP apply to --group cgroup only");
   if (o.sort && *o.sort < 0 && o.group != UsageGroup::cgroup) bad("--sort tree applies to --group cgroup only");
@@ -407,10 +412,12 @@ int run(int argc, char** argv) {
     const bool screen = !o.batch && !o.json && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
     return screen ? run_screen(o, view, sampler, std::move(s)) : run_batch(o, view, sampler, std::move(s));
   } catch (const BadInput& e) {
-    std::fprintf(stderr, "nsview top: %s\n", e.msg.c_str());
+    return usage_error(e.msg);
+  } catch (const BadUsage&) {
+    std::fprintf(stderr, "Try '%s --help' for more information.\n", program_name().c_str());
     return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "nsview top: %s\n", e.what());
+    std::fprintf(stderr, "%s: %s\n", program_name().c_str(), e.what());
     return 1;
   }
 }

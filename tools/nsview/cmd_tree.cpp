@@ -46,15 +46,21 @@ int run(int argc, char** argv) {
   app.add_option("kind", kind, "pid, user, proc or cgroup")->required()->check(CLI::IsMember({"pid", "user", "proc", "cgroup"}));
   app.add_option("root", root, "show one subtree: a pid, a namespace inode or a cgroup path");
   app.add_flag("-J,--json", json, "nested JSON output (\"children\"); see docs/tree.md");
-  app.add_option("--depth", depth, "show at most N levels below the root (member processes always shown)")->check(CLI::NonNegativeNumber);
+  app.add_option("--depth", depth, "show at most N levels below the root (member processes always shown)")->check(CLI::Range(0, 100000));
   app.add_option("-o,--output", columns, "columns, comma-separated (see --list-columns)");
   app.add_flag("--list-columns", list_columns, "list the columns of this kind and exit");
   app.add_flag("-a,--all", all, "cgroup: show empty cgroups too; proc: show kernel threads");
   app.add_option("--hierarchy", hierarchy, "cgroup/proc: the hierarchy (v1 controller, 'systemd', 'unified'); default the primary one");
   app.add_flag("--ascii", ascii, "draw the tree with ASCII characters");
   app.add_flag("-n,--noheadings", noheadings, "do not print a header line");
-  app.add_option("--root-dir", scan_root, "read ROOT/proc and ROOT's cgroup mounts instead of /");
+  app.add_option("--root", scan_root, "read ROOT/proc and ROOT's cgroup mounts instead of / (a host's / mounted elsewhere)");
+  // The spelling of the first release; every subcommand says --root.
+  app.add_option("--root-dir", scan_root)->group("");
   if (auto rc = nsview::parse_cli(app, argc, argv)) return *rc;
+  // Options that would do nothing for this kind are errors, not silently ignored.
+  if (!hierarchy.empty() && kind != "cgroup" && kind != "proc")
+    return nsview::usage_error("--hierarchy applies to the cgroup and proc trees only");
+  if (all && kind != "cgroup" && kind != "proc") return nsview::usage_error("--all applies to the cgroup and proc trees only");
 
   const std::vector<Column>& avail = kind == "cgroup" ? cgroup_columns() : kind == "proc" ? proc_columns() : ns_columns();
   if (list_columns) {
@@ -63,7 +69,7 @@ int run(int argc, char** argv) {
   }
   Options o;
   if (columns.empty()) {
-    if (kind == "cgroup") o.columns = {"TASKS", "MEMORY", "MEMLIMIT", "CPU", "PIDS", "PIDSLIMIT"};
+    if (kind == "cgroup") o.columns = {"NPROCS", "MEM", "MEMLIMIT", "CPUTIME", "PIDS", "PIDSLIMIT"};
     else if (kind == "proc") o.columns = {"USER", "COMMAND"};
     else o.columns = {"TYPE", "NPROCS", "PID", "UID", "USER", "COMMAND"};
   } else {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "output.hpp"
+#include "text.hpp"
 #include "subcommand.hpp"
 
 namespace nsview {
@@ -68,7 +69,8 @@ int main(int argc, char** argv) {
   }
   const nsview::Subcommand* s = find(cmd);
   if (!s) {
-    std::fprintf(stderr, "nsview: unknown command '%s'; see 'nsview --help'\n", argv[1]);
+    std::fprintf(stderr, "nsview: unknown command '%s'\nTry 'nsview --help' for more information.\n",
+                 nsview::safe_text(argv[1]).c_str());
     return 1;
   }
   nsview::set_program_name("nsview " + std::string(cmd));

@@ -1,5 +1,6 @@
 #include "top_view.hpp"
 
+#include "format.hpp"
 #include "json_writer.hpp"
 
 #include <algorithm>
@@ -141,17 +142,6 @@ Cell raw_cell(const UsageRow& r, int col) {
   return fixed(*v, 2);
 }
 
-std::string human_bytes(double b) {
-  static const char* units[] = {"", "K", "M", "G", "T", "P"};
-  int u = 0;
-  while (b >= 1024 && u < 5) {
-    b /= 1024;
-    ++u;
-  }
-  if (u == 0) return fixed(b, 0);
-  return fixed(b, b < 10 ? 1 : (b < 1000 ? 1 : 0)) + units[u];
-}
-
 std::string text_cell(const UsageRow& r, int col) {
   if (!is_numeric(col)) {
     const std::string& s = text_of(r, col);
@@ -165,7 +155,7 @@ std::string text_cell(const UsageRow& r, int col) {
     case T_CPU: case T_MEMPCT: case T_THROTTLED: case T_PSI_CPU: case T_PSI_MEM: case T_PSI_IO:
       return fixed(*v, 1);
     case T_MEM: case T_MEMLIMIT: case T_IOR: case T_IOW:
-      return human_bytes(*v);
+      return format_bytes(*v);
     default:
       return fixed(*v, 0);
   }

@@ -39,7 +39,6 @@ bool is_numeric(int col);
 // known ones. Stable, so equal rows keep the sampler's order.
 void sort_rows(std::vector<const nsinspect::UsageRow*>& rows, int col, bool reverse);
 
-std::string human_bytes(double bytes);  // 1023 -> "1023", 1536 -> "1.5K"
 
 nlohmann::json row_json(const nsinspect::UsageRow& r, nsinspect::UsageGroup g);
 // One line of JSON Lines (no newline): {"time", "interval_s", "group", "rows": [...]}.

@@ -14,10 +14,10 @@ using namespace nsinspect;
 
 const std::vector<Column>& cgroup_columns() {
   static const std::vector<Column> cols = {
-      {"TASKS", true, "processes in the cgroup and its descendants (scanned)"},
-      {"MEMORY", true, "memory.current / memory.usage_in_bytes"},
+      {"NPROCS", true, "processes in the cgroup itself (scanned), as in top"},
+      {"MEM", true, "memory in use: memory.current / memory.usage_in_bytes"},
       {"MEMLIMIT", true, "memory.max / memory.limit_in_bytes ('max': none)"},
-      {"CPU", true, "cpu time used, seconds (cpu.stat usage / cpuacct.usage)"},
+      {"CPUTIME", true, "cpu time used, seconds (cpu.stat usage / cpuacct.usage); CPU is a percentage in top"},
       {"PIDS", true, "pids.current"},
       {"PIDSLIMIT", true, "pids.max"},
       {"CPUQUOTA", true, "cpu.max / cfs_quota_us as cores ('max': none)"},
@@ -37,8 +37,8 @@ namespace {
 unsigned fields_for(const std::vector<std::string>& cols) {
   unsigned f = 0;
   for (const auto& c : cols) {
-    if (c == "MEMORY" || c == "MEMLIMIT" || c == "MEMHIGH" || c == "SWAP" || c == "OOMKILLS") f |= kCgMemory;
-    else if (c == "CPU" || c == "THROTTLED") f |= kCgCpu;
+    if (c == "MEM" || c == "MEMLIMIT" || c == "MEMHIGH" || c == "SWAP" || c == "OOMKILLS") f |= kCgMemory;
+    else if (c == "CPUTIME" || c == "THROTTLED") f |= kCgCpu;
     else if (c == "CPUQUOTA") f |= kCgCpuLimits;
     else if (c == "PIDS" || c == "PIDSLIMIT") f |= kCgPids;
     else if (c == "IOREAD" || c == "IOWRITE") f |= kCgIo;
@@ -52,7 +52,7 @@ struct Builder {
   bool all;
   unsigned fields;
   CgroupReader* reader;
-  std::vector<std::size_t> tasks;  // per node: processes in its subtree
+  std::vector<std::size_t> tasks;  // per node: processes in its subtree (empty subtrees are hidden)
 
   std::size_t count(std::size_t i) {
     std::size_t n = t.nodes[i].pids.size();
@@ -65,20 +65,23 @@ struct Builder {
     Row r;
     r.label = is_root ? n.path : std::string(n.name());
     r.style = Style::cgroup;
-    r.cells["TASKS"] = num_cell(tasks[i]);
+    r.ref.cgroup = n.path;
+    r.cells["NPROCS"] = num_cell(n.pids.size());
     r.cells["PATH"] = text_cell(n.path);
     r.json = {{"path", n.path}, {"pids", n.pids}, {"inode", n.inode}};
     if (fields && reader) {
-      auto h = reader->open(n.path);
+      // Readings from the hierarchy the rows' membership comes from, never from another
+      // hierarchy's cgroup of the same name (on a hybrid host those hold other processes).
+      auto h = reader->open_in(t.hierarchy, n.path);
       CgroupReadings rd = reader->read(h, fields);
       reader->close(h);
-      r.cells["MEMORY"] = bytes_cell(rd.memory_current);
+      r.cells["MEM"] = bytes_cell(rd.memory_current);
       r.cells["MEMLIMIT"] = limit_cell(rd.memory_limit, true);
       r.cells["MEMHIGH"] = limit_cell(rd.memory_high, true);
       r.cells["SWAP"] = bytes_cell(rd.swap_current);
       r.cells["OOMKILLS"] = num_cell(rd.oom_kills);
-      if (rd.cpu_usage_ns) r.cells["CPU"] = {fmt::format("{:.2f}", static_cast<double>(*rd.cpu_usage_ns) / 1e9), static_cast<double>(*rd.cpu_usage_ns) / 1e9};
-      else r.cells["CPU"] = {"-", nullptr};
+      if (rd.cpu_usage_ns) r.cells["CPUTIME"] = {fmt::format("{:.2f}", static_cast<double>(*rd.cpu_usage_ns) / 1e9), static_cast<double>(*rd.cpu_usage_ns) / 1e9};
+      else r.cells["CPUTIME"] = {"-", nullptr};
       r.cells["THROTTLED"] = num_cell(rd.cpu_throttled_periods);
       if (rd.cpu_quota_us.is_unlimited()) r.cells["CPUQUOTA"] = {"max", "max"};
       else if (auto q = rd.cpu_quota_us.get(); q && rd.cpu_period_us && *rd.cpu_period_us)

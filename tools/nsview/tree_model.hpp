@@ -20,9 +20,24 @@ struct Cell {
 
 enum class Style : uint8_t { plain, ns, process, cgroup, mark };
 
+// Extra text after a row's label, by what it says, so a front-end can leave some out.
+enum class MarkKind : uint8_t { namespaces, cgroup, container, hidden };
+struct Mark {
+  MarkKind kind;
+  std::string text;  // "[+net,pid]", "cg=/a/b", "{web}", "(hidden)"
+};
+
+// What a row is about, so that front-ends never parse its text.
+struct Ref {
+  pid_t pid = 0;                // a process row
+  nsinspect::NsInode ns = 0;    // a namespace row
+  std::string cgroup;           // a cgroup row: its path
+};
+
 struct Row {
   std::string label;
-  std::string mark;              // extra text after the label (namespace/cgroup changes)
+  std::vector<Mark> marks;
+  Ref ref;
   Style style = Style::plain;
   bool member = false;           // a process listed under its group: does not count for --depth
   std::map<std::string, Cell> cells;
@@ -44,6 +59,9 @@ struct Options {
   bool headings = true;
   std::string label_header;
 };
+
+// The marks as one text, blank-separated (cgroup changes left out when asked).
+std::string mark_text(const Row& r, bool with_cgroup = true);
 
 void render_text(const std::vector<Row>& roots, const Options& o, std::FILE* out);
 nlohmann::json render_json(const std::vector<Row>& roots, const Options& o);

@@ -67,9 +67,10 @@ struct Builder {
     Row r;
     r.label = std::to_string(n.inode);
     r.style = Style::ns;
-    if (n.hidden) r.mark = "(hidden)";
+    r.ref.ns = n.inode;
+    if (n.hidden) r.marks.push_back({MarkKind::hidden, "(hidden)"});
     std::string owner = ns_owner_label(s, n.inode);
-    if (!owner.empty() && owner != "host") r.mark += (r.mark.empty() ? "" : " ") + ("{" + owner + "}");
+    if (!owner.empty() && owner != "host") r.marks.push_back({MarkKind::container, "{" + owner + "}"});
     auto uid = owner_uid_of(s, n);
     const Process* lowest = n.lowest_pid ? s.process(*n.lowest_pid) : nullptr;
     r.cells["TYPE"] = text_cell(std::string(ns_type_name(n.type)));

@@ -43,6 +43,7 @@ struct Builder {
     Row r;
     r.label = std::to_string(p.pid) + " " + p.comm;
     r.style = Style::process;
+    r.ref.pid = p.pid;
     std::vector<std::string> changed;
     if (parent)
       for (auto t : kAllNsTypes)
@@ -51,12 +52,12 @@ struct Builder {
     bool cg_changed = parent && !cg.empty() && cg != cgroup_of(*parent);
     std::string nslist;
     for (const auto& c : changed) nslist += (nslist.empty() ? "" : ",") + c;
-    if (!changed.empty()) r.mark = "[+" + nslist + "]";
-    if (cg_changed) r.mark += (r.mark.empty() ? "" : " ") + std::string("cg=") + cg;
+    if (!changed.empty()) r.marks.push_back({MarkKind::namespaces, "[+" + nslist + "]"});
+    if (cg_changed) r.marks.push_back({MarkKind::cgroup, "cg=" + cg});
     // Where a process starts a container (its parent is outside it), tag it with the name.
     const Container* ctr = container_of_pid(s, p.pid);
     if (ctr && (!parent || container_of_pid(s, parent->pid) != ctr))
-      r.mark += (r.mark.empty() ? "" : " ") + std::string("{") + display_name(*ctr) + "}";
+      r.marks.push_back({MarkKind::container, "{" + display_name(*ctr) + "}"});
     r.cells["PID"] = num_cell(static_cast<uint64_t>(p.pid));
     r.cells["PPID"] = num_cell(static_cast<uint64_t>(p.ppid));
     r.cells["UID"] = num_cell(p.uid ? std::optional<uint64_t>(*p.uid) : std::nullopt);

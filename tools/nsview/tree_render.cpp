@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "format.hpp"
 #include "text.hpp"
 #include "tree_model.hpp"
 
@@ -29,7 +30,7 @@ bool shown(const Row& r, int level, int depth) { return depth < 0 || r.member ||
 void flatten(const Row& r, const std::string& prefix, const std::string& own, int level, const Options& o,
              std::vector<Line>& out) {
   // Names, cgroup paths and commands are hostile: made terminal-safe before they are measured.
-  out.push_back({own, safe_text(r.label), safe_text(r.mark), r.style, &r, {}});
+  out.push_back({own, safe_text(r.label), safe_text(mark_text(r)), r.style, &r, {}});
   for (const auto& c : o.columns)
     if (auto it = r.cells.find(c); it != r.cells.end()) out.back().cells[c] = safe_text(it->second.text);
   std::vector<const Row*> kids;
@@ -57,8 +58,8 @@ const char* color_of(Style s) {
 // JSON keys of columns whose lower-case name would be unclear or clash with a fixed key.
 std::string json_key(const std::string& col) {
   static const std::map<std::string, std::string> keys = {
-      {"PIDS", "pids_current"}, {"PIDSLIMIT", "pids_limit"}, {"MEMORY", "memory_current"},
-      {"MEMLIMIT", "memory_limit"}, {"MEMHIGH", "memory_high"}, {"CPU", "cpu_seconds"},
+      {"PIDS", "pids_current"}, {"PIDSLIMIT", "pids_limit"}, {"MEM", "memory_current"},
+      {"MEMLIMIT", "memory_limit"}, {"MEMHIGH", "memory_high"}, {"CPUTIME", "cpu_seconds"},
       {"CPUQUOTA", "cpu_quota_cores"}, {"THROTTLED", "cpu_throttled_periods"}, {"SWAP", "swap_current"},
       {"OOMKILLS", "oom_kills"}, {"IOREAD", "io_read_bytes"}, {"IOWRITE", "io_write_bytes"},
       {"PATH", "path"}, {"NS", "new_namespaces_text"}, {"CGROUP", "cgroup"}};
@@ -103,7 +104,7 @@ void render_text(const std::vector<Row>& roots, const Options& o, std::FILE* out
       if (auto it = l.cells.find(o.columns[i]); it != l.cells.end()) w[i] = std::max(w[i], display_width(it->second));
   }
   auto right = [&](const std::string& col) {
-    static const char* rights[] = {"NPROCS", "PID", "UID", "TASKS", "MEMORY", "MEMLIMIT", "MEMHIGH", "CPU",
+    static const char* rights[] = {"NPROCS", "PID", "UID", "MEM", "MEMLIMIT", "MEMHIGH", "CPUTIME",
                                    "PIDS", "PIDSLIMIT", "CPUQUOTA", "IOREAD", "IOWRITE", "OOMKILLS",
                                    "THROTTLED", "SWAP", "PPID"};
     return std::find(std::begin(rights), std::end(rights), col) != std::end(rights);
@@ -148,6 +149,13 @@ nlohmann::json render_json(const std::vector<Row>& roots, const Options& o) {
   return arr;
 }
 
+std::string mark_text(const Row& r, bool with_cgroup) {
+  std::string s;
+  for (const auto& m : r.marks)
+    if (with_cgroup || m.kind != MarkKind::cgroup) s += (s.empty() ? "" : " ") + m.text;
+  return s;
+}
+
 Cell num_cell(std::optional<uint64_t> v) {
   if (!v) return {"-", nullptr};
   return {std::to_string(*v), *v};
@@ -155,15 +163,7 @@ Cell num_cell(std::optional<uint64_t> v) {
 
 Cell bytes_cell(std::optional<uint64_t> v) {
   if (!v) return {"-", nullptr};
-  static const char* units[] = {"B", "K", "M", "G", "T", "P"};
-  double d = static_cast<double>(*v);
-  int u = 0;
-  while (d >= 1024 && u < 5) {
-    d /= 1024;
-    ++u;
-  }
-  std::string t = u == 0 ? fmt::format("{}B", *v) : fmt::format("{:.1f}{}", d, units[u]);
-  return {t, *v};
+  return {format_bytes(static_cast<double>(*v)), *v};
 }
 
 Cell limit_cell(const nsinspect::Limit& l, bool bytes) {

@@ -31,7 +31,7 @@ class Error : public std::runtime_error {
 // One namespace type asked for: from the target, or from a file (`-n/run/netns/x`).
 struct NsChoice {
   bool enabled = false;
-  std::string file;  // empty: the target's
+  std::optional<std::string> file;  // nullopt: the target's; ":ID" is a namespace id (2.42)
 };
 
 // -S/-G: leave alone (unless a user namespace is entered: then 0), a number, or "follow".
@@ -43,6 +43,10 @@ struct IdChoice {
 struct Request {
   std::string target;        // as typed (-t or positional); empty: none
   bool target_is_ns = false; // given with --ns: must name a namespace
+  // Given with -t: nsenter's grammar and messages. A valid nsenter PID[:INODE] is a process;
+  // anything else is tried as nsview's extra targets, and when it names nothing, the error
+  // is the one nsenter prints.
+  bool target_from_t = false;
   std::array<NsChoice, kNsTypeCount> ns{};  // indexed by index_of(NsType)
   bool all = false;          // -a
   bool all_unless_picked = false;  // `enter TARGET`: all namespaces unless options pick some
@@ -52,10 +56,10 @@ struct Request {
   bool preserve_credentials = false;
   bool keep_caps = false;
   bool root_target = false;  // -r: the target's root
-  std::string root_dir;      // -r=DIR
+  std::optional<std::string> root_dir;  // -rDIR ("" fails to open, as in nsenter)
   bool wd_target = false;    // -w: the target's working directory
-  std::string wd_dir;        // -w=DIR (a path as the caller sees it)
-  std::string wdns;          // -W DIR (a path inside the entered root)
+  std::optional<std::string> wd_dir;    // -wDIR (a path as the caller sees it)
+  std::optional<std::string> wdns;  // -W DIR (a path inside the entered root; "" fails, as in nsenter)
   bool env = false;          // -e
   std::optional<bool> fork;  // -F sets false; default: fork when entering a pid namespace
   bool join_cgroup = false;  // -c
@@ -65,6 +69,39 @@ struct Request {
 };
 
 // ---- Pure helpers (unit-tested) ----
+
+// util-linux nsenter's argument grammar (lib/strutils.c, lib/pidutils.c of util-linux 2.42),
+// so that `nsview enter` accepts and rejects the same strings with the same messages.
+// error is 0, EINVAL (not a number) or ERANGE (out of range, or negative where unsigned).
+struct PidArg {
+  pid_t pid = 0;
+  uint64_t pidfd_inode = 0;  // 0: none given
+  int error = 0;
+};
+// -t PID[:PIDFD_INODE]: PID in 1..INT_MAX (leading blanks and '+' allowed, as strtoimax).
+PidArg parse_pid_arg(std::string_view s);
+// strtoul_or_err (-S, -G): decimal, unsigned; a '-' sign is ERANGE.
+struct NumArg {
+  int64_t value = 0;
+  int error = 0;
+};
+NumArg parse_ul_unsigned(std::string_view s);
+// str2num_or_err(s, 10, ..., 0, INT_MAX) (-N): signed; a negative value is accepted (util-linux
+// skips a lower bound of 0), a value above INT_MAX is ERANGE.
+NumArg parse_ul_fd(std::string_view s);
+// util-linux's message for a number it could not parse: "WHAT: 'S'", and for ERANGE
+// "WHAT: 'S': Numerical result out of range" (err() rather than errx()).
+std::string ul_number_error(std::string_view what, std::string_view s, int error);
+// nsenter's message for a bad -t argument: "failed to parse PID argument 'S': strerror".
+std::string pid_arg_error(std::string_view s, int error);
+// Whether a -t argument that nsenter rejects can still name one of nsview's extra targets (a
+// container name or id prefix, TYPE:[INODE], a namespace inode or an nsfs path). When it
+// cannot, the error is reported while the options are parsed, as nsenter does.
+bool extra_target_possible(std::string_view s);
+// What nsenter 2.42 prints when the -t process does not exist: the failure of the first thing
+// it opens from /proc/PID for this request (it opens nothing there until it needs it), or
+// nullopt when the request never needs the process (all namespaces from files).
+std::optional<std::string> missing_process_error(const Request& req, pid_t pid);
 
 // What a target string looks like, before anything is opened.
 struct TargetSpec {
@@ -101,6 +138,14 @@ std::vector<std::string> cgroup_procs_paths(std::string_view proc_pid_cgroup,
                                             std::string_view self_mountinfo);
 
 // ---- Doing it ----
+
+// nsenter opens the files of -m=FILE ... -T=FILE, -rDIR, -wDIR and checks -t PID:INODE while
+// it reads the options, so such a failure comes before an error in a later option. These
+// make the same attempt at the same moment and return nsenter's message on failure (the
+// files are opened again, for good, when entering).
+std::optional<std::string> ns_file_error(const std::string& file, NsType type);
+std::optional<std::string> dir_open_error(const std::string& dir);
+std::optional<std::string> pidfd_inode_error(pid_t pid, uint64_t pidfd_inode);
 
 // Resolves, pins, enters and execs req.command (or a shell). Returns only by throwing Error
 // (nothing was run); when it forks for a pid namespace, the parent exits with the child's

@@ -28,6 +28,11 @@ struct ScanOptions {
   bool usage = false;            // Process cpu_ticks, rss_bytes (status), io bytes (/proc/PID/io)
 };
 
+// What two readers need together: every source either needs, leader-only reads only when
+// both are content with them. The TUI merges a view's needs with its sampler's this way.
+// A new ScanOptions field must be merged here (it will not compile until it is).
+ScanOptions merge(ScanOptions a, const ScanOptions& b);
+
 // Never throws for vanished processes or unreadable files; throws std::runtime_error only
 // when root/proc itself cannot be opened.
 Snapshot scan(const ScanOptions& options = {});

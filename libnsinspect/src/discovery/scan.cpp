@@ -514,4 +514,19 @@ class Builder {
 
 Snapshot scan(const ScanOptions& options) { return Builder(options).build(); }
 
+ScanOptions merge(ScanOptions a, const ScanOptions& b) {
+  // Fails to compile when a field is added: merge it below, then count it here.
+  [[maybe_unused]] auto& [root, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16] = a;
+  const bool full_a = a.cmdline && !a.cmdline_leaders_only, full_b = b.cmdline && !b.cmdline_leaders_only;
+  a.cmdline = a.cmdline || b.cmdline;
+  a.cmdline_leaders_only = a.cmdline && !full_a && !full_b;
+  a.uid_leaders_only = a.uid_leaders_only && b.uid_leaders_only;
+  for (auto field : {&ScanOptions::status, &ScanOptions::cgroups, &ScanOptions::cgroup_tree, &ScanOptions::threads,
+                     &ScanOptions::fds, &ScanOptions::sockets, &ScanOptions::bind_mounts, &ScanOptions::hierarchy,
+                     &ScanOptions::netnsid, &ScanOptions::users, &ScanOptions::containers, &ScanOptions::namespaces,
+                     &ScanOptions::usage})
+    a.*field = a.*field || b.*field;
+  return a;
+}
+
 }  // namespace nsinspect

@@ -59,8 +59,9 @@ void run(const Request& req, const std::string& prog) {
 
   NsPlan plan;
   const int pidfd = prepare_namespaces(req, target, plan);
-  const int flags = enabled_flags(plan);
   FsPlan fs = prepare_fs(req, target);
+  finish_namespaces(req, target, plan);
+  const int flags = enabled_flags(plan);
   const bool do_fork = req.fork.value_or((flags & CLONE_NEWPID) != 0);
   const CredPlan cred = plan_credentials(req, target, flags);
 

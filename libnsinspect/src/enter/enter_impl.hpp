@@ -29,8 +29,14 @@ struct Pinned {
 // expected_start: clock ticks after boot that the process must have (from a snapshot).
 Pinned pin_process(pid_t pid, std::optional<uint64_t> pidfd_inode,
                    std::optional<uint64_t> expected_start = std::nullopt);
+// nullopt when there is no such process (or it exited while being pinned).
+std::optional<Pinned> try_pin_process(pid_t pid, std::optional<uint64_t> pidfd_inode,
+                                      std::optional<uint64_t> expected_start = std::nullopt);
+bool alive(const Pinned& p);
 // Throws when the pinned process has exited since.
 void check_alive(const Pinned& p);
+// PID_MAX_LIMIT on 64-bit kernels: no pid is larger.
+inline constexpr uint64_t kPidMaxLimit = 4u * 1024 * 1024;
 
 // The resolved target: a process, or one namespace with no process behind it.
 struct Target {
@@ -49,15 +55,20 @@ struct NsSlot {
   bool enabled = false;
   Fd fd;  // from a file, -N, --user-parent, or opened per type when no pidfd can be used
 };
+// A namespace file given with -m=FILE etc.: a path, or ":ID" (a namespace id).
+Fd open_ns_file(const std::string& file, NsType type);
 inline constexpr std::array<NsType, kNsTypeCount> kEnterOrder = {
     NsType::user, NsType::cgroup, NsType::ipc, NsType::uts,
     NsType::net,  NsType::pid,    NsType::mnt, NsType::time};
 using NsPlan = std::array<NsSlot, kNsTypeCount>;
 NsSlot& slot(NsPlan& plan, NsType t);
 int enabled_flags(const NsPlan& plan);
-// Opens everything the request needs from the target before anything is entered.
+// Opens the namespaces the request needs from the target before anything is entered.
 // Returns the pidfd to setns() through, or -1 (fds per namespace then).
 int prepare_namespaces(const Request& req, Target& target, NsPlan& plan);
+// Then (after the root, working directory, environment and cgroup are opened, nsenter's
+// order): --user-parent, -N, and the check that something is to be entered.
+void finish_namespaces(const Request& req, Target& target, NsPlan& plan);
 // Pass 1: all but user, errors ignored; pass 2: what is left, errors reported.
 // Returns the flags entered in pass 2 (keep-caps looks at CLONE_NEWUSER there).
 int enter_namespaces(NsPlan& plan, int pidfd);
@@ -77,7 +88,7 @@ void follow_selinux_context(const Target& target);
 // Root, working directory, environment, cgroup (opened before entering, applied after).
 struct FsPlan {
   Fd root, wd;
-  std::string wdns;
+  std::optional<std::string> wdns;
   std::string old_cwd;  // the caller's cwd, looked up again inside a new root
   std::optional<std::string> environ;
   std::vector<Fd> cgroup_procs;

@@ -13,14 +13,16 @@ namespace nsinspect::enter::impl {
 
 namespace {
 
+// Not O_DIRECTORY, as nsenter: a file that is no directory fails later, in fchdir().
 Fd open_dir(int dirfd, const std::string& path, const std::string& shown) {
-  Fd fd(::openat(dirfd, path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  Fd fd(::openat(dirfd, path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) fail_errno("cannot open " + shown, errno);
   return fd;
 }
 
-const Pinned& need_process(const Target& t, const char* opt) {
-  if (!t.process) fail(std::string(opt) + " needs a target process");
+// `what` is the file of /proc/PID nsenter would open ("root", "cwd", ...).
+const Pinned& need_process(const Target& t, const char* what) {
+  if (!t.process) fail(std::string("neither filename nor target pid supplied for ") + what);
   return *t.process;
 }
 
@@ -41,30 +43,32 @@ bool cwd_inside_root() {
 FsPlan prepare_fs(const Request& req, const Target& target) {
   FsPlan fs;
   if (req.root_target) {
-    const Pinned& p = need_process(target, "-r");
+    const Pinned& p = need_process(target, "root");
     fs.root = open_dir(p.dir.get(), "root", proc_path(p, "root"));
-  } else if (!req.root_dir.empty()) {
-    fs.root = open_dir(AT_FDCWD, req.root_dir, req.root_dir);
+  } else if (req.root_dir) {
+    fs.root = open_dir(AT_FDCWD, *req.root_dir, *req.root_dir);
   }
   if (req.wd_target) {
-    const Pinned& p = need_process(target, "-w");
+    const Pinned& p = need_process(target, "cwd");
     fs.wd = open_dir(p.dir.get(), "cwd", proc_path(p, "cwd"));
-  } else if (!req.wd_dir.empty()) {
-    fs.wd = open_dir(AT_FDCWD, req.wd_dir, req.wd_dir);
+  } else if (req.wd_dir) {
+    fs.wd = open_dir(AT_FDCWD, *req.wd_dir, *req.wd_dir);
   }
   fs.wdns = req.wdns;
-  if (fs.root && !fs.wd && fs.wdns.empty()) {
+  if (fs.root && !fs.wd && !fs.wdns) {
     char buf[PATH_MAX];
     if (::getcwd(buf, sizeof buf)) fs.old_cwd = buf;
   }
   if (req.env) {
-    const Pinned& p = need_process(target, "-e");
+    const Pinned& p = need_process(target, "environ");
     std::string env;
     if (int err = detail::read_file_at(p.dir.get(), "environ", env)) fail_errno("failed to get environment variables", err);
     fs.environ = std::move(env);
   }
+  // -S/-G follow read the owner of /proc/PID (plan_credentials); nsenter opens it here.
+  if (req.uid.kind == IdChoice::Kind::follow || req.gid.kind == IdChoice::Kind::follow) need_process(target, "");
   if (req.join_cgroup) {
-    const Pinned& p = need_process(target, "-c");
+    const Pinned& p = need_process(target, "cgroup");
     std::string cg, mi;
     if (int err = detail::read_file_at(p.dir.get(), "cgroup", cg)) fail_errno("failed to get cgroup path", err);
     if (int err = detail::read_file_at(AT_FDCWD, "/proc/self/mountinfo", mi)) fail_errno("cannot read mountinfo", err);
@@ -72,7 +76,7 @@ FsPlan prepare_fs(const Request& req, const Target& target) {
     if (paths.empty()) fail("--join-cgroup: none of the target's cgroup hierarchies is mounted here");
     for (const auto& path : paths) {
       Fd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
-      if (!fd) fail_errno("failed to open " + path, errno);
+      if (!fd) fail_errno("failed to open cgroup.procs", errno);  // nsenter's words
       fs.cgroup_procs.push_back(std::move(fd));
     }
   }
@@ -87,11 +91,12 @@ void apply_root_and_cwd(FsPlan& fs, bool mnt_entered) {
     if (chdir("/") != 0) fail_errno("cannot change directory to /", errno);
     fs.root.reset();
   }
-  if (!fs.wdns.empty()) {
-    Fd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
-    Fd wd = open_in_root(root.get(), fs.wdns, O_RDONLY | O_DIRECTORY);
-    if (!wd) fail_errno("cannot open " + fs.wdns, errno);
-    if (fchdir(wd.get()) != 0) fail_errno("cannot change directory to " + fs.wdns, errno);
+  if (fs.wdns) {
+    // After chroot or entering a mount namespace the process's root is the entered one, so
+    // a plain open stays inside it; a relative path is from the working directory there.
+    Fd wd(::open(fs.wdns->c_str(), O_RDONLY | O_CLOEXEC));
+    if (!wd) fail_errno("cannot open current working directory", errno);  // nsenter's words
+    if (fchdir(wd.get()) != 0) fail_errno("change directory by working directory file descriptor failed", errno);
   } else if (fs.wd) {
     if (fchdir(fs.wd.get()) != 0) fail_errno("change directory by working directory file descriptor failed", errno);
     fs.wd.reset();

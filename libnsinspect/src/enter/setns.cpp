@@ -39,6 +39,48 @@ const Pinned& need_process(const Target& target, const char* why) {
 
 }  // namespace
 
+Fd open_ns_file(const std::string& file, NsType type) {
+  if (!file.empty() && file[0] == ':') {
+    // nsenter 2.42's =:NSID: a namespace by its 64-bit id (NS_GET_ID, Linux 6.18+).
+    const std::string idstr = file.substr(1);
+    const NumArg id = parse_ul_unsigned(idstr);
+    if (id.error) fail("failed to parse nsid: " + idstr);
+    bool handle_failed = false;
+    Fd fd = detail::open_ns_by_id(static_cast<uint64_t>(id.value), ns_type_clone_flag(type), &handle_failed);
+    if (!fd) {
+      if (handle_failed) fail_errno("failed to fill namespace file handle", errno);
+      fail_errno("cannot open namespace of id " + std::to_string(static_cast<uint64_t>(id.value)), errno);
+    }
+    return fd;
+  }
+  Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) fail_errno("cannot open " + file, errno);
+  return fd;
+}
+
+}  // namespace nsinspect::enter::impl
+
+namespace nsinspect::enter {
+
+std::optional<std::string> ns_file_error(const std::string& file, NsType type) {
+  try {
+    impl::open_ns_file(file, type);
+  } catch (const Error& e) {
+    return std::string(e.what());
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> dir_open_error(const std::string& dir) {
+  impl::Fd fd(::open(dir.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd) return std::nullopt;
+  return "cannot open " + dir + ": " + std::strerror(errno);
+}
+
+}  // namespace nsinspect::enter
+
+namespace nsinspect::enter::impl {
+
 NsSlot& slot(NsPlan& plan, NsType t) {
   for (auto& s : plan)
     if (s.type == t) return s;
@@ -62,9 +104,8 @@ int prepare_namespaces(const Request& req, Target& target, NsPlan& plan) {
     any_flag = true;
     NsSlot& s = slot(plan, t);
     s.enabled = true;
-    if (c.file.empty()) continue;
-    s.fd.reset(::open(c.file.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!s.fd) fail_errno("cannot open " + c.file, errno);
+    if (!c.file) continue;
+    s.fd = open_ns_file(*c.file, t);
   }
 
   if (target.ns_type) {
@@ -81,13 +122,15 @@ int prepare_namespaces(const Request& req, Target& target, NsPlan& plan) {
 
   const bool all = req.all || ((target.is_container || req.all_unless_picked) && !any_flag);
   if (all && !target.ns_type) {
-    const Pinned& p = need_process(target, "no target PID specified");
     for (auto& s : plan) {
       if (s.enabled) continue;
       auto mine = stat_inode(AT_FDCWD, "/proc/self/" + link_name(s.type));
       if (!mine) continue;  // the kernel lacks this type
       // setns() refuses to re-enter the caller's own user namespace.
       if (s.type == NsType::user) {
+        // With no target nsenter looks at pid 0 (and says so); the message is kept.
+        if (!target.process) fail_errno("stat of /proc/0/ns/user failed", ENOENT);
+        const Pinned& p = *target.process;
         auto theirs = stat_inode(p.dir.get(), link_name(s.type));
         if (!theirs) fail_errno("stat of /proc/" + std::to_string(p.pid) + "/ns/user failed", errno);
         if (*theirs == *mine) continue;
@@ -109,7 +152,10 @@ int prepare_namespaces(const Request& req, Target& target, NsPlan& plan) {
         if (!s.fd) fail_errno("cannot open /proc/" + std::to_string(p.pid) + "/" + link_name(s.type), errno);
       }
   }
+  return pidfd;
+}
 
+void finish_namespaces(const Request& req, Target& target, NsPlan& plan) {
   if (req.user_parent) {
     // The parent of the target's user namespace (or of a given one): NS_GET_USERNS of it.
     NsSlot& u = slot(plan, NsType::user);
@@ -135,10 +181,11 @@ int prepare_namespaces(const Request& req, Target& target, NsPlan& plan) {
       if (!local) fail_errno("failed to pidfd_open() for " + std::to_string(p.pid), errno);
       pfd = local.get();
     }
+    // nsenter's messages name the descriptors by number.
     Fd sock(detail::pidfd_getfd(pfd, *req.net_socket));
-    if (!sock) fail_errno("pidfd_getfd(" + std::to_string(*req.net_socket) + ")", errno);
+    if (!sock) fail_errno("pidfd_getfd(" + std::to_string(pfd) + ", " + std::to_string(*req.net_socket) + ")", errno);
     Fd netns = detail::socket_netns(sock.get());
-    if (!netns) fail_errno("ioctl(SIOCGSKNS) on fd " + std::to_string(*req.net_socket), errno);
+    if (!netns) fail_errno("ioctl(" + std::to_string(sock.get()) + ", SIOCGSKNS)", errno);
     NsSlot& n = slot(plan, NsType::net);
     n.fd = std::move(netns);
     n.enabled = true;
@@ -146,7 +193,6 @@ int prepare_namespaces(const Request& req, Target& target, NsPlan& plan) {
 
   if (enabled_flags(plan) == 0) fail("no namespace specified");
   if (target.process) check_alive(*target.process);
-  return pidfd;
 }
 
 int enter_namespaces(NsPlan& plan, int pidfd) {

@@ -17,6 +17,15 @@ namespace nsinspect::enter::impl {
 
 void fail(const std::string& what, int code) { throw Error(what, code); }
 
+namespace {
+// A target string that names nothing nsview can find (no such container, no namespace with
+// that inode): for a -t target nsenter's own message replaces nsview's.
+struct NotFound : Error {
+  using Error::Error;
+};
+[[noreturn]] void not_found(const std::string& what) { throw NotFound(what); }
+}  // namespace
+
 void fail_errno(const std::string& what, int err, int code) {
   throw Error(what + ": " + std::strerror(err), code);
 }
@@ -116,7 +125,7 @@ Target resolve_container(const TargetSpec& spec) {
       list += (list.empty() ? "" : ", ") + short_id(c->id) + (c->name.empty() ? "" : " (" + c->name + ")");
     fail("'" + spec.text + "' is ambiguous: " + list);
   }
-  if (!m.container) fail("no such process, container or namespace: " + spec.text);
+  if (!m.container) not_found("no such process, container or namespace: " + spec.text);
   const Container& c = *m.container;
   if (!c.init_pid) fail(describe(c) + " has no known process");
   std::optional<uint64_t> start = c.start_time;
@@ -145,7 +154,7 @@ Target resolve_namespace(const TargetSpec& spec) {
   Snapshot snap = scan(o);
   const Namespace* ns = snap.ns(spec.inode);
   if (!ns || (ns->pids.empty() && ns->holders.empty()))
-    fail("no namespace with inode " + std::to_string(spec.inode) + " is held by anything visible");
+    not_found("no namespace with inode " + std::to_string(spec.inode) + " is held by anything visible");
   if (spec.type && *spec.type != ns->type)
     fail(spec.text + ": namespace " + std::to_string(spec.inode) + " is a " +
          std::string(ns_type_name(ns->type)) + " namespace");
@@ -160,11 +169,17 @@ Target resolve_namespace(const TargetSpec& spec) {
 }  // namespace
 
 Pinned pin_process(pid_t pid, std::optional<uint64_t> pidfd_inode, std::optional<uint64_t> expected_start) {
+  if (auto p = try_pin_process(pid, pidfd_inode, expected_start)) return std::move(*p);
+  fail("no process with pid " + pid_str(pid));
+}
+
+std::optional<Pinned> try_pin_process(pid_t pid, std::optional<uint64_t> pidfd_inode,
+                                      std::optional<uint64_t> expected_start) {
   Pinned p;
   p.pid = pid;
   p.pidfd.reset(detail::pidfd_open(pid));
   if (!p.pidfd) {
-    if (errno == ESRCH) fail("no process with pid " + pid_str(pid));
+    if (errno == ESRCH) return std::nullopt;
     // ENOSYS (old kernel) or EINVAL (a thread id): pin through /proc/PID alone.
   }
   if (pidfd_inode) {
@@ -174,7 +189,7 @@ Pinned pin_process(pid_t pid, std::optional<uint64_t> pidfd_inode, std::optional
   }
   p.dir = detail::open_dir_at(AT_FDCWD, ("/proc/" + pid_str(pid)).c_str());
   if (!p.dir) {
-    if (detail::is_vanished(errno)) fail("no process with pid " + pid_str(pid));
+    if (detail::is_vanished(errno)) return std::nullopt;
     fail_errno("cannot open /proc/" + pid_str(pid), errno);
   }
   if (expected_start) {
@@ -183,22 +198,76 @@ Pinned pin_process(pid_t pid, std::optional<uint64_t> pidfd_inode, std::optional
     if (detail::read_file_at(p.dir.get(), "stat", text) == 0) st = procfs::parse_stat(text);
     if (!st || st->start_time != *expected_start) fail("process " + pid_str(pid) + " has exited");
   }
-  check_alive(p);
+  if (!alive(p)) return std::nullopt;
   return p;
 }
 
-void check_alive(const Pinned& p) {
-  if (p.pidfd) {
-    if (syscall(SYS_pidfd_send_signal, p.pidfd.get(), 0, nullptr, 0) != 0 && errno == ESRCH)
-      fail("process " + pid_str(p.pid) + " has exited");
-    return;
-  }
+bool alive(const Pinned& p) {
+  if (p.pidfd) return !(syscall(SYS_pidfd_send_signal, p.pidfd.get(), 0, nullptr, 0) != 0 && errno == ESRCH);
   struct stat st;
-  if (fstatat(p.dir.get(), "stat", &st, 0) != 0) fail("process " + pid_str(p.pid) + " has exited");
+  return fstatat(p.dir.get(), "stat", &st, 0) == 0;
 }
+
+void check_alive(const Pinned& p) {
+  if (!alive(p)) fail("process " + pid_str(p.pid) + " has exited");
+}
+
+namespace {
+
+// A process target given with -t, as nsenter reads it.
+Target resolve_pid(const Request& req, const PidArg& a) {
+  Target t;
+  if (a.pidfd_inode)
+    if (auto msg = pidfd_inode_error(a.pid, a.pidfd_inode)) fail(*msg);
+  std::optional<uint64_t> ino;
+  if (a.pidfd_inode) ino = a.pidfd_inode;
+  t.process = try_pin_process(a.pid, ino);
+  if (!t.process) {
+    if (auto msg = missing_process_error(req, a.pid)) fail(*msg);
+    return t;  // nothing of the process is needed (every namespace from a file)
+  }
+  std::string comm = read_comm(t.process->dir.get());
+  t.where = "process " + pid_str(a.pid) + (comm.empty() ? "" : " (" + comm + ")");
+  return t;
+}
+
+}  // namespace
+
+}  // namespace nsinspect::enter::impl
+
+namespace nsinspect::enter {
+
+// The pidfd of PID must have that inode (nsenter's ul_get_valid_pidfd_or_err).
+std::optional<std::string> pidfd_inode_error(pid_t pid, uint64_t pidfd_inode) {
+  impl::Fd pidfd(detail::pidfd_open(pid));
+  int err = pidfd ? 0 : errno;
+  if (pidfd && detail::fd_inode(pidfd.get()) != pidfd_inode) err = ESRCH;
+  if (!err) return std::nullopt;
+  return "failed to obtain a valid file descriptor for PID " + std::to_string(pid) + ": " + std::strerror(err);
+}
+
+}  // namespace nsinspect::enter
+
+namespace nsinspect::enter::impl {
 
 Target resolve_target(const Request& req) {
   if (req.target.empty()) return Target{};
+  if (req.target_from_t) {
+    // nsenter's grammar first; nsview's extra targets for what it does not take as a pid
+    // (and for numbers no pid can reach, which are namespace inodes).
+    const PidArg a = parse_pid_arg(req.target);
+    if (!a.error && (a.pid <= static_cast<pid_t>(kPidMaxLimit) || a.pidfd_inode)) return resolve_pid(req, a);
+    auto spec = parse_target(req.target);
+    try {
+      if (!spec || spec->kind == TargetSpec::Kind::pid) throw NotFound("");
+      if (spec->kind == TargetSpec::Kind::container) return resolve_container(*spec);
+      return resolve_namespace(*spec);
+    } catch (const NotFound&) {
+      if (a.error) fail(pid_arg_error(req.target, a.error));
+      if (auto msg = missing_process_error(req, a.pid)) fail(*msg);
+      return Target{};
+    }
+  }
   auto spec = parse_target(req.target);
   if (!spec) fail("invalid target '" + req.target + "'");
   if (req.target_is_ns && (spec->kind == TargetSpec::Kind::pid || spec->kind == TargetSpec::Kind::container))

@@ -15,7 +15,7 @@ using detail::split;
 using detail::to_number;
 
 // PID_MAX_LIMIT on 64-bit kernels: no pid is larger, and nsfs inodes are far larger.
-constexpr uint64_t kPidMaxLimit = 4u * 1024 * 1024;
+constexpr uint64_t kPidMax = 4u * 1024 * 1024;
 
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -34,7 +34,7 @@ std::optional<TargetSpec> parse_target(std::string_view s) {
   if (all_digits(s)) {
     auto v = to_number<uint64_t>(s);
     if (!v || *v == 0) return std::nullopt;
-    if (*v <= kPidMaxLimit) {
+    if (*v <= kPidMax) {
       t.kind = TargetSpec::Kind::pid;
       t.pid = static_cast<pid_t>(*v);
     } else {
@@ -48,7 +48,7 @@ std::optional<TargetSpec> parse_target(std::string_view s) {
     if (all_digits(head)) {  // PID:PIDFD_INODE (nsenter -t)
       auto pid = to_number<uint64_t>(head);
       auto ino = to_number<uint64_t>(tail);
-      if (!pid || *pid == 0 || *pid > kPidMaxLimit || !ino || *ino == 0) return std::nullopt;
+      if (!pid || *pid == 0 || *pid > kPidMax || !ino || *ino == 0) return std::nullopt;
       t.kind = TargetSpec::Kind::pid;
       t.pid = static_cast<pid_t>(*pid);
       t.pidfd_inode = *ino;
