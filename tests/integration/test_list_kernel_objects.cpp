@@ -2,6 +2,8 @@
 // of /proc/PID/ns/* and from lsns where it can see the same thing.
 #include <catch2/catch.hpp>
 
+#include <functional>
+
 #include <algorithm>
 #include <sstream>
 
@@ -182,9 +184,19 @@ TEST_CASE("the processes of one namespace (positional inode)", "[list][kernel]")
   uint64_t pidns = ns_inode(sh_pid, "pid");
   Result r = run({nsview_bin(), "list", "-J", std::to_string(pidns)});
   REQUIRE(r.status == 0);
+  // As lsns -J: a process tree, the sleepers nested in "children" of their shell.
   auto rows = json::parse(r.out)["namespaces"];
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["pid"] == sh_pid);
+  CHECK(rows[0]["children"].size() == 2);
   std::vector<pid_t> pids;
-  for (auto& p : rows) pids.push_back(p["pid"].get<pid_t>());
+  std::function<void(const json&)> walk = [&](const json& arr) {
+    for (auto& p : arr) {
+      pids.push_back(p["pid"].get<pid_t>());
+      if (p.contains("children")) walk(p["children"]);
+    }
+  };
+  walk(rows);
   std::sort(pids.begin(), pids.end());
   auto kids = children_of(sh_pid);
   std::vector<pid_t> expected{sh_pid};

@@ -28,10 +28,14 @@ TEST_CASE("filter comparisons, numeric and string") {
 }
 
 TEST_CASE("filter logic, precedence and parentheses") {
-  CHECK(m("TYPE == 'pid' || TYPE == 'net' && NPROCS > 100", pid_row));  // && binds tighter
-  CHECK_FALSE(m("(TYPE == 'pid' || TYPE == 'net') && NPROCS > 100", pid_row));
+  // scols' grammar: && and || share one level, left to right.
+  CHECK_FALSE(m("TYPE == 'pid' || TYPE == 'net' && NPROCS > 100", pid_row));
+  CHECK(m("TYPE == 'pid' || (TYPE == 'net' && NPROCS > 100)", pid_row));
+  CHECK(m("NPROCS > 100 && TYPE == 'net' || TYPE == 'pid'", pid_row));
   CHECK(m("!(TYPE == 'net')", pid_row));
-  CHECK(m("not TYPE == 'net' and NPROCS > 1", pid_row));
+  CHECK(m("not (TYPE == 'net') and NPROCS > 1", pid_row));
+  CHECK(m("NOT (TYPE EQ 'net') AND NPROCS GT 1", pid_row));
+  CHECK(m("'lit'", pid_row));  // a literal alone is an expression (true when not empty)
   CHECK(m("TYPE == 'x' or NPROCS", pid_row));  // bare column: truthy
   CHECK_FALSE(m("NPROCS", net_row));            // "0" is false
   CHECK_FALSE(m("COMMAND", net_row));           // unknown is false
@@ -46,7 +50,7 @@ TEST_CASE("filter regular expressions and unknown values") {
   CHECK(m("COMMAND == ''", net_row));        // unknown equals empty
 }
 
-TEST_CASE("filter parse errors name the problem") {
+TEST_CASE("filter parse errors are scols' messages") {
   auto err = [](const std::string& e) {
     try {
       Filter::parse(e, cols);
@@ -55,14 +59,34 @@ TEST_CASE("filter parse errors name the problem") {
     }
     return std::string("no error");
   };
-  CHECK(err("NPROCS >") == "expression ends too early at position 9");
-  CHECK(err("FOO == 1").find("unknown column 'FOO'") == 0);
-  CHECK(err("(TYPE == 'net'").find("missing ')'") == 0);
-  CHECK(err("TYPE == 'net").find("unterminated string") == 0);
-  CHECK(err("COMMAND =~ '('").find("invalid regular expression") == 0);
-  CHECK(err("'lit'").find("a literal alone") == 0);
-  CHECK(err("TYPE == 'net' )").find("unexpected ')'") == 0);
-  CHECK(err("TYPE $ 1").find("unexpected '$'") == 0);
+  CHECK(err("NPROCS >") == "syntax error, unexpected end of file");
+  CHECK(err("(TYPE == 'net'") == "syntax error, unexpected end of file");
+  CHECK(err("TYPE == 'net' )") == "syntax error, unexpected ')'");
+  CHECK(err("TYPE $ 1") == "syntax error, unexpected '$'");
+  CHECK(err("NPROCS > 1x") == "syntax error, unexpected HOLDER");  // 1 then the name x
+  CHECK(err("NPROCS > 1KB") == "syntax error, unexpected HOLDER");  // 1K then the name B
+  CHECK(err("NPROCS = 1") == "syntax error, unexpected '='");
+  CHECK(err("NPROCS > -1") == "syntax error, unexpected '-'");
+  CHECK(err("TYPE And 1") == "syntax error, unexpected HOLDER");  // keywords: lower or upper case only
+  CHECK(err("COMMAND =~ '('").find("failed to compile regex") == 0);
+  // A name that is no column parses; lsns then reports it ("unknown column: FOO").
+  auto f = Filter::parse("FOO == 1 || bar", cols);
+  CHECK(f.unknown_columns() == std::vector<std::string>{"FOO", "bar"});
+}
+
+TEST_CASE("filter numbers: size suffixes are powers of 1024, cells compare as numbers") {
+  const std::vector<Cell> big = {"4026532000", "net", "2048", "x", std::nullopt};
+  CHECK_FALSE(m("NPROCS > 1K", pid_row));
+  CHECK(m("NPROCS > 1K", big));
+  CHECK(m("NPROCS == 2K", big));
+  CHECK(m("NPROCS == 2KiB", big));
+  const std::vector<Column> mem_cols = {{"MEM", "", JsonType::number, true, false},
+                                        {"NAME", "", JsonType::string, false, false}};
+  auto mm = [&](const std::string& e, std::vector<Cell> row) { return Filter::parse(e, mem_cols).matches(row); };
+  CHECK(mm("MEM > 1M", {"1.5M", "a"}));  // 1.5 MiB, not the text "1.5M" against "1048576"
+  CHECK_FALSE(mm("MEM > 2M", {"1.5M", "a"}));
+  CHECK(mm("MEM >= 1536K", {"1.5M", "a"}));
+  CHECK(mm("NAME == 'a' && MEM < 1G", {"900M", "a"}));
 }
 
 TEST_CASE("filter reports the columns it reads") {

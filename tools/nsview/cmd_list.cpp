@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cerrno>
+#include <climits>
 #include <cstring>
+#include <functional>
 #include <getopt.h>
 #include <optional>
 #include <set>
@@ -11,11 +14,11 @@
 #include <unistd.h>
 #include <unordered_map>
 
-#include <nlohmann/json.hpp>
 
 #include "filter.hpp"
 #include "ns_columns.hpp"
 #include "nsinspect/scan.hpp"
+#include "output.hpp"
 #include "subcommand.hpp"
 #include "table.hpp"
 #include "unreadable_warning.hpp"
@@ -37,11 +40,12 @@ struct Options {
   std::set<NsType> types;
   std::string filter;
   std::optional<nsinspect::NsInode> ns;
+  bool ns_operand = false;  // a <namespace> was given (0 lists as usual, as in lsns)
   std::string root = "/";
 };
 
 [[noreturn]] void die(const std::string& msg) {
-  std::fprintf(stderr, "%s: %s\n", program_invocation_short_name, msg.c_str());
+  std::fprintf(stderr, "%s: %s\n", program_name().c_str(), msg.c_str());
   std::exit(1);
 }
 
@@ -81,21 +85,28 @@ int column_index(std::string_view name) {
   return -1;
 }
 
-std::vector<int> parse_column_list(const std::string& list) {
-  std::vector<int> out;
+// -o LIST as util-linux's string_add_to_idarray: "+LIST" appends to the columns so far,
+// LIST replaces them. A column may come twice (lsns prints it twice). An unknown name is
+// reported with the rest of the list, as lsns's warnx prints it.
+void add_column_list(const std::string& arg, std::vector<int>& cols) {
+  if (arg.empty()) std::exit(1);
+  std::string list = arg;
+  if (list[0] == '+') list.erase(0, 1);
+  else cols.clear();
   std::size_t start = 0;
   while (start <= list.size()) {
     auto comma = list.find(',', start);
     std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!name.empty()) {
-      int idx = column_index(name);
-      if (idx < 0) die("unknown column: " + name);
-      out.push_back(idx);
+    if (name.empty()) std::exit(1);
+    int idx = column_index(name);
+    if (idx < 0) {
+      std::fprintf(stderr, "%s: unknown column: %s\n", program_name().c_str(), list.c_str() + start);
+      std::exit(1);
     }
+    cols.push_back(idx);
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
-  return out;
 }
 
 Options parse_args(int argc, char** argv) {
@@ -112,6 +123,8 @@ Options parse_args(int argc, char** argv) {
       {"version", no_argument, nullptr, 'V'},    {"root", required_argument, nullptr, OPT_ROOT},
       {nullptr, 0, nullptr, 0}};
   Options o;
+  // getopt's own messages ("invalid option") carry the name errors are prefixed with.
+  argv[0] = const_cast<char*>(program_name().c_str());
   optind = 1;
   int c;
   while ((c = getopt_long(argc, argv, "JlnPo:p:Q:ruWt:T::HhV", longopts, nullptr)) != -1) {
@@ -123,10 +136,15 @@ Options parse_args(int argc, char** argv) {
       case OPT_OUTPUT_ALL: o.output_all = true; break;
       case 'P': o.persistent = true; break;
       case 'p': {
+        // As util-linux's strtos32_or_err: any int32; 0 means no filter, as in lsns.
+        errno = 0;
         char* end = nullptr;
-        long v = std::strtol(optarg, &end, 10);
-        if (!*optarg || *end || v <= 0 || v > 0x7fffffff) die(std::string("invalid PID argument: '") + optarg + "'");
-        o.pid = static_cast<pid_t>(v);
+        long long v = std::strtoll(optarg, &end, 10);
+        if (errno == ERANGE || v < INT32_MIN || v > INT32_MAX)
+          die(std::string("invalid PID argument: '") + optarg + "': " + std::strerror(ERANGE));
+        if (!*optarg || end == optarg || *end) die(std::string("invalid PID argument: '") + optarg + "'");
+        if (v) o.pid = static_cast<pid_t>(v);
+        else o.pid.reset();
         break;
       }
       case 'Q': o.filter = optarg; break;
@@ -140,17 +158,19 @@ Options parse_args(int argc, char** argv) {
         break;
       }
       case 'T':
+        // lsns takes -T=parent too (the short option's optional argument keeps the '=').
+        if (optarg && *optarg == '=') ++optarg;
         if (!optarg || !std::strcmp(optarg, "owner")) o.tree = Tree::owner;
         else if (!std::strcmp(optarg, "parent")) o.tree = Tree::parent;
         else if (!std::strcmp(optarg, "process")) o.tree = Tree::process;
         else die(std::string("unknown tree type: ") + optarg);
         break;
-      case 'H': o.list_columns = true; break;
+      case 'H': o.list_columns = true; return o;  // lsns lists them at once
       case 'h': usage(); std::exit(0);
-      case 'V': std::printf("%s from nsview %s\n", program_invocation_short_name, NSVIEW_VERSION); std::exit(0);
+      case 'V': std::printf("%s from nsview %s\n", program_name().c_str(), NSVIEW_VERSION); std::exit(0);
       case OPT_ROOT: o.root = optarg; break;
       default:
-        std::fprintf(stderr, "Try '%s --help' for more information.\n", program_invocation_short_name);
+        std::fprintf(stderr, "Try '%s --help' for more information.\n", program_name().c_str());
         std::exit(1);
     }
   }
@@ -158,27 +178,18 @@ Options parse_args(int argc, char** argv) {
   if (o.persistent && o.pid) die("mutually exclusive arguments: --persistent --task");
   if (o.list && o.tree) die("mutually exclusive arguments: --list --tree");
   if (optind < argc) {
+    // As lsns: the first operand only (others are ignored), after the --task check.
+    if (o.pid) die("--task is mutually exclusive with <namespace>");
+    const char* a = argv[optind];
+    errno = 0;
     char* end = nullptr;
-    unsigned long long v = std::strtoull(argv[optind], &end, 10);
-    if (!*argv[optind] || *end || v == 0) die(std::string("invalid namespace argument: '") + argv[optind] + "'");
-    o.ns = v;
-    if (optind + 1 < argc) die(std::string("unexpected argument: '") + argv[optind + 1] + "'");
+    unsigned long long v = std::strtoull(a, &end, 10);
+    if (errno == ERANGE) die(std::string("invalid namespace argument: '") + a + "': " + std::strerror(ERANGE));
+    if (!*a || *end || end == a || *a == '-') die(std::string("invalid namespace argument: '") + a + "'");
+    if (v) o.ns = v;
+    o.ns_operand = true;
   }
   return o;
-}
-
-int list_columns(const Options& o) {
-  const char* type_names[] = {"<string>", "<integer>", "<integer list>", "<boolean>"};
-  if (o.json) {
-    nlohmann::json a = nlohmann::json::array();
-    for (const auto& c : ns_columns())
-      a.push_back({{"holder", c.name}, {"type", type_names[static_cast<int>(c.json)]}, {"description", c.help}});
-    std::printf("%s\n", nlohmann::json{{"lsns-columns", a}}.dump(3).c_str());
-    return 0;
-  }
-  for (const auto& c : ns_columns())
-    std::printf("%11s  %-15s %s\n", c.name.c_str(), type_names[static_cast<int>(c.json)], c.help.c_str());
-  return 0;
 }
 
 RenderOptions render_options(const Options& o, const char* json_name) {
@@ -188,31 +199,61 @@ RenderOptions render_options(const Options& o, const char* json_name) {
   r.headings = o.headings;
   r.truncate = !o.notrunc;
   r.wrap = !o.nowrap;
-  r.color = want_color(STDOUT_FILENO);
+  r.color = false;  // lsns does not colour (not even the header)
   r.ascii = !locale_is_utf8();
   r.width = terminal_width(STDOUT_FILENO);
   r.json_name = json_name;
+  r.json_format = json_format_from_env();
+  r.scols = true;
   return r;
 }
 
-// `nsview list <inode>`: the processes of one namespace, as a process tree (like lsns).
-int list_processes(const Options& o, const nsinspect::Snapshot& snap, const Namespace& ns) {
+// -H as lsns 2.42 (util-linux's column-list-table): HOLDER TYPE DESCRIPTION without headings,
+// "lsns-columns" in JSON. As in lsns, only -J/-r given before -H count.
+int list_columns(const Options& o) {
   Table t;
-  t.columns = {{"PID", "", JsonType::number, true, false},
-               {"PPID", "", JsonType::number, true, false},
-               {"USER", "", JsonType::string, false, false},
-               {"COMMAND", "", JsonType::string, false, true}};
+  t.columns = {{"HOLDER", "", JsonType::string, true, false},
+               {"TYPE", "", JsonType::string, false, false},
+               {"DESCRIPTION", "", JsonType::string, false, false}};
+  const char* type_names[] = {"<string>", "<integer>", "<string>", "<boolean>"};
+  for (const auto& c : ns_columns()) t.rows.push_back({c.name, type_names[static_cast<int>(c.json)], c.help});
+  RenderOptions r = render_options(o, "lsns-columns");
+  r.headings = false;
+  render(t, r, stdout);
+  return 0;
+}
+
+// Tree lines go in COMMAND for a process tree, in NS for owner/parent trees (lsns); without
+// that column the table is flat, in text and in JSON alike.
+int tree_column(Tree tree, const std::vector<int>& cols) {
+  int want = tree == Tree::process ? NS_COMMAND : tree == Tree::none ? -1 : NS_NS;
+  auto it = std::find(cols.begin(), cols.end(), want);
+  return it == cols.end() ? -1 : static_cast<int>(it - cols.begin());
+}
+
+// `nsview list <inode>`: a row per member process of one namespace (lsns).
+int list_processes(const Options& o, const NsCellContext& ctx, const Namespace& ns, const std::vector<int>& cols,
+                   Tree tree, const Filter& filter) {
+  const auto& snap = ctx.snap;
+  Table t;
+  for (int c : cols) t.columns.push_back(ns_columns()[c]);
   std::unordered_map<pid_t, int> row_of;
   for (pid_t pid : ns.pids) {
     const auto* p = snap.process(pid);
     if (!p) continue;
-    Cell user;
-    if (p->uid) user = snap.user_name(*p->uid).value_or(std::to_string(*p->uid));
+    if (!o.filter.empty()) {  // -Q on the process rows
+      std::vector<Cell> frow(ns_columns().size());
+      for (int c : filter.used_columns()) frow[c] = ns_cell(ctx, ns, static_cast<NsColumn>(c), p);
+      if (!filter.matches(frow)) continue;
+    }
+    std::vector<Cell> row;
+    for (int c : cols) row.push_back(ns_cell(ctx, ns, static_cast<NsColumn>(c), p));
     row_of[pid] = static_cast<int>(t.rows.size());
-    t.rows.push_back({std::to_string(pid), std::to_string(p->ppid), user, p->command()});
+    t.rows.push_back(std::move(row));
   }
-  if (!o.list && !o.json) {
-    t.tree_column = 3;
+  t.tree_column = tree_column(tree, cols);
+  // A process hangs under its parent when that is a member too.
+  if (tree == Tree::process && t.tree_column >= 0) {
     t.parent.assign(t.rows.size(), -1);
     for (pid_t pid : ns.pids)
       if (auto it = row_of.find(pid); it != row_of.end())
@@ -228,29 +269,35 @@ int run(int argc, char** argv) {
   Options o = parse_args(argc, argv);
   if (o.list_columns) return list_columns(o);
 
-  // Columns first: a filter is checked against them, and the scan reads what they need.
+  // Columns and the default tree as lsns decides them: --output-all, else the defaults
+  // (a process tree unless -l), then -o replaces or (+LIST) extends what is there.
   const auto& all = ns_columns();
   std::vector<int> cols;
-  bool net_only_view = !o.types.empty() && o.types.count(NsType::net);
-  std::vector<int> defaults = net_only_view
-      ? std::vector<int>{NS_NS, NS_TYPE, NS_NPROCS, NS_PID, NS_USER, NS_NETNSID, NS_NSFS, NS_COMMAND}
-      : std::vector<int>{NS_NS, NS_TYPE, NS_NPROCS, NS_PID, NS_USER, NS_COMMAND};
-  if (o.output_all) {
+  Tree tree = o.tree.value_or(Tree::none);
+  if (o.output_all)
     for (std::size_t i = 0; i < all.size(); ++i) cols.push_back(static_cast<int>(i));
-  } else if (!o.output.empty() && o.output[0] == '+') {
-    cols = defaults;
-    for (int c : parse_column_list(o.output.substr(1))) cols.push_back(c);
-  } else if (!o.output.empty()) {
-    cols = parse_column_list(o.output);
-  } else {
-    cols = defaults;
+  if (o.ns_operand) {
+    if (!o.tree && !o.list) tree = Tree::process;
+    if (cols.empty()) cols = {NS_PID, NS_PPID, NS_USER, NS_COMMAND};
   }
+  if (cols.empty()) {
+    cols = {NS_NS, NS_TYPE, NS_NPROCS, NS_PID, NS_USER};
+    if (o.types.count(NsType::net)) cols.insert(cols.end(), {NS_NETNSID, NS_NSFS});
+    cols.push_back(NS_COMMAND);
+    if (!o.tree && !o.list) tree = Tree::process;
+  }
+  if (!o.output.empty()) add_column_list(o.output, cols);
   Filter filter;
   if (!o.filter.empty()) {
     try {
       filter = Filter::parse(o.filter, all);
     } catch (const FilterError& e) {
-      die(std::string("failed to parse filter: ") + e.what());
+      die("failed to parse \"" + o.filter + "\": " + e.what());
+    }
+    if (!filter.unknown_columns().empty()) {
+      for (const auto& name : filter.unknown_columns())
+        std::fprintf(stderr, "%s: unknown column: %s\n", program_name().c_str(), name.c_str());
+      die("failed to initialize filter");
     }
   }
 
@@ -264,7 +311,7 @@ int run(int argc, char** argv) {
   so.cgroups = needs(NS_CGROUP) || so.containers;  // containers are found from cgroups
   so.cgroup_tree = false;
   so.status = false;  // NSpid is not shown by list
-  so.cmdline_leaders_only = true;  // COMMAND is that of each namespace's lowest pid
+  so.cmdline_leaders_only = !o.ns;  // COMMAND is that of each namespace's lowest pid
   so.uid_leaders_only = !o.ns;      // ...and UID/USER; `list INODE` shows every member's
   nsinspect::Snapshot snap;
   try {
@@ -273,21 +320,22 @@ int run(int argc, char** argv) {
     die(e.what());
   }
 
-  if (o.ns) {
-    const Namespace* ns = snap.ns(*o.ns);
-    if (!ns) die("not found namespace: " + std::to_string(*o.ns));
-    return list_processes(o, snap, *ns);
-  }
-
   NsCellContext ctx{snap, 0, o.nowrap || o.raw};
   if (snap.self_pid)
     if (const auto* self = snap.process(snap.self_pid))
       ctx.self_mnt_ns = self->ns_of(NsType::mnt).value_or(0);
 
+  if (o.ns) {
+    // -t limits the types lsns reads, so a namespace of another type is not found.
+    const Namespace* ns = snap.ns(*o.ns);
+    if (!ns || (!o.types.empty() && !o.types.count(ns->type)))
+      die("not found namespace: " + std::to_string(*o.ns));
+    return list_processes(o, ctx, *ns, cols, tree, filter);
+  }
+
   const nsinspect::Process* task = nullptr;
   if (o.pid) {
-    task = snap.process(*o.pid);
-    if (!task) die("no process with PID " + std::to_string(*o.pid));
+    task = snap.process(*o.pid);  // none: lsns lists nothing and exits 0
   }
 
   // Which namespaces are shown.
@@ -295,7 +343,7 @@ int run(int argc, char** argv) {
   for (const auto& ns : snap.namespaces) {
     if (!o.types.empty() && !o.types.count(ns.type)) continue;
     if (o.persistent && ns.nprocs() != 0) continue;
-    if (task && task->ns_of(ns.type) != ns.inode) continue;
+    if (o.pid && (!task || task->ns_of(ns.type) != ns.inode)) continue;
     if (ns.hidden && !o.tree) {
       // Ancestors nobody holds appear in trees, and in the list only when asked for.
       if (!o.persistent && o.filter.empty()) continue;
@@ -308,21 +356,24 @@ int run(int argc, char** argv) {
     shown.push_back(&ns);
   }
 
-  Tree tree = o.tree.value_or(o.list || o.json ? Tree::none : Tree::process);
-  // Owner and parent trees add the ancestors that connect what is shown.
+  // Owner and parent trees add the ancestors that connect what is shown, in lsns's order:
+  // a namespace comes after its owner (owner tree), or after its parent, else its owner
+  // (parent tree), each shown once; rows then print as a tree in that order.
   if (tree == Tree::owner || tree == Tree::parent) {
-    std::set<nsinspect::NsInode> have;
-    for (auto* n : shown) have.insert(n->inode);
-    for (std::size_t i = 0; i < shown.size(); ++i) {
-      const Namespace* n = shown[i];
-      auto up = tree == Tree::owner ? n->owner : (n->type == NsType::pid || n->type == NsType::user ? n->parent : std::nullopt);
-      if (!up || have.count(*up)) continue;
-      if (const Namespace* a = snap.ns(*up)) {
-        have.insert(a->inode);
-        shown.push_back(a);
-      }
-    }
-    std::sort(shown.begin(), shown.end(), [](auto* a, auto* b) { return a->inode < b->inode; });
+    std::vector<const Namespace*> ordered;
+    std::set<nsinspect::NsInode> done;
+    auto known = [&](std::optional<nsinspect::NsInode> ino) { return ino ? snap.ns(*ino) : nullptr; };
+    std::function<void(const Namespace*)> show = [&](const Namespace* n) {
+      if (!done.insert(n->inode).second) return;
+      const Namespace* parent = n->type == NsType::pid || n->type == NsType::user ? known(n->parent) : nullptr;
+      const Namespace* owner = known(n->owner);
+      if (tree == Tree::owner && owner) show(owner);
+      if (tree == Tree::parent && parent) show(parent);
+      else if (tree == Tree::parent && owner) show(owner);
+      ordered.push_back(n);
+    };
+    for (const Namespace* n : shown) show(n);
+    shown = std::move(ordered);
   }
 
   Table t;
@@ -335,15 +386,11 @@ int run(int argc, char** argv) {
     row_of_ns[n->inode] = static_cast<int>(t.rows.size());
     t.rows.push_back(std::move(row));
   }
-  if (tree != Tree::none) {
+  t.tree_column = tree_column(tree, cols);
+  if (t.tree_column >= 0) {
     t.parent.assign(t.rows.size(), -1);
-    auto col_pos = [&](int col) {
-      auto it = std::find(cols.begin(), cols.end(), col);
-      return it == cols.end() ? -1 : static_cast<int>(it - cols.begin());
-    };
     if (tree == Tree::process) {
       // As lsns: a line hangs under the latest line whose process is its process's parent.
-      t.tree_column = col_pos(NS_COMMAND);
       std::unordered_map<pid_t, int> line_of_pid;
       for (std::size_t i = 0; i < shown.size(); ++i) {
         const Namespace* n = shown[i];
@@ -354,7 +401,6 @@ int run(int argc, char** argv) {
         line_of_pid[*n->lowest_pid] = static_cast<int>(i);
       }
     } else {
-      t.tree_column = col_pos(NS_NS);
       for (std::size_t i = 0; i < shown.size(); ++i) {
         const Namespace* n = shown[i];
         auto up = tree == Tree::owner ? n->owner : n->parent;
@@ -363,10 +409,7 @@ int run(int argc, char** argv) {
           if (auto it = row_of_ns.find(*up); it != row_of_ns.end()) t.parent[i] = it->second;
       }
     }
-    if (t.tree_column < 0 && !o.json) t.parent.clear();
   }
-  // A process tree is for the eye: JSON stays a flat list unless a tree was asked for.
-  if (o.json && !o.tree) t.parent.clear();
   // Namespaces reachable only through processes that could not be read are missing.
   t.rows_partial = snap.stats.namespaces_missing();
   render(t, render_options(o, "namespaces"), stdout);

@@ -404,6 +404,8 @@ int run(int argc, char** argv) {
     if (!o.filter.empty()) {
       try {
         view.filter = Filter::parse(o.filter, columns());
+        if (!view.filter.unknown_columns().empty())
+          throw FilterError("unknown column: " + view.filter.unknown_columns().front());
       } catch (const FilterError& e) {
         bad(std::string("failed to parse filter: ") + e.what());
       }

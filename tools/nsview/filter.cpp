@@ -1,123 +1,178 @@
 #include "filter.hpp"
 
 #include <cctype>
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <regex>
 
 namespace nsview {
 
+// A node of libsmartcols' filter grammar: every operator takes expressions, so
+// `(A == 1) == true` parses as in scols.
 struct Filter::Node {
-  enum Kind { And, Or, Not, Cmp, Truthy } kind;
+  enum Kind { Number, String, Boolean, Column, And, Or, Not, Cmp } kind;
   enum Op { Eq, Ne, Lt, Gt, Le, Ge, Match, NoMatch } op = Eq;
   std::unique_ptr<Node> a, b;
-  // Operands of Cmp / Truthy: a column index or a literal.
-  int lcol = -1, rcol = -1;
-  std::string llit, rlit;
+  long double number = 0;
+  std::string text;
+  bool boolean = false;
+  int col = -1;
   std::regex re;
 };
 
 namespace {
 
 struct Token {
-  enum Kind { Ident, Str, Num, Op, LParen, RParen, End } kind;
-  std::string text;
-  std::size_t pos;
+  enum Kind { Holder, Str, Num, Float, True, False, Op, LParen, RParen, End } kind;
+  std::string text;   // operator spelling ("&&", "==", ...), holder name, string body
+  long double value = 0;
 };
 
+bool is_id_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '%' || c == ':' || c == '/' ||
+         c == '-';
+}
+
+// The name bison gives a token in "unexpected X" (scols strips the first "T_").
+std::string token_name(const Token& t) {
+  switch (t.kind) {
+    case Token::Holder: return "HOLDER";
+    case Token::Str: return "T_STRING";
+    case Token::Num: return "T_NUMBER";
+    case Token::Float: return "T_FLOAT";
+    case Token::True: return "T_TRUE";
+    case Token::False: return "T_FALSE";
+    case Token::LParen: return "'('";
+    case Token::RParen: return "')'";
+    case Token::End: return "end of file";
+    case Token::Op: break;
+  }
+  static const std::pair<const char*, const char*> names[] = {
+      {"&&", "T_AND"}, {"||", "T_OR"}, {"!", "T_NEG"}, {"==", "T_EQ"}, {"!=", "T_NE"}, {"<", "T_LT"},
+      {">", "T_GT"},   {"<=", "T_LE"}, {">=", "T_GE"}, {"=~", "T_REG"}, {"!~", "T_NREG"}};
+  for (auto& [op, name] : names)
+    if (t.text == op) return name;
+  return t.text;
+}
+
+[[noreturn]] void syntax_error(const Token& t) {
+  std::string m = "syntax error, unexpected " + token_name(t);
+  if (auto p = m.find("T_"); p != std::string::npos) m.erase(p, 2);
+  throw FilterError(m);
+}
+
+// strtosize() as the scanner uses it: K, M, ... are powers of 1024 (with or without "iB").
+std::optional<long double> size_suffix(char c) {
+  static const char units[] = "KMGTPEZY";
+  for (int i = 0; units[i]; ++i)
+    if (c == units[i]) return std::pow(1024.0L, i + 1);
+  return std::nullopt;
+}
+
+// The scanner of libsmartcols' filter: ids [a-zA-Z][a-zA-Z_.%:/-0-9]*, integers with an
+// optional size suffix, N.N floats, '...' and "..." strings without escapes, keywords in
+// lower or upper case.
 std::vector<Token> tokenize(std::string_view s) {
   std::vector<Token> out;
   std::size_t i = 0;
-  auto fail = [&](const std::string& what) {
-    throw FilterError(what + " at position " + std::to_string(i + 1));
-  };
   while (i < s.size()) {
     char c = s[i];
-    if (std::isspace(static_cast<unsigned char>(c))) {
+    if (c == ' ' || c == '\t' || c == '\n') {
       ++i;
       continue;
     }
-    std::size_t start = i;
-    if (c == '(') { out.push_back({Token::LParen, "(", i++}); continue; }
-    if (c == ')') { out.push_back({Token::RParen, ")", i++}); continue; }
+    if (c == '(') { out.push_back({Token::LParen, "(", 0}); ++i; continue; }
+    if (c == ')') { out.push_back({Token::RParen, ")", 0}); ++i; continue; }
     if (c == '"' || c == '\'') {
-      std::string v;
-      ++i;
-      while (i < s.size() && s[i] != c) {
-        if (s[i] == '\\' && i + 1 < s.size()) ++i;
-        v.push_back(s[i++]);
-      }
-      if (i >= s.size()) fail("unterminated string");
-      ++i;
-      out.push_back({Token::Str, v, start});
+      auto end = s.find_first_of(std::string(1, c) + "\n", i + 1);
+      if (end == std::string_view::npos || s[end] != c)
+        throw FilterError("syntax error, unexpected '" + std::string(1, c) + "'");
+      out.push_back({Token::Str, std::string(s.substr(i + 1, end - i - 1)), 0});
+      i = end + 1;
       continue;
     }
-    static const char* ops[] = {"==", "!=", "<=", ">=", "=~", "!~", "&&", "||", "<", ">", "!", "="};
+    static const char* ops[] = {"==", "!=", "<=", ">=", "=~", "!~", "&&", "||", "<", ">", "!"};
     bool matched = false;
     for (const char* op : ops) {
       std::string_view o(op);
       if (s.substr(i, o.size()) == o) {
-        out.push_back({Token::Op, std::string(o == "=" ? "==" : o), i});
+        out.push_back({Token::Op, std::string(o), 0});
         i += o.size();
         matched = true;
         break;
       }
     }
     if (matched) continue;
-    if (std::isdigit(static_cast<unsigned char>(c)) || (c == '-' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
-      ++i;
-      while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
-      out.push_back({Token::Num, std::string(s.substr(start, i - start)), start});
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      std::size_t start = i;
+      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+      if (i + 1 < s.size() && s[i] == '.' && std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
+        ++i;
+        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+        std::string f(s.substr(start, i - start));
+        out.push_back({Token::Float, f, std::strtold(f.c_str(), nullptr)});
+        continue;
+      }
+      std::string digits(s.substr(start, i - start));
+      long double v = std::strtold(digits.c_str(), nullptr);
+      if (i < s.size())
+        if (auto mult = size_suffix(s[i])) {
+          ++i;
+          if (s.substr(i, 2) == "iB") i += 2;
+          v *= *mult;
+          if (v > 18446744073709551615.0L)
+            throw FilterError("\"" + std::string(s.substr(start, i - start)) + "\" number too large");
+        }
+      out.push_back({Token::Num, std::string(s.substr(start, i - start)), v});
       continue;
     }
-    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-      while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' || s[i] == '-')) ++i;
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      std::size_t start = i;
+      while (i < s.size() && is_id_char(s[i])) ++i;
       std::string w(s.substr(start, i - start));
-      std::string lw;
-      for (char ch : w) lw.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
       static const std::pair<const char*, const char*> words[] = {
-          {"and", "&&"}, {"or", "||"}, {"not", "!"}, {"eq", "=="}, {"ne", "!="},
-          {"lt", "<"},   {"gt", ">"},  {"le", "<="}, {"ge", ">="}};
+          {"and", "&&"}, {"AND", "&&"}, {"or", "||"}, {"OR", "||"}, {"not", "!"}, {"NOT", "!"},
+          {"eq", "=="},  {"EQ", "=="},  {"ne", "!="}, {"NE", "!="}, {"lt", "<"},  {"LT", "<"},
+          {"gt", ">"},   {"GT", ">"},   {"le", "<="}, {"LE", "<="}, {"ge", ">="}, {"GE", ">="}};
       bool word = false;
       for (auto& [k, v] : words)
-        if (lw == k) {
-          out.push_back({Token::Op, v, start});
+        if (w == k) {
+          out.push_back({Token::Op, v, 0});
           word = true;
           break;
         }
-      if (!word) out.push_back({Token::Ident, w, start});
+      if (word) continue;
+      if (w == "true" || w == "TRUE") out.push_back({Token::True, w, 0});
+      else if (w == "false" || w == "FALSE") out.push_back({Token::False, w, 0});
+      else out.push_back({Token::Holder, w, 0});
       continue;
     }
-    fail(std::string("unexpected '") + c + "'");
+    throw FilterError(std::string("syntax error, unexpected '") + c + "'");
   }
-  out.push_back({Token::End, "", s.size()});
+  out.push_back({Token::End, "", 0});
   return out;
 }
 
+// Precedence as scols' bison grammar: && and || share the lowest level (left to right),
+// comparisons and ! share the one above.
 class Parser {
  public:
-  Parser(std::vector<Token> toks, const std::vector<Column>& cols, std::vector<int>& used)
-      : t_(std::move(toks)), cols_(cols), used_(used) {}
+  Parser(std::vector<Token> toks, const std::vector<Column>& cols, std::vector<int>& used,
+         std::vector<std::string>& unknown)
+      : t_(std::move(toks)), cols_(cols), used_(used), unknown_(unknown) {}
 
   std::unique_ptr<Filter::Node> parse() {
-    auto n = parse_or();
-    if (peek().kind != Token::End) fail("unexpected '" + peek().text + "'");
+    auto n = parse_logic();
+    if (peek().kind != Token::End) syntax_error(peek());
     return n;
   }
 
  private:
   using NodeP = std::unique_ptr<Filter::Node>;
   const Token& peek() const { return t_[i_]; }
-  const Token& next() { return t_[i_++]; }
-  bool accept_op(const char* op) {
-    if (peek().kind == Token::Op && peek().text == op) {
-      ++i_;
-      return true;
-    }
-    return false;
-  }
-  [[noreturn]] void fail(const std::string& what) const {
-    throw FilterError(what + " at position " + std::to_string(peek().pos + 1));
-  }
+  bool is_op(const char* op) const { return peek().kind == Token::Op && peek().text == op; }
   NodeP make(Filter::Node::Kind k, NodeP a = nullptr, NodeP b = nullptr) {
     auto n = std::make_unique<Filter::Node>();
     n->kind = k;
@@ -125,31 +180,89 @@ class Parser {
     n->b = std::move(b);
     return n;
   }
-  NodeP parse_or() {
-    auto n = parse_and();
-    while (accept_op("||")) n = make(Filter::Node::Or, std::move(n), parse_and());
-    return n;
+  NodeP parse_logic() {
+    auto n = parse_cmp();
+    for (;;) {
+      if (is_op("&&")) {
+        ++i_;
+        n = make(Filter::Node::And, std::move(n), parse_cmp());
+      } else if (is_op("||")) {
+        ++i_;
+        n = make(Filter::Node::Or, std::move(n), parse_cmp());
+      } else {
+        return n;
+      }
+    }
   }
-  NodeP parse_and() {
-    auto n = parse_not();
-    while (accept_op("&&")) n = make(Filter::Node::And, std::move(n), parse_not());
-    return n;
+  NodeP parse_cmp() {
+    auto n = parse_unary();
+    static const std::pair<const char*, Filter::Node::Op> ops[] = {
+        {"==", Filter::Node::Eq}, {"!=", Filter::Node::Ne}, {"<", Filter::Node::Lt},
+        {">", Filter::Node::Gt},  {"<=", Filter::Node::Le}, {">=", Filter::Node::Ge},
+        {"=~", Filter::Node::Match}, {"!~", Filter::Node::NoMatch}};
+    for (;;) {
+      bool found = false;
+      for (auto& [s, op] : ops) {
+        if (!is_op(s)) continue;
+        ++i_;
+        auto c = make(Filter::Node::Cmp, std::move(n), parse_unary());
+        c->op = op;
+        if (op == Filter::Node::Match || op == Filter::Node::NoMatch) {
+          if (c->b->kind != Filter::Node::String) throw FilterError("regular expression must be a string");
+          try {
+            c->re = std::regex(c->b->text, std::regex::extended | std::regex::nosubs);
+          } catch (const std::regex_error& e) {
+            throw FilterError("failed to compile regex: " + std::string(e.what()));
+          }
+        }
+        n = std::move(c);
+        found = true;
+        break;
+      }
+      if (!found) return n;
+    }
   }
-  NodeP parse_not() {
-    if (accept_op("!")) return make(Filter::Node::Not, parse_not());
-    return parse_primary();
-  }
-  // An operand: sets either col or lit.
-  void operand(int& col, std::string& lit) {
+  NodeP parse_unary() {
+    if (is_op("!")) {
+      ++i_;
+      return make(Filter::Node::Not, parse_unary());
+    }
     const Token& tk = peek();
-    if (tk.kind == Token::Ident) {
-      col = column(tk.text);
-      ++i_;
-    } else if (tk.kind == Token::Str || tk.kind == Token::Num) {
-      lit = tk.text;
-      ++i_;
-    } else {
-      fail(tk.kind == Token::End ? "expression ends too early" : "expected a column, string or number, not '" + tk.text + "'");
+    switch (tk.kind) {
+      case Token::LParen: {
+        ++i_;
+        auto n = parse_logic();
+        if (peek().kind != Token::RParen) syntax_error(peek());
+        ++i_;
+        return n;
+      }
+      case Token::Num:
+      case Token::Float: {
+        auto n = make(Filter::Node::Number);
+        n->number = tk.value;
+        ++i_;
+        return n;
+      }
+      case Token::Str: {
+        auto n = make(Filter::Node::String);
+        n->text = tk.text;
+        ++i_;
+        return n;
+      }
+      case Token::True:
+      case Token::False: {
+        auto n = make(Filter::Node::Boolean);
+        n->boolean = tk.kind == Token::True;
+        ++i_;
+        return n;
+      }
+      case Token::Holder: {
+        auto n = make(Filter::Node::Column);
+        n->col = column(tk.text);
+        ++i_;
+        return n;
+      }
+      default: syntax_error(tk);
     }
   }
   int column(const std::string& name) {
@@ -159,90 +272,91 @@ class Parser {
           std::equal(cn.begin(), cn.end(), name.begin(), [](char a, char b) {
             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
           })) {
-        used_.push_back(static_cast<int>(c));
+        if (std::find(used_.begin(), used_.end(), static_cast<int>(c)) == used_.end())
+          used_.push_back(static_cast<int>(c));
         return static_cast<int>(c);
       }
     }
-    fail("unknown column '" + name + "'");
-  }
-  NodeP parse_primary() {
-    if (peek().kind == Token::LParen) {
-      ++i_;
-      auto n = parse_or();
-      if (peek().kind != Token::RParen) fail("missing ')'");
-      ++i_;
-      return n;
-    }
-    auto n = make(Filter::Node::Cmp);
-    operand(n->lcol, n->llit);
-    static const std::pair<const char*, Filter::Node::Op> ops[] = {
-        {"==", Filter::Node::Eq}, {"!=", Filter::Node::Ne}, {"<", Filter::Node::Lt},
-        {">", Filter::Node::Gt},  {"<=", Filter::Node::Le}, {">=", Filter::Node::Ge},
-        {"=~", Filter::Node::Match}, {"!~", Filter::Node::NoMatch}};
-    if (peek().kind == Token::Op) {
-      for (auto& [s, op] : ops)
-        if (peek().text == s) {
-          ++i_;
-          n->op = op;
-          operand(n->rcol, n->rlit);
-          if (op == Filter::Node::Match || op == Filter::Node::NoMatch) {
-            if (n->rcol >= 0) fail("the right side of =~ must be a string");
-            try {
-              n->re = std::regex(n->rlit, std::regex::extended);
-            } catch (const std::regex_error&) {
-              fail("invalid regular expression '" + n->rlit + "'");
-            }
-          }
-          return n;
-        }
-    }
-    if (n->lcol < 0) fail("a literal alone is not a condition");
-    n->kind = Filter::Node::Truthy;
-    return n;
+    if (std::find(unknown_.begin(), unknown_.end(), name) == unknown_.end()) unknown_.push_back(name);
+    return -1;
   }
 
   std::vector<Token> t_;
   std::size_t i_ = 0;
   const std::vector<Column>& cols_;
   std::vector<int>& used_;
+  std::vector<std::string>& unknown_;
 };
 
-std::optional<double> as_number(const std::optional<std::string>& s) {
-  if (!s || s->empty()) return std::nullopt;
+// A value during evaluation: unknown, a number, a string or a boolean.
+struct Value {
+  enum Kind { None, Num, Str, Bool } kind = None;
+  long double num = 0;
+  std::string str;
+  bool b = false;
+};
+
+// A cell as a number: digits with an optional fraction and size suffix (top shows "1.5M").
+std::optional<long double> cell_number(const std::string& s) {
+  if (s.empty()) return std::nullopt;
   char* end = nullptr;
-  double d = std::strtod(s->c_str(), &end);
-  if (!end || *end != '\0') return std::nullopt;
-  return d;
+  long double d = std::strtold(s.c_str(), &end);
+  if (end == s.c_str()) return std::nullopt;
+  std::string_view rest(end);
+  if (rest.empty()) return d;
+  if (auto m = size_suffix(rest[0]); m && (rest.size() == 1 || rest.substr(1) == "iB" || rest.substr(1) == "B"))
+    return d * *m;
+  if (rest == "B" || rest == "%") return d;
+  return std::nullopt;
 }
 
-bool eval(const Filter::Node& n, const std::vector<Cell>& row) {
-  using N = Filter::Node;
-  switch (n.kind) {
-    case N::And: return eval(*n.a, row) && eval(*n.b, row);
-    case N::Or: return eval(*n.a, row) || eval(*n.b, row);
-    case N::Not: return !eval(*n.a, row);
-    case N::Truthy: {
-      const Cell& v = row[n.lcol];
-      return v && !v->empty() && *v != "0";
-    }
-    case N::Cmp: break;
+bool truthy(const Value& v) {
+  switch (v.kind) {
+    case Value::None: return false;
+    case Value::Num: return v.num != 0;
+    case Value::Str: return !v.str.empty() && v.str != "0";
+    case Value::Bool: return v.b;
   }
-  Cell l = n.lcol >= 0 ? row[n.lcol] : Cell(n.llit);
-  Cell r = n.rcol >= 0 ? row[n.rcol] : Cell(n.rlit);
+  return false;
+}
+
+Value eval(const Filter::Node& n, const std::vector<Cell>& row, const std::vector<Column>& cols);
+
+bool compare(const Filter::Node& n, const std::vector<Cell>& row, const std::vector<Column>& cols) {
+  using N = Filter::Node;
+  Value l = eval(*n.a, row, cols), r = eval(*n.b, row, cols);
   if (n.op == N::Match || n.op == N::NoMatch) {
-    bool m = l && std::regex_search(*l, n.re);
+    bool m = l.kind == Value::Str && std::regex_search(l.str, n.re);
+    if (l.kind == Value::Num) m = std::regex_search(std::to_string(static_cast<long long>(l.num)), n.re);
     return n.op == N::Match ? m : !m;
   }
-  auto ln = as_number(l), rn = as_number(r);
   int cmp;
-  if (ln && rn) {
+  // One side a number: the other is read as one (a size suffix counts), so NPROCS > 1K
+  // and MEM > 1M compare quantities, never text.
+  auto as_num = [](const Value& v) -> std::optional<long double> {
+    if (v.kind == Value::Num) return v.num;
+    if (v.kind == Value::Str) return cell_number(v.str);
+    if (v.kind == Value::Bool) return v.b ? 1 : 0;
+    return std::nullopt;
+  };
+  if (l.kind == Value::None || r.kind == Value::None) {
+    // Unknown equals only unknown or empty; it is never ordered.
+    bool le = l.kind == Value::None || (l.kind == Value::Str && l.str.empty());
+    bool re = r.kind == Value::None || (r.kind == Value::Str && r.str.empty());
+    if (n.op == N::Eq) return le && re;
+    if (n.op == N::Ne) return !(le && re);
+    return false;
+  }
+  if (l.kind == Value::Num || r.kind == Value::Num) {
+    auto ln = as_num(l), rn = as_num(r);
+    if (!ln || !rn) return n.op == N::Ne;
     cmp = *ln < *rn ? -1 : (*ln > *rn ? 1 : 0);
+  } else if (l.kind == Value::Bool || r.kind == Value::Bool) {
+    bool lb = truthy(l), rb = truthy(r);
+    cmp = lb == rb ? 0 : (lb ? 1 : -1);
   } else {
-    // Unknown values only ever equal unknown/empty.
-    std::string ls = l.value_or(""), rs = r.value_or("");
-    if (n.op != N::Eq && n.op != N::Ne && (!l || !r)) return false;
-    cmp = ls.compare(rs);
-    cmp = cmp < 0 ? -1 : (cmp > 0 ? 1 : 0);
+    int c = l.str.compare(r.str);
+    cmp = c < 0 ? -1 : (c > 0 ? 1 : 0);
   }
   switch (n.op) {
     case N::Eq: return cmp == 0;
@@ -255,6 +369,41 @@ bool eval(const Filter::Node& n, const std::vector<Cell>& row) {
   }
 }
 
+Value eval(const Filter::Node& n, const std::vector<Cell>& row, const std::vector<Column>& cols) {
+  using N = Filter::Node;
+  Value v;
+  switch (n.kind) {
+    case N::Number: v.kind = Value::Num; v.num = n.number; return v;
+    case N::String: v.kind = Value::Str; v.str = n.text; return v;
+    case N::Boolean: v.kind = Value::Bool; v.b = n.boolean; return v;
+    case N::Column: {
+      if (n.col < 0 || static_cast<std::size_t>(n.col) >= row.size() || !row[n.col]) return v;
+      const std::string& s = *row[n.col];
+      const Column& c = cols[n.col];
+      if (c.json == JsonType::number && !s.empty()) {
+        if (auto d = cell_number(s)) {
+          v.kind = Value::Num;
+          v.num = *d;
+          return v;
+        }
+      }
+      if (c.json == JsonType::boolean) {
+        v.kind = Value::Bool;
+        v.b = !(s.empty() || s[0] == '0' || s[0] == 'n' || s[0] == 'N' || s == "false");
+        return v;
+      }
+      v.kind = Value::Str;
+      v.str = s;
+      return v;
+    }
+    case N::And: v.kind = Value::Bool; v.b = truthy(eval(*n.a, row, cols)) && truthy(eval(*n.b, row, cols)); return v;
+    case N::Or: v.kind = Value::Bool; v.b = truthy(eval(*n.a, row, cols)) || truthy(eval(*n.b, row, cols)); return v;
+    case N::Not: v.kind = Value::Bool; v.b = !truthy(eval(*n.a, row, cols)); return v;
+    case N::Cmp: v.kind = Value::Bool; v.b = compare(n, row, cols); return v;
+  }
+  return v;
+}
+
 }  // namespace
 
 Filter::Filter() = default;
@@ -264,11 +413,14 @@ Filter& Filter::operator=(Filter&&) noexcept = default;
 
 Filter Filter::parse(std::string_view expr, const std::vector<Column>& columns) {
   Filter f;
-  Parser p(tokenize(expr), columns, f.used_);
+  f.columns_ = &columns;
+  Parser p(tokenize(expr), columns, f.used_, f.unknown_);
   f.root_ = p.parse();
   return f;
 }
 
-bool Filter::matches(const std::vector<Cell>& row) const { return !root_ || eval(*root_, row); }
+bool Filter::matches(const std::vector<Cell>& row) const {
+  return !root_ || truthy(eval(*root_, row, *columns_));
+}
 
 }  // namespace nsview

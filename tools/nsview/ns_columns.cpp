@@ -10,7 +10,8 @@ using nsinspect::HolderKind;
 using nsinspect::Namespace;
 
 const std::vector<Column>& ns_columns() {
-  static const std::vector<Column> cols = {
+  static const std::vector<Column> cols = [] {
+    std::vector<Column> v = {
       {"NS", "namespace identifier (inode number)", JsonType::number, true, false},
       {"TYPE", "kind of namespace", JsonType::string, false, false},
       {"PATH", "path to the namespace", JsonType::string, false, false},
@@ -31,7 +32,14 @@ const std::vector<Column>& ns_columns() {
       {"OWNERUID", "user namespaces: UID of the creator (NS_GET_OWNER_UID)", JsonType::number, true, false},
       {"HIDDEN", "known only as an ancestor or owner of other namespaces", JsonType::boolean, false, false},
       {"CONTAINER", "the container or pod/NAME using it; host for the initial namespaces", JsonType::string, false, true},
-  };
+    };
+    // lsns's width hints (libsmartcols widens a column to its hint, see Column::width_hint).
+    for (auto& c : v) {
+      if (c.name == "NS" || c.name == "PNS" || c.name == "ONS") c.width_hint = 10;
+      if (c.name == "TYPE" || c.name == "NPROCS" || c.name == "PID" || c.name == "PPID") c.width_hint = 5;
+    }
+    return v;
+  }();
   return cols;
 }
 
@@ -46,10 +54,20 @@ std::string join(const std::vector<std::string>& parts, char sep) {
   return s;
 }
 
+// The uid a row without a process shows (lsns 2.42 shows the namespace's NS_GET_OWNER_UID):
+// a user namespace's creator, else the creator of the user namespace that owns it. lsns
+// shows 0 for the latter (the ioctl answers only for user namespaces); unknown stays unknown.
+std::optional<uid_t> owner_uid(const nsinspect::Snapshot& snap, const Namespace& ns) {
+  if (ns.type == nsinspect::NsType::user) return ns.owner_uid;
+  if (!ns.owner) return std::nullopt;
+  const Namespace* o = snap.ns(*ns.owner);
+  return o ? o->owner_uid : std::nullopt;
+}
+
 }  // namespace
 
-Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col) {
-  const nsinspect::Process* p = ns.lowest_pid ? ctx.snap.process(*ns.lowest_pid) : nullptr;
+Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col, const nsinspect::Process* proc) {
+  const nsinspect::Process* p = proc ? proc : ns.lowest_pid ? ctx.snap.process(*ns.lowest_pid) : nullptr;
   const char sep = ctx.nowrap ? ',' : '\n';
   // Members exist that could not be read, and the lowest of them is unknown: what lsns
   // takes from the lowest pid is unknown, not empty.
@@ -73,10 +91,13 @@ Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col) {
     case NS_COMMAND:
       if (p && (p->unreadable & nsinspect::kUnreadCmdline)) return unknown_cell();  // not comm as if it were
       return p ? Cell(p->command()) : std::nullopt;
-    case NS_UID: return p && p->uid ? Cell(std::to_string(*p->uid)) : std::nullopt;
-    case NS_USER:
-      if (!p || !p->uid) return std::nullopt;
-      return ctx.snap.user_name(*p->uid).value_or(std::to_string(*p->uid));
+    case NS_UID:
+    case NS_USER: {
+      auto uid = p ? p->uid : owner_uid(ctx.snap, ns);
+      if (!uid) return std::nullopt;
+      if (col == NS_UID) return std::to_string(*uid);
+      return ctx.snap.user_name(*uid).value_or(std::to_string(*uid));
+    }
     case NS_NETNSID:
       if (ns.type != nsinspect::NsType::net || !ns.netnsid) return std::nullopt;
       return *ns.netnsid < 0 ? std::string("unassigned") : std::to_string(*ns.netnsid);

@@ -26,6 +26,9 @@ struct NsCellContext {
   bool nowrap = false;                 // join multi-valued cells with ',' instead of '\n'
 };
 
-Cell ns_cell(const NsCellContext& ctx, const nsinspect::Namespace& ns, NsColumn col);
+// A cell of a namespace's row. proc: the process the row is about (`list <namespace>` has a
+// row per member); null means the namespace's lowest pid, as lsns.
+Cell ns_cell(const NsCellContext& ctx, const nsinspect::Namespace& ns, NsColumn col,
+             const nsinspect::Process* proc = nullptr);
 
 }  // namespace nsview

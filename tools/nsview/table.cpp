@@ -1,12 +1,10 @@
 #include "table.hpp"
 
-#include "json_writer.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
-#include <nlohmann/json.hpp>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -17,6 +15,13 @@ std::string Column::json_key() const {
   for (auto& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::replace(k.begin(), k.end(), '-', '_');
   return k;
+}
+
+JsonFormat json_format_from_env() {
+  const char* e = std::getenv("LIBSMARTCOLS_JSON");
+  if (e && !std::strcmp(e, "compact")) return JsonFormat::compact;
+  if (e && !std::strcmp(e, "lines")) return JsonFormat::lines;
+  return JsonFormat::pretty;
 }
 
 bool want_color(int fd) {
@@ -68,6 +73,7 @@ std::vector<std::string> split_lines(const std::string& s) {
 struct Ordered {
   std::vector<int> order;
   std::vector<std::string> prefix;
+  std::vector<std::string> cont;  // tree art on a row's continuation lines (multi-line cells)
 };
 
 Ordered tree_order(const Table& t, bool ascii) {
@@ -76,6 +82,7 @@ Ordered tree_order(const Table& t, bool ascii) {
   if (t.parent.empty()) {
     for (std::size_t i = 0; i < n; ++i) o.order.push_back(static_cast<int>(i));
     o.prefix.assign(n, "");
+    o.cont.assign(n, "");
     return o;
   }
   std::vector<std::vector<int>> kids(n);
@@ -89,6 +96,7 @@ Ordered tree_order(const Table& t, bool ascii) {
   const char* ell = ascii ? "`-" : "\u2514\u2500";
   const char* bar = ascii ? "| " : "\u2502 ";
   o.prefix.assign(n, "");
+  o.cont.assign(n, "");
   // Iterative DFS: (row, indent string for its children).
   struct Item {
     int row;
@@ -111,93 +119,202 @@ Ordered tree_order(const Table& t, bool ascii) {
       child_lead = it.lead + (it.last ? "  " : bar);
     }
     auto& k = kids[it.row];
+    // As libsmartcols: the lines below a row's first carry its children's lead, and a bar
+    // when it has children.
+    o.cont[it.row] = child_lead + (k.empty() ? "" : bar);
     for (std::size_t j = k.size(); j-- > 0;) stack.push_back({k[j], child_lead, j + 1 == k.size(), false});
   }
   return o;
 }
 
-nlohmann::json cell_json(const Column& c, const Cell& v) {
-  if (!v) return nullptr;
-  switch (c.json) {
-    case JsonType::number: {
-      if (v->empty()) return nullptr;
-      char* end = nullptr;
-      if ((*v)[0] == '-') {
-        long long x = std::strtoll(v->c_str(), &end, 10);
-        if (end && *end == '\0') return x;
+// JSON in libsmartcols' layout (its ul_jsonwrt), written as it goes: no document in memory.
+// pretty: 3-space indent, "key": value, "},{" between array objects; compact: the same on
+// one line without blanks; lines: one top-level row object per line, no wrapper. Keys are
+// lower case, in column order (a column given twice is written twice, as lsns does).
+class ScolsJson {
+ public:
+  ScolsJson(std::FILE* out, JsonFormat f) : out_(out), fmt_(f) {}
+
+  void open(const char* name, char type) {  // type: '{' or '['
+    print_name(name);
+    if (fmt_ == JsonFormat::pretty) put(name ? (type == '{' ? ": {\n" : ": [\n") : (type == '{' ? "{\n" : "[\n"));
+    else put(name ? (type == '{' ? ":{" : ":[") : (type == '{' ? "{" : "["));
+    ++indent_;
+    after_close_ = false;
+  }
+  void close(char type) {  // type: '}' or ']'
+    --indent_;
+    if (fmt_ == JsonFormat::pretty) {
+      std::fputc('\n', out_);
+      put_indent();
+    }
+    std::fputc(type, out_);
+    if (fmt_ != JsonFormat::lines && type == '}' && indent_ == 0) std::fputc('\n', out_);
+    after_close_ = true;
+  }
+  // A value: raw text (numbers, true/false/null) or a quoted string; name null in arrays.
+  void value_raw(const char* name, std::string_view text) {
+    value_open(name);
+    if (text.empty()) put("null");
+    else std::fwrite(text.data(), 1, text.size(), out_);
+    after_close_ = true;
+  }
+  void value_string(const char* name, std::string_view text) {
+    value_open(name);
+    if (text.empty()) put("null");
+    else quoted(text, false);
+    after_close_ = true;
+  }
+
+ private:
+  void put(const char* s) { std::fputs(s, out_); }
+  void put_indent() {
+    for (int i = 0; i < indent_; ++i) put("   ");
+  }
+  void print_name(const char* name) {
+    if (after_close_) {
+      if (fmt_ == JsonFormat::lines) put(indent_ == 0 ? "\n" : ",");
+      else if (fmt_ == JsonFormat::pretty) put(name ? ",\n" : ",");
+      else put(",");
+    }
+    if (fmt_ == JsonFormat::pretty && (name || !after_close_)) put_indent();
+    if (name) quoted(name, true);
+  }
+  void value_open(const char* name) {
+    print_name(name);
+    if (fmt_ == JsonFormat::pretty) put(name ? ": " : " ");
+    else if (name) put(":");
+  }
+  // As libsmartcols: '"' and '\' escaped, control characters as \b \t \n \f \r or \u00XX,
+  // everything else as is (callers pass valid UTF-8).
+  void quoted(std::string_view s, bool lower) {
+    std::fputc('"', out_);
+    for (unsigned char c : s) {
+      if (c == '"' || c == '\\') {
+        std::fputc('\\', out_);
+        std::fputc(c, out_);
+      } else if (c >= 0x20) {
+        std::fputc(lower && c < 0x80 ? std::tolower(c) : c, out_);
       } else {
-        unsigned long long x = std::strtoull(v->c_str(), &end, 10);
-        if (end && *end == '\0') return x;
+        switch (c) {
+          case '\b': put("\\b"); break;
+          case '\t': put("\\t"); break;
+          case '\n': put("\\n"); break;
+          case '\f': put("\\f"); break;
+          case '\r': put("\\r"); break;
+          default: std::fprintf(out_, "\\u00%02x", c);
+        }
       }
-      char* dend = nullptr;
-      double d = std::strtod(v->c_str(), &dend);
-      if (dend && *dend == '\0') return d;
-      return *v;
+    }
+    std::fputc('"', out_);
+  }
+
+  std::FILE* out_;
+  JsonFormat fmt_;
+  int indent_ = 0;
+  bool after_close_ = false;
+};
+
+bool is_json_number(std::string_view v) {
+  if (v.empty()) return false;
+  std::size_t i = v[0] == '-' ? 1 : 0;
+  if (i == v.size()) return false;
+  bool dot = false;
+  for (; i < v.size(); ++i) {
+    if (v[i] == '.' && !dot) dot = true;
+    else if (!std::isdigit(static_cast<unsigned char>(v[i]))) return false;
+  }
+  return v.back() != '.';
+}
+
+void json_cell(ScolsJson& w, const Column& c, const Cell& v) {
+  const std::string key = c.json_key();
+  if (!v) return w.value_raw(key.c_str(), "");
+  switch (c.json) {
+    case JsonType::number:
+      // A number column's text goes out as is; text that is no number (never expected)
+      // stays a string so that the JSON stays valid.
+      if (v->empty() || is_json_number(*v)) return w.value_raw(key.c_str(), *v);
+      break;
+    case JsonType::boolean: {
+      const std::string& d = *v;
+      bool t = !(d.empty() || d[0] == '0' || d[0] == 'n' || d[0] == 'N' || d == "false");
+      return w.value_raw(key.c_str(), t ? "true" : "false");
     }
     case JsonType::number_list: {
-      nlohmann::json a = nlohmann::json::array();
+      if (v->empty()) return w.value_raw(key.c_str(), "");
+      w.open(key.c_str(), '[');
       std::size_t start = 0;
-      while (start < v->size()) {
+      while (start <= v->size()) {
         auto comma = v->find(',', start);
-        auto part = v->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!part.empty()) a.push_back(std::strtoll(part.c_str(), nullptr, 10));
+        std::string_view part(v->data() + start, (comma == std::string::npos ? v->size() : comma) - start);
+        if (is_json_number(part)) w.value_raw(nullptr, part);
         if (comma == std::string::npos) break;
         start = comma + 1;
       }
-      return a;
+      return w.close(']');
     }
-    case JsonType::boolean:
-      return *v == "1" || *v == "true" || *v == "yes";
-    case JsonType::string:
-      return *v;
+    case JsonType::string: break;
   }
-  return *v;
+  if (is_valid_utf8(*v)) return w.value_string(key.c_str(), *v);
+  // Not UTF-8: U+FFFD per bad byte, and the exact bytes in KEY_raw (docs/json.md).
+  w.value_string(key.c_str(), replace_invalid_utf8(*v));
+  w.value_string((key + "_raw").c_str(), escape_invalid_utf8(*v));
+}
+
+void json_rows(ScolsJson& w, const Table& t, const std::vector<std::vector<int>>& kids, const std::vector<int>& rows) {
+  for (int r : rows) {
+    w.open(nullptr, '{');
+    for (std::size_t c = 0; c < t.columns.size(); ++c) {
+      const Cell& cell = t.rows[r][c];
+      json_cell(w, t.columns[c], cell);
+      // A lower bound (docs/list.md): the value, and a flag beside it.
+      if (cell.partial) w.value_raw((t.columns[c].json_key() + "_partial").c_str(), "true");
+    }
+    if (!kids.empty() && !kids[r].empty()) {
+      w.open("children", '[');
+      json_rows(w, t, kids, kids[r]);
+      w.close(']');
+    }
+    w.close('}');
+  }
 }
 
 void render_json(const Table& t, const RenderOptions& o, std::FILE* out) {
   const std::size_t n = t.rows.size();
-  std::vector<nlohmann::json> objs(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    nlohmann::json obj = nlohmann::json::object();
-    for (std::size_t c = 0; c < t.columns.size(); ++c) {
-      const Cell& v = t.rows[i][c];
-      obj[t.columns[c].json_key()] = cell_json(t.columns[c], v);
-      if (v.partial) obj[t.columns[c].json_key() + "_partial"] = true;
-    }
-    objs[i] = std::move(obj);
-  }
-  nlohmann::json top = nlohmann::json::array();
+  std::vector<std::vector<int>> kids;
+  std::vector<int> roots;
   if (t.parent.empty()) {
-    for (auto& o2 : objs) top.push_back(std::move(o2));
+    for (std::size_t i = 0; i < n; ++i) roots.push_back(static_cast<int>(i));
   } else {
-    // Children first (deepest rows are complete before they are moved into their parent).
-    Ordered ord = tree_order(t, true);
-    std::vector<int> depth(n, 0);
-    for (int r : ord.order)
-      if (t.parent[r] >= 0) depth[r] = depth[t.parent[r]] + 1;
-    std::vector<int> by_depth = ord.order;
-    std::stable_sort(by_depth.begin(), by_depth.end(), [&](int a, int b) { return depth[a] > depth[b]; });
-    std::vector<std::vector<int>> kids(n);
-    for (int r : ord.order)
-      if (t.parent[r] >= 0) kids[t.parent[r]].push_back(r);
-    for (int r : by_depth)
-      if (!kids[r].empty()) {
-        nlohmann::json ch = nlohmann::json::array();
-        for (int k : kids[r]) ch.push_back(std::move(objs[k]));
-        objs[r]["children"] = std::move(ch);
-      }
-    for (int r : ord.order)
-      if (t.parent[r] < 0) top.push_back(std::move(objs[r]));
+    kids.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      int p = t.parent[i];
+      if (p >= 0 && static_cast<std::size_t>(p) < n) kids[p].push_back(static_cast<int>(i));
+      else roots.push_back(static_cast<int>(i));
+    }
   }
-  nlohmann::json doc = {{o.json_name, std::move(top)}};
-  if (t.rows_partial) doc[o.json_name + "_partial"] = true;
-  write_json(out, doc, 3);
+  ScolsJson w(out, o.json_format);
+  if (o.json_format == JsonFormat::lines) {
+    // JSON Lines: the row objects alone, one a line; nothing for no rows.
+    json_rows(w, t, kids, roots);
+    if (n) std::fputc('\n', out);
+    return;
+  }
+  w.open(nullptr, '{');
+  w.open(o.json_name.c_str(), '[');
+  json_rows(w, t, kids, roots);
+  w.close(']');
+  if (t.rows_partial) w.value_raw((o.json_name + "_partial").c_str(), "true");  // rows may be missing
+  w.close('}');
 }
 
 }  // namespace
 
 void render(const Table& t, const RenderOptions& o, std::FILE* out) {
   if (o.json) return render_json(t, o, out);
+  // libsmartcols prints nothing at all for a table without rows.
+  if (o.scols && t.rows.empty()) return;
   const std::size_t ncol = t.columns.size();
   Ordered ord = tree_order(t, o.ascii || o.raw ? o.ascii : false);
   // Cell text per displayed row (tree prefix added; multi-line split).
@@ -242,14 +359,20 @@ void render(const Table& t, const RenderOptions& o, std::FILE* out) {
   }
   std::vector<std::size_t> width(ncol, 0);
   for (std::size_t c = 0; c < ncol; ++c) {
-    if (o.headings) width[c] = display_width(t.columns[c].name);
+    // libsmartcols sizes a column for its header also when headings are off.
+    if (o.headings || o.scols) width[c] = display_width(t.columns[c].name);
+    std::size_t data = 0;
     for (auto& row : cells)
-      for (auto& l : row[c]) width[c] = std::max(width[c], display_width(l));
+      for (auto& l : row[c]) data = std::max(data, display_width(l));
+    // libsmartcols: the header is the minimum; text at least that wide gets the width hint.
+    const std::size_t hint = t.columns[c].width_hint > 0 ? static_cast<std::size_t>(t.columns[c].width_hint) : 0;
+    if (data >= width[c] && o.scols && hint > data && width[c] < hint) width[c] = hint;
+    else width[c] = std::max(width[c], data);
   }
   if (o.truncate && o.width > 0) {
     std::size_t total = ncol ? ncol - 1 : 0;
     for (auto w : width) total += w;
-    // Shrink truncatable columns, widest first, until the table fits.
+    // Shrink truncatable columns, widest first, down to their header, until the table fits.
     while (total > static_cast<std::size_t>(o.width)) {
       std::size_t best = ncol;
       for (std::size_t c = 0; c < ncol; ++c)
@@ -264,35 +387,43 @@ void render(const Table& t, const RenderOptions& o, std::FILE* out) {
   }
   const char* bold = o.color ? "\033[1m" : "";
   const char* reset = o.color ? "\033[0m" : "";
-  auto emit = [&](auto get, bool header) {
+  // libsmartcols cuts without a mark; nsview's other views mark the cut.
+  const char* mark = o.scols ? "" : "\u2026";
+  // One output line. cont: a continuation line of a multi-line row (tree art for the tree
+  // column's empty cell).
+  auto emit = [&](auto get, bool header, const std::string* cont) {
     std::string s;
     if (header) s += bold;
     for (std::size_t c = 0; c < ncol; ++c) {
       std::string v = get(c);
-      if (display_width(v) > width[c]) v = truncate_to_width(v, width[c], "\u2026");
+      if (v.empty() && cont && static_cast<int>(c) == t.tree_column) v = *cont;
+      if (display_width(v) > width[c]) v = truncate_to_width(v, width[c], mark);
       std::size_t pad = width[c] - std::min(width[c], display_width(v));
       bool last = c + 1 == ncol;
-      if (c) s.push_back(' ');
       // A tree column is left-aligned whatever its type, so that the lines join up.
       if (t.columns[c].right && static_cast<int>(c) != t.tree_column) {
-        s.append(pad, ' ');
+        if (!v.empty() || !last) s.append(pad, ' ');
         s += v;
       } else {
         s += v;
         if (!last) s.append(pad, ' ');
       }
+      if (!last) s.push_back(' ');
     }
     if (header) s += reset;
-    while (!s.empty() && s.back() == ' ') s.pop_back();
+    if (!o.scols)
+      while (!s.empty() && s.back() == ' ') s.pop_back();
     s.push_back('\n');
     std::fputs(s.c_str(), out);
   };
-  if (o.headings) emit([&](std::size_t c) { return t.columns[c].name; }, true);
-  for (auto& row : cells) {
+  if (o.headings) emit([&](std::size_t c) { return t.columns[c].name; }, true, nullptr);
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    auto& row = cells[i];
     std::size_t lines = 1;
     for (auto& c : row) lines = std::max(lines, c.size());
     for (std::size_t l = 0; l < lines; ++l)
-      emit([&](std::size_t c) { return l < row[c].size() ? row[c][l] : std::string(); }, false);
+      emit([&](std::size_t c) { return l < row[c].size() ? row[c][l] : std::string(); }, false,
+           l ? &ord.cont[ord.order[i]] : nullptr);
   }
 }
 

@@ -20,6 +20,9 @@ struct Column {
   bool right = false;       // right-aligned (numbers)
   bool trunc = false;       // may be truncated to fit the terminal
   bool wrap = false;        // multi-valued: '\n' separates values (one line each)
+  // libsmartcols' width hint: a column whose text is at least as wide as its header is
+  // widened to this (lsns: NS 10, TYPE 5, NPROCS/PID/PPID 5, PNS/ONS 10).
+  int width_hint = 0;
   std::string json_key() const;
 };
 
@@ -52,6 +55,11 @@ struct Table {
   bool rows_partial = false;  // rows may be missing (unreadable): JSON adds "<name>_partial": true
 };
 
+// LIBSMARTCOLS_JSON: pretty (default), compact (one line), lines (JSON Lines: one top-level
+// row object per line, no wrapper).
+enum class JsonFormat { pretty, compact, lines };
+JsonFormat json_format_from_env();
+
 struct RenderOptions {
   bool json = false;
   bool raw = false;
@@ -62,6 +70,11 @@ struct RenderOptions {
   bool ascii = false;       // ASCII tree lines instead of UTF-8
   int width = 0;            // terminal width, 0 = unlimited
   std::string json_name = "rows";  // {"json_name": [...]}
+  JsonFormat json_format = JsonFormat::pretty;
+  // Text exactly as libsmartcols prints it (list, as a drop-in for lsns): nothing at all for
+  // no rows, header widths count with -n too, cut text without a mark, and no trimming of
+  // the separator before an empty last cell.
+  bool scols = false;
 };
 
 void render(const Table& t, const RenderOptions& o, std::FILE* out);

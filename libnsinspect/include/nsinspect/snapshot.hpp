@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -29,6 +30,33 @@ enum Unreadable : uint8_t {
   kUnreadFds = 1 << 5,      // /proc/PID/fd (nsfs fds and sockets it holds)
 };
 
+// A process's /proc/PID/cgroup lines, read-only. Processes with the same lines share one copy:
+// 4,000 processes in 10 v1 hierarchies held 6 MiB of identical lines, a third of list's peak.
+class CgroupLines {
+ public:
+  using Lines = std::vector<procfs::CgroupLine>;
+  CgroupLines() = default;
+  CgroupLines(Lines lines) : p_(std::make_shared<const Lines>(std::move(lines))) {}
+  CgroupLines(std::shared_ptr<const Lines> p) : p_(std::move(p)) {}
+  const Lines& get() const { return p_ ? *p_ : none(); }
+  operator const Lines&() const { return get(); }
+  Lines::const_iterator begin() const { return get().begin(); }
+  Lines::const_iterator end() const { return get().end(); }
+  bool empty() const { return get().empty(); }
+  std::size_t size() const { return get().size(); }
+  const procfs::CgroupLine& operator[](std::size_t i) const { return get()[i]; }
+  const procfs::CgroupLine& front() const { return get().front(); }
+  const procfs::CgroupLine& back() const { return get().back(); }
+  const std::shared_ptr<const Lines>& shared() const { return p_; }
+
+ private:
+  static const Lines& none() {
+    static const Lines empty;
+    return empty;
+  }
+  std::shared_ptr<const Lines> p_;
+};
+
 struct Process {
   pid_t pid = 0;  // in the scanner's pid namespace
   pid_t ppid = 0;
@@ -43,7 +71,7 @@ struct Process {
   // Namespace of each type; nullopt when it could not be read (permission, exited).
   std::array<std::optional<NsInode>, kNsTypeCount> ns{};
   std::optional<NsInode> pid_for_children, time_for_children;
-  std::vector<procfs::CgroupLine> cgroups;  // paths translated to host paths
+  CgroupLines cgroups;                       // paths translated to host paths
   std::string cgroup;                        // primary cgroup path (CgroupLayout::primary)
   // Usage (read only with ScanOptions::usage): stat utime+stime, status VmRSS, io bytes.
   std::optional<uint64_t> cpu_ticks;         // clock ticks (USER_HZ) in user + system mode

@@ -3,6 +3,8 @@
 // through a path -> node hash map, so the work stays linear.
 #include <unistd.h>
 
+#include <unordered_map>
+
 #include "cgroups/cgroups_internal.hpp"
 #include "discovery/fs_util.hpp"
 #include "procfs/parse_util.hpp"
@@ -89,12 +91,23 @@ void build_cgroups(Snapshot& snap, const std::string& root, int proc_fd, bool tr
     auto it = by_id.find(l.hierarchy_id);
     return it == by_id.end() ? -1 : static_cast<int>(it->second);
   };
+  // The translation depends on the lines only, so shared lines are translated once (the map
+  // keeps each original alive, so that its address cannot be reused by another).
+  std::unordered_map<const CgroupLines::Lines*, std::pair<CgroupLines, CgroupLines>> translated;
   for (auto& p : snap.processes) {
-    for (auto& l : p.cgroups) {
-      int hi = hierarchy_of(l);
-      if (hi < 0) continue;
-      const auto& h = layout.hierarchies[static_cast<std::size_t>(hi)];
-      if (h.ns_root_known) l.path = cgroup_host_path(h.ns_root, l.path);
+    if (const auto& orig = p.cgroups.shared()) {
+      auto it = translated.find(orig.get());
+      if (it == translated.end()) {
+        CgroupLines::Lines lines = *orig;
+        for (auto& l : lines) {
+          int hi = hierarchy_of(l);
+          if (hi < 0) continue;
+          const auto& h = layout.hierarchies[static_cast<std::size_t>(hi)];
+          if (h.ns_root_known) l.path = cgroup_host_path(h.ns_root, l.path);
+        }
+        it = translated.emplace(orig.get(), std::make_pair(p.cgroups, CgroupLines(std::move(lines)))).first;
+      }
+      p.cgroups = it->second.second;
     }
     p.cgroup = primary_cgroup_path(layout, p.cgroups);
   }

@@ -311,10 +311,14 @@ class Builder {
       }
     }
     if (opt_.cgroups) {
-      if (int err = detail::read_file_at(dir.get(), "cgroup", buf_, true); err == 0)
-        p.cgroups = procfs::parse_cgroup(buf_);
-      else if (is_denied(err))
+      if (int err = detail::read_file_at(dir.get(), "cgroup", buf_, true); err == 0) {
+        // Most processes share their cgroups: parse each distinct file once, share the lines.
+        auto it = cgroup_lines_.find(buf_);
+        if (it == cgroup_lines_.end()) it = cgroup_lines_.emplace(buf_, CgroupLines(procfs::parse_cgroup(buf_))).first;
+        p.cgroups = it->second;
+      } else if (is_denied(err)) {
         p.unreadable |= kUnreadCgroup;
+      }
     }
 
     // Member namespaces.
@@ -593,6 +597,7 @@ class Builder {
   dev_t nsfs_dev_ = 0;
   detail::NetnsidQuery netnsid_;
   std::string buf_, link_, nsfs_lines_;  // reused for every read
+  std::unordered_map<std::string, CgroupLines> cgroup_lines_;  // /proc/PID/cgroup text -> lines
 };
 
 }  // namespace
