@@ -145,7 +145,7 @@ TEST_CASE("list through an lsns link prints what lsns prints, byte for byte", "[
   }
 }
 
-TEST_CASE("list -H as lsns 2.42: HOLDER TYPE DESCRIPTION, no headings; -J: lsns-columns", "[list][lsns-diff]") {
+TEST_CASE("list -H as lsns 2.42: HOLDER TYPE DESCRIPTION, no headings, and -J: lsns-columns", "[list][lsns-diff]") {
   Result t = run({nsview_bin(), "list", "-H"});
   REQUIRE(t.status == 0);
   CHECK(t.out.rfind("       NS <integer> namespace identifier (inode number)\n"

@@ -176,7 +176,7 @@ TEST_CASE("scols JSON: compact and JSON Lines (LIBSMARTCOLS_JSON)") {
   CHECK(rendered(t, scols_json(JsonFormat::pretty)) == "{\n   \"namespaces\": [\n\n   ]\n}\n");
 }
 
-TEST_CASE("scols JSON: a column given twice is written twice; escapes; invalid UTF-8 kept in KEY_raw") {
+TEST_CASE("scols JSON: a column given twice is written twice, escapes, invalid UTF-8 kept in KEY_raw") {
   Table t;
   t.columns = {{"PID", "", JsonType::number, true, false},
                {"COMMAND", "", JsonType::string, false, true},
@@ -208,7 +208,7 @@ TEST_CASE("scols text: no output for no rows, header width with -n, separator be
   CHECK(rendered(t, o).empty());
 }
 
-TEST_CASE("scols text: widths count wide and combining characters; cut without a mark") {
+TEST_CASE("scols text: widths count wide and combining characters, cut without a mark") {
   Table t;
   t.columns = {{"NS", "", JsonType::number, true, false}, {"COMMAND", "", JsonType::string, false, true},
                {"USER", "", JsonType::string, false, false}};

@@ -181,11 +181,10 @@ int run(int argc, char** argv) {
     opt.status = false;
     auto snap = nsinspect::scan(opt);
     int rc = show(snap, o);
-    std::cout << std::flush;
     nsview::warn_unreadable(snap.stats);
     return rc;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "nsview ps: %s\n", e.what());
+    std::fprintf(stderr, "%s: %s\n", nsview::program_name().c_str(), e.what());
     return 1;
   }
 }
