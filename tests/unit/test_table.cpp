@@ -8,16 +8,7 @@
 using namespace nsview;
 
 namespace {
-std::string rendered(const Table& t, RenderOptions o) {
-  char* buf = nullptr;
-  size_t len = 0;
-  FILE* f = open_memstream(&buf, &len);
-  render(t, o, f);
-  std::fclose(f);
-  std::string s(buf, len);
-  free(buf);
-  return s;
-}
+std::string rendered(const Table& t, const RenderOptions& o) { return render_to_string(t, o); }
 
 Table sample() {
   Table t;

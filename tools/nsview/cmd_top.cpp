@@ -228,18 +228,6 @@ struct View {
   }
 };
 
-std::string render_to_string(const Table& t, const RenderOptions& ro) {
-  char* buf = nullptr;
-  size_t len = 0;
-  FILE* f = open_memstream(&buf, &len);
-  if (!f) return {};
-  render(t, ro, f);
-  std::fclose(f);
-  std::string s(buf, len);
-  std::free(buf);
-  return s;
-}
-
 // The cgroup fields the output needs: JSON has every field; text only the shown, filtered
 // and sorted columns (and the screen's sort keys).
 unsigned fields_for(const Options& o, const std::vector<int>& filter_cols) {

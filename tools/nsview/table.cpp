@@ -1,5 +1,8 @@
 #include "table.hpp"
 
+#include <cstdlib>
+#include <new>
+
 
 #include <algorithm>
 #include <cctype>
@@ -310,6 +313,18 @@ void render_json(const Table& t, const RenderOptions& o, std::FILE* out) {
 }
 
 }  // namespace
+
+std::string render_to_string(const Table& t, const RenderOptions& o) {
+  char* buf = nullptr;
+  std::size_t len = 0;
+  std::FILE* f = open_memstream(&buf, &len);
+  if (!f) throw std::bad_alloc();
+  render(t, o, f);
+  std::fclose(f);
+  std::string s(buf, len);
+  std::free(buf);
+  return s;
+}
 
 void render(const Table& t, const RenderOptions& o, std::FILE* out) {
   if (o.json) return render_json(t, o, out);

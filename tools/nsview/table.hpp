@@ -78,6 +78,8 @@ struct RenderOptions {
 };
 
 void render(const Table& t, const RenderOptions& o, std::FILE* out);
+// The same, as a string (a screen frame, tests).
+std::string render_to_string(const Table& t, const RenderOptions& o);
 
 // Whether to colour stdout: a terminal, and NO_COLOR unset.
 bool want_color(int fd);
