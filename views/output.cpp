@@ -21,6 +21,11 @@ int first_error = 0;  // the errno of the first failed write (stdio keeps only a
 int stdout_error() {
   errno = 0;
   if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return 0;
+  if (!first_error && !errno) {
+    // stdio writes a large string straight to the fd and, when that fails, keeps only its
+    // error flag: one more byte to the fd says why (the output is lost already).
+    if (::write(STDOUT_FILENO, "\n", 1) < 0) first_error = errno;
+  }
   if (!first_error) first_error = errno ? errno : EIO;
   return first_error;
 }
