@@ -378,17 +378,18 @@ int run(int argc, char** argv) {
 
   Table t;
   for (int c : cols) t.columns.push_back(all[c]);
-  std::unordered_map<nsinspect::NsInode, int> row_of_ns;
-  for (const Namespace* n : shown) {
+  t.source_rows = shown.size();
+  t.row_source = [&](std::size_t i) {
     std::vector<Cell> row;
     row.reserve(cols.size());
-    for (int c : cols) row.push_back(ns_cell(ctx, *n, static_cast<NsColumn>(c)));
-    row_of_ns[n->inode] = static_cast<int>(t.rows.size());
-    t.rows.push_back(std::move(row));
-  }
+    for (int c : cols) row.push_back(ns_cell(ctx, *shown[i], static_cast<NsColumn>(c)));
+    return row;
+  };
   t.tree_column = tree_column(tree, cols);
   if (t.tree_column >= 0) {
-    t.parent.assign(t.rows.size(), -1);
+    std::unordered_map<nsinspect::NsInode, int> row_of_ns;
+    for (std::size_t i = 0; i < shown.size(); ++i) row_of_ns[shown[i]->inode] = static_cast<int>(i);
+    t.parent.assign(shown.size(), -1);
     if (tree == Tree::process) {
       // As lsns: a line hangs under the latest line whose process is its process's parent.
       std::unordered_map<pid_t, int> line_of_pid;

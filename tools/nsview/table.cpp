@@ -266,10 +266,13 @@ void json_cell(ScolsJson& w, const Column& c, const Cell& v) {
 }
 
 void json_rows(ScolsJson& w, const Table& t, const std::vector<std::vector<int>>& kids, const std::vector<int>& rows) {
+  std::vector<Cell> made;
   for (int r : rows) {
+    if (t.row_source) made = t.row_source(static_cast<std::size_t>(r));
+    const std::vector<Cell>& cells = t.row_source ? made : t.rows[r];
     w.open(nullptr, '{');
     for (std::size_t c = 0; c < t.columns.size(); ++c) {
-      const Cell& cell = t.rows[r][c];
+      const Cell& cell = cells[c];
       json_cell(w, t.columns[c], cell);
       // A lower bound (docs/list.md): the value, and a flag beside it.
       if (cell.partial) w.value_raw((t.columns[c].json_key() + "_partial").c_str(), "true");
@@ -284,7 +287,7 @@ void json_rows(ScolsJson& w, const Table& t, const std::vector<std::vector<int>>
 }
 
 void render_json(const Table& t, const RenderOptions& o, std::FILE* out) {
-  const std::size_t n = t.rows.size();
+  const std::size_t n = t.row_count();
   std::vector<std::vector<int>> kids;
   std::vector<int> roots;
   if (t.parent.empty()) {
@@ -328,6 +331,12 @@ std::string render_to_string(const Table& t, const RenderOptions& o) {
 
 void render(const Table& t, const RenderOptions& o, std::FILE* out) {
   if (o.json) return render_json(t, o, out);
+  if (t.row_source) {
+    Table all = t;
+    all.row_source = nullptr;
+    for (std::size_t r = 0; r < t.source_rows; ++r) all.rows.push_back(t.row_source(r));
+    return render(all, o, out);
+  }
   // libsmartcols prints nothing at all for a table without rows.
   if (o.scols && t.rows.empty()) return;
   const std::size_t ncol = t.columns.size();

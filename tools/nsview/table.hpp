@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,12 @@ struct Table {
   std::vector<int> parent;  // per row: index of its parent row, or -1; empty = no tree
   int tree_column = -1;     // column that carries the tree lines
   bool rows_partial = false;  // rows may be missing (unreadable): JSON adds "<name>_partial": true
+  // Instead of rows: source_rows rows, each built when it is written. JSON streams them, so
+  // list -J at thousands of namespaces never holds the table; text builds them all first
+  // (column widths need every row).
+  std::size_t source_rows = 0;
+  std::function<std::vector<Cell>(std::size_t)> row_source;
+  std::size_t row_count() const { return row_source ? source_rows : rows.size(); }
 };
 
 // LIBSMARTCOLS_JSON: pretty (default), compact (one line), lines (JSON Lines: one top-level
