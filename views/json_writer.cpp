@@ -61,29 +61,33 @@ void JsonWriter::key(std::string_view k) {
   after_key_ = true;
 }
 
-// The caller passes valid UTF-8; control characters and the two JSON specials are escaped.
-void JsonWriter::quoted(std::string_view s) {
-  std::fputc('"', out_);
+// The caller passes valid UTF-8; control characters and the two JSON specials are escaped
+// (as libsmartcols does: \b \t \n \f \r by name, the rest as \u00XX).
+void write_json_string(std::FILE* out, std::string_view s) {
+  std::fputc('"', out);
   std::size_t run = 0;
+  auto put = [out](std::string_view t) { std::fwrite(t.data(), 1, t.size(), out); };
   for (std::size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    raw(s.substr(run, i - run));
+    put(s.substr(run, i - run));
     run = i + 1;
     switch (c) {
-      case '"': raw("\\\""); break;
-      case '\\': raw("\\\\"); break;
-      case '\n': raw("\\n"); break;
-      case '\t': raw("\\t"); break;
-      case '\r': raw("\\r"); break;
-      case '\b': raw("\\b"); break;
-      case '\f': raw("\\f"); break;
-      default: std::fprintf(out_, "\\u%04x", c);
+      case '"': put("\\\""); break;
+      case '\\': put("\\\\"); break;
+      case '\n': put("\\n"); break;
+      case '\t': put("\\t"); break;
+      case '\r': put("\\r"); break;
+      case '\b': put("\\b"); break;
+      case '\f': put("\\f"); break;
+      default: std::fprintf(out, "\\u%04x", c);
     }
   }
-  raw(s.substr(run));
-  std::fputc('"', out_);
+  put(s.substr(run));
+  std::fputc('"', out);
 }
+
+void JsonWriter::quoted(std::string_view s) { write_json_string(out_, s); }
 
 void JsonWriter::string(std::string_view s) {
   before_value();

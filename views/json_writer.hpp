@@ -64,6 +64,8 @@ class JsonWriter {
 
 // Writes j followed by a newline.
 void write_json(std::FILE* out, const nlohmann::json& j, int indent);
+// A JSON string literal of valid UTF-8 text (the one escaper every JSON writer uses).
+void write_json_string(std::FILE* out, std::string_view s);
 
 }  // namespace nsview
 

@@ -1,4 +1,5 @@
 #include "table.hpp"
+#include "json_writer.hpp"
 
 #include <cstdlib>
 #include <new>
@@ -165,7 +166,7 @@ class ScolsJson {
   void value_string(const char* name, std::string_view text) {
     value_open(name);
     if (text.empty()) put("null");
-    else quoted(text, false);
+    else write_json_string(out_, text);
     after_close_ = true;
   }
 
@@ -181,37 +182,13 @@ class ScolsJson {
       else put(",");
     }
     if (fmt_ == JsonFormat::pretty && (name || !after_close_)) put_indent();
-    if (name) quoted(name, true);
+    if (name) write_json_string(out_, name);  // keys: json_key(), lower case as libsmartcols'
   }
   void value_open(const char* name) {
     print_name(name);
     if (fmt_ == JsonFormat::pretty) put(name ? ": " : " ");
     else if (name) put(":");
   }
-  // As libsmartcols: '"' and '\' escaped, control characters as \b \t \n \f \r or \u00XX,
-  // everything else as is (callers pass valid UTF-8).
-  void quoted(std::string_view s, bool lower) {
-    std::fputc('"', out_);
-    for (unsigned char c : s) {
-      if (c == '"' || c == '\\') {
-        std::fputc('\\', out_);
-        std::fputc(c, out_);
-      } else if (c >= 0x20) {
-        std::fputc(lower && c < 0x80 ? std::tolower(c) : c, out_);
-      } else {
-        switch (c) {
-          case '\b': put("\\b"); break;
-          case '\t': put("\\t"); break;
-          case '\n': put("\\n"); break;
-          case '\f': put("\\f"); break;
-          case '\r': put("\\r"); break;
-          default: std::fprintf(out_, "\\u00%02x", c);
-        }
-      }
-    }
-    std::fputc('"', out_);
-  }
-
   std::FILE* out_;
   JsonFormat fmt_;
   int indent_ = 0;
