@@ -28,84 +28,67 @@ struct TryHelp {};
 // --help or --version answered.
 struct Answered {};
 
-// nsenter 2.42's usage text (its -Z line is there when built with SELinux, as distributions do).
-void nsenter_usage() {
-  std::fputs(
-      "\nUsage:\n"
-      " nsenter [options] [<program> [<argument>...]]\n"
-      "\nRun a program with namespaces of other processes.\n"
-      "\nOptions:\n"
-      " -a, --all                     enter all namespaces\n"
-      " -t, --target <PID>            target process to get namespaces from\n"
-      " -m, --mount[=<file>|=:<nsid>] enter mount namespace\n"
-      " -u, --uts[=<file>|=:<nsid>]   enter UTS namespace (hostname etc)\n"
-      " -i, --ipc[=<file>|=:<nsid>]   enter System V IPC namespace\n"
-      " -n, --net[=<file>|=:<nsid>]   enter network namespace\n"
-      " -N, --net-socket <fd>         enter socket's network namespace (needs --target)\n"
-      " -p, --pid[=<file>|=:<nsid>]   enter pid namespace\n"
-      " -C, --cgroup[=<file>|=:<nsid>]  enter cgroup namespace\n"
-      " -U, --user[=<file>|=:<nsid>]  enter user namespace\n"
-      "     --user-parent             enter parent user namespace\n"
-      " -T, --time[=<file>|=:<nsid>]  enter time namespace\n"
-      " -S, --setuid[=<uid>]          set uid in entered namespace\n"
-      " -G, --setgid[=<gid>]          set gid in entered namespace\n"
-      "     --preserve-credentials    do not touch uids or gids\n"
-      "     --keep-caps               retain capabilities granted in user namespaces\n"
-      " -r, --root[=<dir>]            set the root directory\n"
-      " -w, --wd[=<dir>]              set the working directory\n"
-      " -W, --wdns <dir>              set the working directory in namespace\n"
-      " -e, --env                     inherit environment variables from target process\n"
-      " -F, --no-fork                 do not fork before exec'ing <program>\n"
-      " -c, --join-cgroup             join the cgroup of the target process\n"
-      " -Z, --follow-context          set SELinux context according to --target PID\n"
-      "\n"
-      " -h, --help                    display this help\n"
-      " -V, --version                 display version\n"
-      "\nFor more details see nsenter(1).\n",
-      stdout);
-}
+// Usage: nsenter 2.42's text (its -Z line is there when built with SELinux, as distributions
+// do), and nsview enter's, the same layout with what nsview adds. One table, so the two
+// cannot drift apart.
+enum : unsigned char { kNsenter = 1, kNsview = 2, kBoth = 3 };
+struct UsageLine {
+  const char* text;
+  unsigned char in;
+};
+const UsageLine kUsage[] = {
+    {"\n", kBoth},
+    {"Usage:\n", kBoth},
+    {" nsenter [options] [<program> [<argument>...]]\n", kNsenter},
+    {" nsview enter [options] [<program> [<argument>...]]\n", kNsview},
+    {" nsview enter [options] <target> [--] [<program> [<argument>...]]\n", kNsview},
+    {"\n", kBoth},
+    {"Run a program with namespaces of other processes.\n", kNsenter},
+    {"Run a program with namespaces of other processes, of a container, or of a namespace\n", kNsview},
+    {"that has no process. <target> is a PID, a container NAME, POD/NAME or ID prefix,\n", kNsview},
+    {"TYPE:[INODE], a namespace inode, or the path of a namespace file (/run/netns/NAME).\n", kNsview},
+    {"A container target enters all of its namespaces unless options pick some.\n", kNsview},
+    {"\n", kBoth},
+    {"Options:\n", kBoth},
+    {" -a, --all                     enter all namespaces\n", kBoth},
+    {" -t, --target <PID>            target process to get namespaces from\n", kNsenter},
+    {" -t, --target <PID>|<target>   target process (PID[:PIDFD_INODE]) or any <target>\n", kNsview},
+    {"     --ns <namespace>          target a namespace: TYPE:[INODE], INODE or a path\n", kNsview},
+    {" -m, --mount[=<file>|=:<nsid>] enter mount namespace\n", kBoth},
+    {" -u, --uts[=<file>|=:<nsid>]   enter UTS namespace (hostname etc)\n", kBoth},
+    {" -i, --ipc[=<file>|=:<nsid>]   enter System V IPC namespace\n", kBoth},
+    {" -n, --net[=<file>|=:<nsid>]   enter network namespace\n", kBoth},
+    {" -N, --net-socket <fd>         enter socket's network namespace (needs --target)\n", kBoth},
+    {" -p, --pid[=<file>|=:<nsid>]   enter pid namespace\n", kBoth},
+    {" -C, --cgroup[=<file>|=:<nsid>]  enter cgroup namespace\n", kBoth},
+    {" -U, --user[=<file>|=:<nsid>]  enter user namespace\n", kBoth},
+    {"     --user-parent             enter parent user namespace\n", kBoth},
+    {" -T, --time[=<file>|=:<nsid>]  enter time namespace\n", kBoth},
+    {" -S, --setuid[=<uid>]          set uid in entered namespace\n", kNsenter},
+    {" -G, --setgid[=<gid>]          set gid in entered namespace\n", kNsenter},
+    {" -S, --setuid <uid>|follow     set uid in entered namespace\n", kNsview},
+    {" -G, --setgid <gid>|follow     set gid in entered namespace\n", kNsview},
+    {"     --preserve-credentials    do not touch uids or gids\n", kBoth},
+    {"     --keep-caps               retain capabilities granted in user namespaces\n", kBoth},
+    {" -r, --root[=<dir>]            set the root directory\n", kBoth},
+    {" -w, --wd[=<dir>]              set the working directory\n", kBoth},
+    {" -W, --wdns <dir>              set the working directory in namespace\n", kBoth},
+    {" -e, --env                     inherit environment variables from target process\n", kBoth},
+    {" -F, --no-fork                 do not fork before exec'ing <program>\n", kBoth},
+    {" -c, --join-cgroup             join the cgroup of the target process\n", kBoth},
+    {" -Z, --follow-context          set SELinux context according to --target PID\n", kBoth},
+    {" -q, --quiet                   no banner when starting a shell\n", kNsview},
+    {"\n", kBoth},
+    {" -h, --help                    display this help\n", kBoth},
+    {" -V, --version                 display version\n", kBoth},
+    {"\n", kBoth},
+    {"For more details see nsenter(1).\n", kNsenter},
+    {"For more details see nsview-enter(1).\n", kNsview},
+};
 
-// The same layout, with what nsview adds.
-void nsview_usage() {
-  std::fputs(
-      "\nUsage:\n"
-      " nsview enter [options] [<program> [<argument>...]]\n"
-      " nsview enter [options] <target> [--] [<program> [<argument>...]]\n"
-      "\nRun a program with namespaces of other processes, of a container, or of a namespace\n"
-      "that has no process. <target> is a PID, a container NAME, POD/NAME or ID prefix,\n"
-      "TYPE:[INODE], a namespace inode, or the path of a namespace file (/run/netns/NAME).\n"
-      "A container target enters all of its namespaces unless options pick some.\n"
-      "\nOptions:\n"
-      " -a, --all                     enter all namespaces\n"
-      " -t, --target <PID>|<target>   target process (PID[:PIDFD_INODE]) or any <target>\n"
-      "     --ns <namespace>          target a namespace: TYPE:[INODE], INODE or a path\n"
-      " -m, --mount[=<file>|=:<nsid>] enter mount namespace\n"
-      " -u, --uts[=<file>|=:<nsid>]   enter UTS namespace (hostname etc)\n"
-      " -i, --ipc[=<file>|=:<nsid>]   enter System V IPC namespace\n"
-      " -n, --net[=<file>|=:<nsid>]   enter network namespace\n"
-      " -N, --net-socket <fd>         enter socket's network namespace (needs --target)\n"
-      " -p, --pid[=<file>|=:<nsid>]   enter pid namespace\n"
-      " -C, --cgroup[=<file>|=:<nsid>]  enter cgroup namespace\n"
-      " -U, --user[=<file>|=:<nsid>]  enter user namespace\n"
-      "     --user-parent             enter parent user namespace\n"
-      " -T, --time[=<file>|=:<nsid>]  enter time namespace\n"
-      " -S, --setuid <uid>|follow     set uid in entered namespace\n"
-      " -G, --setgid <gid>|follow     set gid in entered namespace\n"
-      "     --preserve-credentials    do not touch uids or gids\n"
-      "     --keep-caps               retain capabilities granted in user namespaces\n"
-      " -r, --root[=<dir>]            set the root directory\n"
-      " -w, --wd[=<dir>]              set the working directory\n"
-      " -W, --wdns <dir>              set the working directory in namespace\n"
-      " -e, --env                     inherit environment variables from target process\n"
-      " -F, --no-fork                 do not fork before exec'ing <program>\n"
-      " -c, --join-cgroup             join the cgroup of the target process\n"
-      " -Z, --follow-context          set SELinux context according to --target PID\n"
-      " -q, --quiet                   no banner when starting a shell\n"
-      "\n"
-      " -h, --help                    display this help\n"
-      " -V, --version                 display version\n"
-      "\nFor more details see nsview-enter(1).\n",
-      stdout);
+void usage(bool as_nsenter) {
+  for (const auto& l : kUsage)
+    if (l.in & (as_nsenter ? kNsenter : kNsview)) std::fputs(l.text, stdout);
 }
 
 enum { OPT_PRESERVE_CRED = 256, OPT_KEEPCAPS, OPT_USER_PARENT, OPT_NS };
@@ -259,8 +242,7 @@ struct Parser {
         case OPT_KEEPCAPS: req.keep_caps = true; break;
         case OPT_USER_PARENT: req.user_parent = true; break;
         case 'h':
-          if (as_nsenter) nsenter_usage();
-          else nsview_usage();
+          usage(as_nsenter);
           throw Answered{};
         case 'V':
           std::printf("%s from nsview %s\n", as_nsenter ? "nsenter" : "nsview enter", NSVIEW_VERSION);

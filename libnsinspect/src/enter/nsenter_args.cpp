@@ -28,31 +28,39 @@ int strtou64(const std::string& str, uint64_t& out) {
   return 0;
 }
 
+// strtoimax over the whole of s as util-linux calls it: 0 and the number, else an errno
+// (EINVAL for no digits; *end tells what follows the number).
+int strtoimax_at(const std::string& s, intmax_t& out, const char*& end) {
+  if (s.empty()) return EINVAL;
+  char* e = nullptr;
+  errno = 0;
+  out = std::strtoimax(s.c_str(), &e, 10);
+  end = e;
+  if (e == s.c_str()) return EINVAL;
+  return errno;
+}
+
 }  // namespace
 
 PidArg parse_pid_arg(std::string_view sv) {
   PidArg r;
   const std::string s(sv);
-  if (s.empty()) {
+  intmax_t num = 0;
+  const char* end = nullptr;
+  const int e = strtoimax_at(s, num, end);
+  if (e == EINVAL) {
     r.error = EINVAL;
     return r;
   }
-  char* end = nullptr;
-  errno = 0;
-  const intmax_t num = std::strtoimax(s.c_str(), &end, 10);
-  if (num == 0 && end == s.c_str()) {
-    r.error = EINVAL;
-    return r;
-  }
-  if (errno == ERANGE || num <= 0 || num > INT_MAX) {
+  if (e == ERANGE || num <= 0 || num > INT_MAX) {
     r.error = ERANGE;
     return r;
   }
   r.pid = static_cast<pid_t>(num);
   if (*end == ':') {
     uint64_t ino = 0;
-    if (int e = strtou64(std::string(end + 1), ino)) {
-      r.error = e;
+    if (int ue = strtou64(std::string(end + 1), ino)) {
+      r.error = ue;
       return r;
     }
     if (ino == 0) {
@@ -78,16 +86,11 @@ NumArg parse_ul_unsigned(std::string_view sv) {
 NumArg parse_ul_fd(std::string_view sv) {
   NumArg r;
   const std::string s(sv);
-  if (s.empty()) {
-    r.error = EINVAL;
-    return r;
-  }
-  char* end = nullptr;
-  errno = 0;
-  const intmax_t v = std::strtoimax(s.c_str(), &end, 10);
-  if (errno) r.error = errno;
-  else if (end == s.c_str() || *end) r.error = EINVAL;
-  else if (v > INT_MAX) r.error = ERANGE;
+  intmax_t v = 0;
+  const char* end = nullptr;
+  r.error = strtoimax_at(s, v, end);
+  if (!r.error && *end) r.error = EINVAL;
+  else if (!r.error && v > INT_MAX) r.error = ERANGE;
   r.value = v;
   return r;
 }
