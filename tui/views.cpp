@@ -132,11 +132,34 @@ auto sum_over(const std::vector<const UsageRow*>& rows, F get) -> decltype(get(*
 
 }  // namespace
 
+const std::vector<ColumnSpec>& view_columns(ViewId v) {
+  // Names as in list, top and tree (docs/columns.md); the first is the tree column.
+  static const std::vector<ColumnSpec> containers = {
+      {"NAME", 20, false, true}, {"ID", 12},       {"ENGINE", 6},    {"STATE", 7},
+      {"CPU", 6, true},          {"MEM", 7, true}, {"MEMPCT", 6, true}, {"PIDS", 5, true},
+      {"IMAGE", 12, false, true}};
+  static const std::vector<ColumnSpec> namespaces = {
+      {"NAMESPACE", 22, false, true}, {"NPROCS", 6, true}, {"PID", 7, true},
+      {"NHOLDERS", 8, true},          {"USER", 8},         {"COMMAND", 10, false, true}};
+  static const std::vector<ColumnSpec> cgroups = {
+      {"CGROUP", 24, false, true}, {"NPROCS", 6, true}, {"CPU", 6, true}, {"MEM", 7, true},
+      {"MEMLIMIT", 8, true},       {"IOR", 7, true},    {"IOW", 7, true}, {"PIDS", 5, true},
+      {"PSI-CPU", 7, true}};
+  static const std::vector<ColumnSpec> processes = {
+      {"PROCESS", 24, false, true}, {"PID", 7, true}, {"USER", 8},
+      {"CPU", 6, true},             {"MEM", 7, true}, {"COMMAND", 12, false, true}};
+  switch (v) {
+    case ViewId::containers: return containers;
+    case ViewId::namespaces: return namespaces;
+    case ViewId::cgroups: return cgroups;
+    case ViewId::processes: return processes;
+  }
+  return containers;
+}
+
 BuiltView build_containers(const Snapshot& s, const UsageSample* usage) {
   BuiltView v;
-  v.columns = {{"NAME", 20, false, true}, {"ID", 12}, {"ENGINE", 6}, {"STATE", 7},
-               {"CPU", 6, true}, {"MEM", 7, true}, {"MEMPCT", 6, true}, {"PIDS", 5, true},
-               {"IMAGE", 12, false, true}};
+  v.columns = view_columns(ViewId::containers);
   auto by_id = usage_by_id(usage, UsageGroup::container);
   std::vector<const Pod*> pods;
   for (const auto& p : s.pods) pods.push_back(&p);
@@ -240,8 +263,7 @@ struct TreeConv {
 
 BuiltView build_namespaces(const Snapshot& s, std::optional<NsType> type) {
   BuiltView v;
-  v.columns = {{"NAMESPACE", 22, false, true}, {"NPROCS", 6, true}, {"PID", 7, true},
-               {"HOLDERS", 7, true},           {"USER", 8},         {"COMMAND", 10, false, true}};
+  v.columns = view_columns(ViewId::namespaces);
   TreeConv conv{s, v, {}};
   // All types: user namespaces nested by parent with what each owns (lsns -T owner); pid
   // and user alone: nested by parent; other types: a flat list.
@@ -307,9 +329,7 @@ struct CgConv {
 
 BuiltView build_cgroups(const Snapshot& s, const UsageSample* usage, bool all) {
   BuiltView v;
-  v.columns = {{"CGROUP", 24, false, true}, {"NPROCS", 6, true}, {"CPU", 6, true},
-               {"MEM", 7, true},            {"MEMLIMIT", 8, true}, {"IOR", 7, true},
-               {"IOW", 7, true},            {"PIDS", 5, true},  {"PSI", 5, true}};
+  v.columns = view_columns(ViewId::cgroups);
   auto by_path = usage_by_id(usage, UsageGroup::cgroup);
   // The sampler names cgroup rows by path; index by it too in case ids differ.
   if (usage && usage->group == UsageGroup::cgroup)
@@ -369,8 +389,7 @@ struct ProcConv {
 
 BuiltView build_processes(const Snapshot& s, const UsageSample* usage, bool all) {
   BuiltView v;
-  v.columns = {{"PROCESS", 24, false, true}, {"PID", 7, true}, {"USER", 8},
-               {"CPU", 6, true},            {"MEM", 7, true}, {"COMMAND", 12, false, true}};
+  v.columns = view_columns(ViewId::processes);
   auto by_pid = usage_by_id(usage, UsageGroup::process);
   std::vector<std::string> columns = {"PID", "USER", "COMMAND"};
   tree::BuildArgs a{s, "", all, "", columns};

@@ -28,6 +28,9 @@ struct BuiltView {
   std::string note;  // shown when there are no rows (why)
 };
 
+// A view's columns (the first is the tree column).
+const std::vector<ColumnSpec>& view_columns(ViewId v);
+
 // The usage group a view reads live (nullopt: the view shows no live usage).
 std::optional<nsinspect::UsageGroup> usage_group(ViewId v);
 

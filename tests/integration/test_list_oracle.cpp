@@ -121,8 +121,8 @@ TEST_CASE("as user nobody: what can be seen is listed, the rest is unknown", "[l
   uint64_t net = ns_inode(mine.pid(), "net"), user = ns_inode(mine.pid(), "user");
   REQUIRE(seen.count(net));
   REQUIRE(seen.count(user));
-  CHECK(seen[net]["pids"] == json::array({mine.pid()}));
-  CHECK(seen[net]["pids_partial"] == true);
+  CHECK(seen[net]["pidlist"] == json::array({mine.pid()}));
+  CHECK(seen[net]["pidlist_partial"] == true);
   CHECK(seen[net]["nprocs"] == 1);
   CHECK(seen[net]["nprocs_partial"] == true);
   CHECK(seen[net]["pid"].is_null());
@@ -132,8 +132,8 @@ TEST_CASE("as user nobody: what can be seen is listed, the rest is unknown", "[l
   // Root's processes are invisible to nobody: no namespace claims them, and nothing is
   // reported with a wrong value - the host's namespaces' counts only include what it sees.
   for (auto& [ino, n] : seen) {
-    if (n["pids"].is_null()) continue;
-    for (auto& p : n["pids"]) CHECK(p.get<int>() != 1);
+    if (n["pidlist"].is_null()) continue;
+    for (auto& p : n["pidlist"]) CHECK(p.get<int>() != 1);
   }
 }
 

@@ -138,7 +138,7 @@ TEST_CASE("tree proc marks new namespaces and cgroup changes", "[tree][integrati
   Child c({"unshare", "-n", "-u", "sleep", "1000"});  // unshare execs sleep: same pid
   REQUIRE(Child::wait_for([&] { return ns_inode(c.pid(), "net") != ns_inode(getpid(), "net"); }));
   REQUIRE(sh("echo " + std::to_string(c.pid()) + " > " + cg + "/cgroup.procs").status == 0);
-  auto t = run_json("tree proc " + std::to_string(c.pid()) + " -J -o PID,NS,CGROUP")["processes"];
+  auto t = run_json("tree proc " + std::to_string(c.pid()) + " -J -o PID,NEWNS,CGROUP")["processes"];
   REQUIRE(t.size() == 1);
   CHECK(t[0]["pid"] == c.pid());
   CHECK(t[0]["ppid"] == getpid());
@@ -231,4 +231,32 @@ TEST_CASE("tree cgroup reads only the stat files its columns need", "[tree][inte
   CHECK(pids.find("pids.current") != std::string::npos);
   CHECK(pids.find("memory.usage_in_bytes") == std::string::npos);
   CHECK(pids.find("cpuacct.usage") == std::string::npos);
+}
+
+TEST_CASE("tree pid: UID is the lowest pid's as in list, OWNERUID the user namespace's maker", "[tree][integration]") {
+  REQUIRE(is_root());
+  // A pid namespace made by root (owned by the initial user namespace, uid 0) whose only
+  // process runs as nobody.
+  Child c("exec unshare -pf setpriv --reuid 65534 --regid 65534 --clear-groups sleep 1000");
+  pid_t sleeper = 0;
+  REQUIRE(Child::wait_for([&] { return (sleeper = find_descendant(c.pid(), "sleep")) > 0; }));
+  const uint64_t pidns = ns_inode(sleeper, "pid");
+  auto j = run_json("tree pid " + std::to_string(pidns) + " -J -o UID,USER,OWNERUID");
+  REQUIRE(j["namespaces"].size() == 1);
+  const auto& n = j["namespaces"][0];
+  CHECK(n["ns"] == pidns);
+  CHECK(n["uid"] == 65534);
+  CHECK(n["owner_uid"] == 0);
+  // The value lsns shows for the namespace (its UID: of the lowest pid).
+  auto row = json::parse(sh_out("lsns -J -o NS,UID -t pid"))["namespaces"];
+  bool found = false;
+  for (const auto& r : row)
+    if (r["ns"] == pidns) {
+      found = true;
+      CHECK(r["uid"] == n["uid"]);
+    }
+  CHECK(found);
+  auto text = sh_out(nsview_bin() + " tree pid " + std::to_string(pidns) + " -o UID,USER,OWNERUID");
+  CHECK(text.find("65534") != std::string::npos);
+  CHECK(text.find("nobody") != std::string::npos);
 }

@@ -5,12 +5,15 @@
 #include <cstdio>
 #include <ctime>
 #include <set>
+#include <unistd.h>
 
 #include "nsinspect/container_lookup.hpp"
 #include "nsinspect/json.hpp"
 #include "nsinspect/scan.hpp"
 #include "cli.hpp"
 #include "json_writer.hpp"
+#include "ps_columns.hpp"
+#include "table.hpp"
 #include "text.hpp"
 #include "subcommand.hpp"
 #include "unreadable_warning.hpp"
@@ -37,41 +40,6 @@ std::string age(std::optional<int64_t> when, int64_t now) {
   if (d < 86400) return unit(d / 3600, "hour");
   return unit(d / 86400, "day");
 }
-
-// Rows of text: every cell is made terminal-safe when printed (names, images and pods are
-// chosen by whoever started the container).
-struct Table {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> branch;  // per row: tree lines drawn before the first cell (ours, not escaped)
-  void add(std::vector<std::string> row, std::string lines = {}) {
-    rows.push_back(std::move(row));
-    branch.push_back(std::move(lines));
-  }
-  void print(bool headings) const {
-    const std::size_t first = headings ? 0 : 1;
-    std::vector<std::vector<std::string>> safe;
-    for (std::size_t r = first; r < rows.size(); ++r) {
-      safe.emplace_back();
-      for (const auto& c : rows[r]) safe.back().push_back(nsview::safe_text(c));
-      safe.back()[0].insert(0, branch[r]);
-    }
-    std::vector<std::size_t> width;
-    for (const auto& row : safe)
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        if (width.size() <= i) width.push_back(0);
-        width[i] = std::max(width[i], nsview::display_width(row[i]));
-      }
-    for (const auto& row : safe) {
-      std::string line;
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        line += row[i];
-        if (i + 1 < row.size()) line += std::string(width[i] - nsview::display_width(row[i]) + 2, ' ');
-      }
-      line += '\n';
-      std::fputs(line.c_str(), stdout);
-    }
-  }
-};
 
 struct Options {
   bool json = false, no_trunc = false, pods = false, quiet = false, no_headings = false;
@@ -110,45 +78,56 @@ int show(const Snapshot& snap, const Options& o) {
     return 0;
   }
   const int64_t now = std::time(nullptr);
-  Table t;
-  t.add({"NAME", "ID", "ENGINE", "POD", "PID", "STATE", "IMAGE", "CREATED"});
+  // One table renderer for every view: cells are made terminal-safe there, and --pods draws
+  // the same tree lines as list and tree.
+  nsview::Table t;
+  t.columns = o.pods ? nsview::ps_pod_columns() : nsview::ps_columns();
+  auto add = [&](std::vector<std::string> row, int parent) {
+    t.rows.emplace_back(row.begin(), row.end());
+    t.parent.push_back(parent);
+    return static_cast<int>(t.rows.size()) - 1;
+  };
   if (!o.pods) {
     for (const auto& c : snap.containers)
-      if (wanted(c.engine)) t.add(container_row(c, o, now));
-    t.print(!o.no_headings);
-    return 0;
-  }
-  // --pods: each pod, then its containers (infra first) as its branches; then the others.
-  t.rows.front()[0] = "POD/NAME";
-  t.rows.front()[3] = "NAMESPACE";
-  for (const auto& p : snap.pods) {
-    if (!wanted(p.engine)) continue;
-    const Container* infra = nsinspect::container_by_id(snap, p.infra_container);
-    std::optional<int64_t> created;
-    bool all_paused = !p.containers.empty();
-    for (const auto& id : p.containers)
-      if (const Container* c = nsinspect::container_by_id(snap, id)) {
-        if (c->created && (!created || *c->created < *created)) created = c->created;
-        all_paused &= c->state == "paused";
-      }
-    t.add({nsinspect::display_name(p), o.no_trunc ? p.id : p.id.substr(0, 12), dash(p.engine),
-                      dash(p.namespace_), infra && infra->init_pid ? std::to_string(*infra->init_pid) : "-",
-                      all_paused ? "paused" : "running", "-", age(created, now)});
-    for (std::size_t i = 0; i < p.containers.size(); ++i)
-      if (const Container* c = nsinspect::container_by_id(snap, p.containers[i])) {
-        auto row = container_row(*c, o, now);
-        row[3] = "-";
-        const bool last = i + 1 == p.containers.size();
-        t.add(std::move(row), nsview::locale_is_utf8() ? (last ? "\u2514\u2500" : "\u251c\u2500") : (last ? "`-" : "|-"));
-      }
-  }
-  for (const auto& c : snap.containers)
-    if (!c.pod && wanted(c.engine)) {
-      auto row = container_row(c, o, now);
-      row[3] = "-";
-      t.add(std::move(row));
+      if (wanted(c.engine)) add(container_row(c, o, now), -1);
+  } else {
+    // --pods: each pod, then its containers (infra first) as its branches; then the others.
+    t.tree_column = nsview::PS_NAME;
+    for (const auto& p : snap.pods) {
+      if (!wanted(p.engine)) continue;
+      const Container* infra = nsinspect::container_by_id(snap, p.infra_container);
+      std::optional<int64_t> created;
+      bool all_paused = !p.containers.empty();
+      for (const auto& id : p.containers)
+        if (const Container* c = nsinspect::container_by_id(snap, id)) {
+          if (c->created && (!created || *c->created < *created)) created = c->created;
+          all_paused &= c->state == "paused";
+        }
+      const int pod_row = add({nsinspect::display_name(p), o.no_trunc ? p.id : p.id.substr(0, 12), dash(p.engine),
+                               dash(p.namespace_), infra && infra->init_pid ? std::to_string(*infra->init_pid) : "-",
+                               all_paused ? "paused" : "running", "-", age(created, now)},
+                              -1);
+      for (const auto& id : p.containers)
+        if (const Container* c = nsinspect::container_by_id(snap, id)) {
+          auto row = container_row(*c, o, now);
+          row[nsview::PS_POD] = "-";
+          add(std::move(row), pod_row);
+        }
     }
-  t.print(!o.no_headings);
+    for (const auto& c : snap.containers)
+      if (!c.pod && wanted(c.engine)) {
+        auto row = container_row(c, o, now);
+        row[nsview::PS_POD] = "-";
+        add(std::move(row), -1);
+      }
+  }
+  if (t.tree_column < 0) t.parent.clear();
+  nsview::RenderOptions ro;
+  ro.headings = !o.no_headings;
+  ro.ascii = !nsview::locale_is_utf8();
+  ro.color = nsview::want_color(STDOUT_FILENO);
+  ro.truncate = false;
+  nsview::render(t, ro, stdout);
   return 0;
 }
 

@@ -2,6 +2,7 @@
 // every nsview view shares (in the spirit of libsmartcols, which lsns uses).
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <optional>
@@ -14,6 +15,21 @@ namespace nsview {
 
 enum class JsonType { string, number, number_list, boolean };
 
+// What a column's values are, so that one name means one quantity in one unit in every view
+// (docs/columns.md lists them; a unit test checks that no name has two kinds).
+enum class Unit : uint8_t {
+  text,         // names, paths, commands, states
+  id,           // pid, uid, inode: a number that names something
+  count,        // how many (NPROCS, PIDS)
+  bytes,        // an amount of memory or data
+  bytes_per_s,  // a rate of data
+  percent,      // of a core, of a limit, of a period
+  seconds,      // cpu time used
+  limit,        // a bytes or count limit, or "max"
+  cores,        // a cpu quota as a number of cores
+  age,          // time since something happened ("5 minutes ago")
+};
+
 struct Column {
   std::string name;         // header, upper case; JSON key is its lower-case form
   std::string help;         // one line for --help / --list-columns
@@ -24,8 +40,20 @@ struct Column {
   // libsmartcols' width hint: a column whose text is at least as wide as its header is
   // widened to this (lsns: NS 10, TYPE 5, NPROCS/PID/PPID 5, PNS/ONS 10).
   int width_hint = 0;
+  Unit unit = Unit::text;
   std::string json_key() const;
 };
+
+// A column of nsview's own (not lsns's): numbers of every kind right-aligned, text left.
+inline Column view_column(std::string name, Unit unit, std::string help, JsonType json = JsonType::string) {
+  Column c;
+  c.name = std::move(name);
+  c.help = std::move(help);
+  c.json = json;
+  c.unit = unit;
+  c.right = unit != Unit::text && unit != Unit::age;
+  return c;
+}
 
 // nullopt: none -> "" in text, null in JSON. Two marks say what was not read (the
 // convention of docs/list.md "Partial and unknown values"):

@@ -26,8 +26,9 @@ const std::vector<Column>& ns_columns() {
       {"PNS", "parent namespace identifier (inode number)", JsonType::number, true, false},
       {"ONS", "owner namespace identifier (inode number)", JsonType::number, true, false},
       {"HOLDERS", "what keeps it alive besides processes: thread, fd, socket, bind mount, ancestor", JsonType::string, false, true, true},
+      {"NHOLDERS", "how many HOLDERS: threads, fds, sockets, bind mounts", JsonType::number, true, false},
       {"OLDEST", "PID of the oldest process (earliest start; robust to PID reuse)", JsonType::number, true, false},
-      {"PIDS", "all PIDs in the namespace", JsonType::number_list, false, true},
+      {"PIDLIST", "all PIDs in the namespace (PIDS is a count of tasks in top and tree)", JsonType::number_list, false, true},
       {"CGROUP", "cgroup of the PID (unified hierarchy, else name=systemd, else the first)", JsonType::string, false, true},
       {"OWNERUID", "user namespaces: UID of the creator (NS_GET_OWNER_UID)", JsonType::number, true, false},
       {"HIDDEN", "known only as an ancestor or owner of other namespaces", JsonType::boolean, false, false},
@@ -35,6 +36,8 @@ const std::vector<Column>& ns_columns() {
     };
     // lsns's width hints (libsmartcols widens a column to its hint, see Column::width_hint).
     for (auto& c : v) {
+      if (c.name == "NPROCS" || c.name == "NHOLDERS") c.unit = Unit::count;
+      else if (c.json == JsonType::number || c.json == JsonType::number_list) c.unit = Unit::id;
       if (c.name == "NS" || c.name == "PNS" || c.name == "ONS") c.width_hint = 10;
       if (c.name == "TYPE" || c.name == "NPROCS" || c.name == "PID" || c.name == "PPID") c.width_hint = 5;
     }
@@ -137,6 +140,11 @@ Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col, const 
       const bool partial = ns.members_partial || st.holders_partial();
       if (parts.empty()) return partial ? unknown_cell() : Cell();
       return partial_cell(join(parts, sep), partial);
+    }
+    case NS_NHOLDERS: {
+      // Threads, fds, sockets and bind mounts (not ancestry); a lower bound when members or
+      // their fds were unreadable - the TUI's column of the same name.
+      return partial_cell(std::to_string(ns.holders.size()), ns.members_partial || st.holders_partial());
     }
     case NS_OLDEST:
       if (!ns.oldest_pid) return ns.members_partial ? unknown_cell() : Cell();

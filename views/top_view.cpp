@@ -15,30 +15,35 @@ using nsinspect::UsageGroup;
 using nsinspect::UsageRow;
 
 const std::vector<Column>& columns() {
-  static const std::vector<Column> cols = {
-      {"ID", "identity: container/pod id, cgroup path, TYPE:INODE, pid", JsonType::string, false, true},
-      {"NAME", "container or pod name, cgroup path, TYPE:[INODE], command", JsonType::string, false, true},
-      {"CGROUP", "primary cgroup path", JsonType::string, false, true},
-      {"CONTAINER", "container name", JsonType::string, false, true},
-      {"POD", "pod name", JsonType::string, false, false},
-      {"ENGINE", "container engine", JsonType::string, false, false},
-      {"PID", "process; container init; namespace lowest pid", JsonType::number, true, false},
-      {"NPROCS", "processes in the row", JsonType::number, true, false},
-      {"DEPTH", "cgroup depth below the shown root", JsonType::number, true, false},
-      {"CPU", "cpu % (100 = one core)", JsonType::number, true, false},
-      {"MEM", "memory in use (cgroup) or RSS sum (processes)", JsonType::number, true, false},
-      {"MEMLIMIT", "memory limit", JsonType::number, true, false},
-      {"MEMPCT", "memory % of the limit", JsonType::number, true, false},
-      {"IOR", "bytes read per second", JsonType::number, true, false},
-      {"IOW", "bytes written per second", JsonType::number, true, false},
-      {"PIDS", "tasks (threads) now", JsonType::number, true, false},
-      {"PIDSLIMIT", "pids limit", JsonType::number, true, false},
-      {"THROTTLED", "% of cpu periods throttled", JsonType::number, true, false},
-      {"OOM", "OOM kills since the previous sample", JsonType::number, true, false},
-      {"PSI-CPU", "cpu pressure some avg10 %", JsonType::number, true, false},
-      {"PSI-MEM", "memory pressure some avg10 %", JsonType::number, true, false},
-      {"PSI-IO", "io pressure some avg10 %", JsonType::number, true, false},
-  };
+  static const std::vector<Column> cols = [] {
+    std::vector<Column> v = {
+        view_column("ID", Unit::text, "identity: container/pod id, cgroup path, TYPE:INODE, pid"),
+        view_column("NAME", Unit::text, "container or pod name, cgroup path, TYPE:[INODE], command"),
+        view_column("CGROUP", Unit::text, "primary cgroup path"),
+        view_column("CONTAINER", Unit::text, "container name"),
+        view_column("POD", Unit::text, "pod name"),
+        view_column("ENGINE", Unit::text, "container engine"),
+        view_column("PID", Unit::id, "process; container init; namespace lowest pid", JsonType::number),
+        view_column("NPROCS", Unit::count, "processes in the row", JsonType::number),
+        view_column("DEPTH", Unit::count, "cgroup depth below the shown root", JsonType::number),
+        view_column("CPU", Unit::percent, "cpu % (100 = one core)", JsonType::number),
+        view_column("MEM", Unit::bytes, "memory in use (cgroup) or RSS sum (processes)", JsonType::number),
+        view_column("MEMLIMIT", Unit::limit, "memory limit", JsonType::number),
+        view_column("MEMPCT", Unit::percent, "memory % of the limit", JsonType::number),
+        view_column("IOR", Unit::bytes_per_s, "bytes read per second", JsonType::number),
+        view_column("IOW", Unit::bytes_per_s, "bytes written per second", JsonType::number),
+        view_column("PIDS", Unit::count, "tasks (threads) now", JsonType::number),
+        view_column("PIDSLIMIT", Unit::limit, "pids limit", JsonType::number),
+        view_column("THROTTLED", Unit::percent, "% of cpu periods throttled", JsonType::number),
+        view_column("OOM", Unit::count, "OOM kills since the previous sample", JsonType::number),
+        view_column("PSI-CPU", Unit::percent, "cpu pressure some avg10 %", JsonType::number),
+        view_column("PSI-MEM", Unit::percent, "memory pressure some avg10 %", JsonType::number),
+        view_column("PSI-IO", Unit::percent, "io pressure some avg10 %", JsonType::number),
+    };
+    // Long text columns may be cut to the terminal's width.
+    for (int c : {T_ID, T_NAME, T_CGROUP, T_CONTAINER}) v[c].trunc = true;
+    return v;
+  }();
   return cols;
 }
 

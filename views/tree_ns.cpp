@@ -12,12 +12,13 @@ using namespace nsinspect;
 
 const std::vector<Column>& ns_columns() {
   static const std::vector<Column> cols = {
-      {"TYPE", false, "namespace type"},
-      {"NPROCS", true, "number of processes in the namespace"},
-      {"PID", true, "namespace: lowest pid; process: pid in the scanner's namespace"},
-      {"UID", true, "namespace: owner uid (of its user namespace); process: its uid"},
-      {"USER", false, "name of UID"},
-      {"COMMAND", false, "command line (of the lowest pid for a namespace)"},
+      view_column("TYPE", Unit::text, "namespace type"),
+      view_column("NPROCS", Unit::count, "number of processes in the namespace"),
+      view_column("PID", Unit::id, "namespace: lowest pid; process: pid in the scanner's namespace"),
+      view_column("UID", Unit::id, "namespace: uid of its lowest pid (as list); process: its uid"),
+      view_column("USER", Unit::text, "name of UID"),
+      view_column("OWNERUID", Unit::id, "namespace: uid that made its user namespace (NS_GET_OWNER_UID)"),
+      view_column("COMMAND", Unit::text, "command line (of the lowest pid for a namespace)"),
   };
   return cols;
 }
@@ -81,8 +82,14 @@ struct Builder {
     r.cells["TYPE"] = text_cell(std::string(ns_type_name(n.type)));
     r.cells["NPROCS"] = partial(num_cell(n.nprocs()), n.members_partial);
     r.cells["PID"] = n.lowest_pid ? num_cell(static_cast<uint64_t>(*n.lowest_pid)) : Cell{"-", nullptr};
-    r.cells["UID"] = uid_cell(uid);
-    r.cells["USER"] = user_cell(s, uid);
+    // UID is a process's, as in list; the user namespace's maker is OWNERUID.
+    if (lowest) {
+      r.cells["UID"] = uid_cell(lowest->uid);
+      r.cells["USER"] = user_cell(s, lowest->uid);
+    } else {
+      r.cells["UID"] = r.cells["USER"] = Cell{"-", nullptr};
+    }
+    r.cells["OWNERUID"] = uid_cell(uid);
     r.cells["COMMAND"] = lowest ? command_cell(*lowest) : text_cell(std::string());
     r.json = {{"ns", n.inode}, {"type", ns_type_name(n.type)}, {"parent", n.parent ? nlohmann::json(*n.parent) : nlohmann::json(nullptr)},
               {"owner", n.owner ? nlohmann::json(*n.owner) : nlohmann::json(nullptr)},

@@ -14,20 +14,20 @@ using namespace nsinspect;
 
 const std::vector<Column>& cgroup_columns() {
   static const std::vector<Column> cols = {
-      {"NPROCS", true, "processes in the cgroup itself (scanned), as in top"},
-      {"MEM", true, "memory in use: memory.current / memory.usage_in_bytes"},
-      {"MEMLIMIT", true, "memory.max / memory.limit_in_bytes ('max': none)"},
-      {"CPUTIME", true, "cpu time used, seconds (cpu.stat usage / cpuacct.usage); CPU is a percentage in top"},
-      {"PIDS", true, "pids.current"},
-      {"PIDSLIMIT", true, "pids.max"},
-      {"CPUQUOTA", true, "cpu.max / cfs_quota_us as cores ('max': none)"},
-      {"THROTTLED", true, "periods throttled"},
-      {"MEMHIGH", true, "memory.high (v2)"},
-      {"SWAP", true, "swap in use"},
-      {"OOMKILLS", true, "oom kills"},
-      {"IOREAD", true, "bytes read"},
-      {"IOWRITE", true, "bytes written"},
-      {"PATH", false, "full cgroup path"},
+      view_column("NPROCS", Unit::count, "processes in the cgroup itself (scanned), as in top"),
+      view_column("MEM", Unit::bytes, "memory in use: memory.current / memory.usage_in_bytes"),
+      view_column("MEMLIMIT", Unit::limit, "memory.max / memory.limit_in_bytes ('max': none)"),
+      view_column("CPUTIME", Unit::seconds, "cpu time used (cpu.stat usage / cpuacct.usage); CPU is a percentage"),
+      view_column("PIDS", Unit::count, "tasks (threads) now: pids.current"),
+      view_column("PIDSLIMIT", Unit::limit, "pids.max"),
+      view_column("CPUQUOTA", Unit::cores, "cpu.max / cfs_quota_us as cores ('max': none)"),
+      view_column("NTHROTTLED", Unit::count, "cpu periods throttled since the cgroup was made (nr_throttled)"),
+      view_column("MEMHIGH", Unit::limit, "memory.high (v2)"),
+      view_column("SWAP", Unit::bytes, "swap in use"),
+      view_column("OOMKILLS", Unit::count, "oom kills since the cgroup was made"),
+      view_column("IOREAD", Unit::bytes, "bytes read since the cgroup was made"),
+      view_column("IOWRITE", Unit::bytes, "bytes written since the cgroup was made"),
+      view_column("CGROUP", Unit::text, "full cgroup path"),
   };
   return cols;
 }
@@ -38,7 +38,7 @@ unsigned fields_for(const std::vector<std::string>& cols) {
   unsigned f = 0;
   for (const auto& c : cols) {
     if (c == "MEM" || c == "MEMLIMIT" || c == "MEMHIGH" || c == "SWAP" || c == "OOMKILLS") f |= kCgMemory;
-    else if (c == "CPUTIME" || c == "THROTTLED") f |= kCgCpu;
+    else if (c == "CPUTIME" || c == "NTHROTTLED") f |= kCgCpu;
     else if (c == "CPUQUOTA") f |= kCgCpuLimits;
     else if (c == "PIDS" || c == "PIDSLIMIT") f |= kCgPids;
     else if (c == "IOREAD" || c == "IOWRITE") f |= kCgIo;
@@ -68,7 +68,7 @@ struct Builder {
     r.ref.cgroup = n.path;
     // Processes whose /proc/PID/cgroup was refused are missing from every count.
     r.cells["NPROCS"] = partial(num_cell(n.pids.size()), s.stats.cgroup_partial());
-    r.cells["PATH"] = text_cell(n.path);
+    r.cells["CGROUP"] = text_cell(n.path);
     r.json = {{"path", n.path}, {"pids", n.pids}, {"inode", n.inode}};
     if (fields && reader) {
       // Readings from the hierarchy the rows' membership comes from, never from another
@@ -83,7 +83,7 @@ struct Builder {
       r.cells["OOMKILLS"] = num_cell(rd.oom_kills);
       if (rd.cpu_usage_ns) r.cells["CPUTIME"] = {fmt::format("{:.2f}", static_cast<double>(*rd.cpu_usage_ns) / 1e9), static_cast<double>(*rd.cpu_usage_ns) / 1e9};
       else r.cells["CPUTIME"] = {"-", nullptr};
-      r.cells["THROTTLED"] = num_cell(rd.cpu_throttled_periods);
+      r.cells["NTHROTTLED"] = num_cell(rd.cpu_throttled_periods);
       if (rd.cpu_quota_us.is_unlimited()) r.cells["CPUQUOTA"] = {"max", "max"};
       else if (auto q = rd.cpu_quota_us.get(); q && rd.cpu_period_us && *rd.cpu_period_us)
         r.cells["CPUQUOTA"] = {fmt::format("{:.2f}", static_cast<double>(*q) / static_cast<double>(*rd.cpu_period_us)),

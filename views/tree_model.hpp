@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nsinspect/snapshot.hpp"
+#include "table.hpp"
 
 namespace nsview::tree {
 
@@ -47,11 +48,7 @@ struct Row {
   std::vector<Row> children;
 };
 
-struct Column {
-  std::string name;    // as in -o, upper case
-  bool right = false;  // right-aligned (numbers)
-  std::string help;
-};
+using nsview::Column;  // name as in -o (upper case), help, unit
 
 struct Options {
   std::vector<std::string> columns;  // selected, upper case

@@ -60,9 +60,9 @@ std::string json_key(const std::string& col) {
   static const std::map<std::string, std::string> keys = {
       {"PIDS", "pids_current"}, {"PIDSLIMIT", "pids_limit"}, {"MEM", "memory_current"},
       {"MEMLIMIT", "memory_limit"}, {"MEMHIGH", "memory_high"}, {"CPUTIME", "cpu_seconds"},
-      {"CPUQUOTA", "cpu_quota_cores"}, {"THROTTLED", "cpu_throttled_periods"}, {"SWAP", "swap_current"},
+      {"CPUQUOTA", "cpu_quota_cores"}, {"NTHROTTLED", "cpu_throttled_periods"}, {"SWAP", "swap_current"},
       {"OOMKILLS", "oom_kills"}, {"IOREAD", "io_read_bytes"}, {"IOWRITE", "io_write_bytes"},
-      {"PATH", "path"}, {"NS", "new_namespaces_text"}, {"CGROUP", "cgroup"}};
+      {"NEWNS", "new_namespaces_text"}, {"CGROUP", "cgroup"}, {"OWNERUID", "owner_uid"}};
   auto it = keys.find(col);
   return it == keys.end() ? lower(col) : it->second;
 }
@@ -106,10 +106,10 @@ void render_text(const std::vector<Row>& roots, const Options& o, std::FILE* out
       if (auto it = l.cells.find(o.columns[i]); it != l.cells.end()) w[i] = std::max(w[i], display_width(it->second));
   }
   auto right = [&](const std::string& col) {
-    static const char* rights[] = {"NPROCS", "PID", "UID", "MEM", "MEMLIMIT", "MEMHIGH", "CPUTIME",
-                                   "PIDS", "PIDSLIMIT", "CPUQUOTA", "IOREAD", "IOWRITE", "OOMKILLS",
-                                   "THROTTLED", "SWAP", "PPID"};
-    return std::find(std::begin(rights), std::end(rights), col) != std::end(rights);
+    for (const auto* set : {&ns_columns(), &proc_columns(), &cgroup_columns()})
+      for (const auto& c : *set)
+        if (c.name == col) return c.right;
+    return false;
   };
   auto emit_cells = [&](auto get) {
     std::string s;

@@ -13,13 +13,13 @@ using namespace nsinspect;
 
 const std::vector<Column>& proc_columns() {
   static const std::vector<Column> cols = {
-      {"PID", true, "process id"},
-      {"PPID", true, "parent process id"},
-      {"UID", true, "effective uid"},
-      {"USER", false, "name of UID"},
-      {"NS", false, "namespace types that differ from the parent's"},
-      {"CGROUP", false, "cgroup path (primary hierarchy, or --hierarchy)"},
-      {"COMMAND", false, "command line"},
+      view_column("PID", Unit::id, "process id"),
+      view_column("PPID", Unit::id, "parent process id"),
+      view_column("UID", Unit::id, "effective uid"),
+      view_column("USER", Unit::text, "name of UID"),
+      view_column("NEWNS", Unit::text, "namespace types that differ from the parent's"),
+      view_column("CGROUP", Unit::text, "cgroup path (primary hierarchy, or --hierarchy)"),
+      view_column("COMMAND", Unit::text, "command line"),
   };
   return cols;
 }
@@ -68,7 +68,7 @@ struct Builder {
     r.cells["UID"] = num_cell(p.uid ? std::optional<uint64_t>(*p.uid) : std::nullopt);
     auto name = p.uid ? s.user_name(*p.uid) : std::nullopt;
     r.cells["USER"] = p.uid ? text_cell(name ? *name : std::to_string(*p.uid)) : Cell{"-", nullptr};
-    r.cells["NS"] = ns_unknown && nslist.empty() ? Cell{"-", nullptr} : partial(text_cell(nslist), ns_unknown);
+    r.cells["NEWNS"] = ns_unknown && nslist.empty() ? Cell{"-", nullptr} : partial(text_cell(nslist), ns_unknown);
     r.cells["CGROUP"] = text_cell(cg);
     r.cells["COMMAND"] = (p.unreadable & kUnreadCmdline) ? Cell{"-", nullptr} : text_cell(p.command());
     r.json = {{"pid", p.pid}, {"ppid", p.ppid}, {"comm", p.comm}, {"new_namespaces", changed},

@@ -1,0 +1,79 @@
+// One vocabulary: a column name means one quantity in one unit in every view, and
+// docs/columns.md is what the column tables say.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "columns_catalog.hpp"
+#include "views.hpp"
+
+using namespace nsview;
+
+namespace {
+
+// The TUI's views, their names and units taken from the same names elsewhere; a name
+// nothing else has is the TUI's tree column.
+std::vector<ColumnSet> all_sets() {
+  auto sets = view_column_sets();
+  std::map<std::string, Column> known;
+  for (const auto& s : sets)
+    for (const auto& c : s.columns) known.emplace(c.name, c);
+  using tui::ViewId;
+  const std::pair<ViewId, const char*> views[] = {{ViewId::containers, "tui: containers"},
+                                                  {ViewId::namespaces, "tui: namespaces"},
+                                                  {ViewId::cgroups, "tui: cgroups"},
+                                                  {ViewId::processes, "tui: processes"}};
+  for (auto [id, name] : views) {
+    ColumnSet set{name, {}};
+    for (const auto& spec : tui::view_columns(id)) {
+      auto it = known.find(spec.name);
+      set.columns.push_back(it != known.end() ? it->second
+                                              : view_column(spec.name, Unit::text, "the tree: each row's object and its tags"));
+    }
+    sets.push_back(std::move(set));
+  }
+  return sets;
+}
+
+}  // namespace
+
+TEST_CASE("a column name has one unit in every view, and numbers align right everywhere", "[columns]") {
+  std::map<std::string, std::pair<Unit, std::string>> first;
+  for (const auto& s : all_sets())
+    for (const auto& c : s.columns) {
+      auto [it, fresh] = first.try_emplace(c.name, c.unit, s.view);
+      INFO(c.name << " in " << s.view << " is " << unit_name(c.unit) << ", in " << it->second.second << " "
+                  << unit_name(it->second.first));
+      CHECK(it->second.first == c.unit);
+    }
+  // Names that once meant two things.
+  CHECK(first.at("CPU").first == Unit::percent);
+  CHECK(first.at("CPUTIME").first == Unit::seconds);
+  CHECK(first.at("THROTTLED").first == Unit::percent);
+  CHECK(first.at("NTHROTTLED").first == Unit::count);
+  CHECK(first.count("PATH") == 1);  // lsns's namespace path only; a cgroup's path is CGROUP
+  CHECK(first.count("HOLDERS") == 1);  // list's text; the TUI's count is NHOLDERS
+  CHECK(first.count("PSI") == 0);
+
+  for (auto id : {tui::ViewId::containers, tui::ViewId::namespaces, tui::ViewId::cgroups, tui::ViewId::processes}) {
+    const auto& specs = tui::view_columns(id);
+    for (std::size_t i = 1; i < specs.size(); ++i) {
+      INFO("tui column " << specs[i].name);
+      REQUIRE(first.count(specs[i].name) == 1);
+      CHECK(specs[i].right == (first.at(specs[i].name).first != Unit::text));
+    }
+  }
+}
+
+TEST_CASE("docs/columns.md is generated from the column tables", "[columns]") {
+  const std::string want = columns_reference(all_sets());
+  const std::string path = std::string(NSVIEW_SOURCE_DIR) + "/docs/columns.md";
+  if (std::getenv("NSVIEW_UPDATE_DOCS")) std::ofstream(path) << want;
+  std::ifstream in(path);
+  std::stringstream have;
+  have << in.rdbuf();
+  CHECK(have.str() == want);
+}
