@@ -36,7 +36,7 @@ EngineTruth truth(Dockerd& d, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("docker: plain, --init, paused, exec, --cgroup-parent and odd labels, against docker inspect",
+TEST_CASE("docker: plain, --init, paused, exec, --cgroup-parent, odd labels and hostname, against docker inspect",
           "[docker][engines]") {
   Dockerd d;
   if (!d.skip_reason().empty()) {
@@ -56,7 +56,7 @@ TEST_CASE("docker: plain, --init, paused, exec, --cgroup-parent and odd labels, 
   const std::string init = start("init", "--init");
   const std::string paused = start("paused", "");
   const std::string cgp = start("cgp", "--cgroup-parent /" + parent + " --hostname job-7");
-  const std::string odd = start("odd", "--label 'k\"1=v \"q\" snow\u2603' --label 'x=a\tb' --hostname 'h-odd.example'");
+  const std::string odd = start("odd", "--label 'k\"1=v \"q\" snow\u2603' --label 'x=a\tb' --hostname 'h x\"\\y.odd'");
   d.docker("pause " + paused);
   d.docker("exec -d " + plain + " sleep 999");
 
@@ -84,6 +84,7 @@ TEST_CASE("docker: plain, --init, paused, exec, --cgroup-parent and odd labels, 
     check_nsview_sees(t);
 
     t = truth(d, odd);
+    CHECK(t.hostname == "h x\"\\y.odd");  // a space, a quote and a backslash: runc sets what it is given
     check_nsview_sees(t);
     // Labels exactly as docker has them (quotes, a tab, a snowman).
     auto r = run({nsview_bin(), "ps", "-J"});
