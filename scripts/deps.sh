@@ -2,7 +2,10 @@
 # Installs the Debian 12 packages nsview needs to build and test, only those missing.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libfmt-dev libcli11-dev nlohmann-json3-dev libncurses-dev
-      catch2 iproute2 util-linux procps podman runc catatonit busybox-static tmux)
+      catch2 iproute2 util-linux procps podman runc catatonit busybox-static tmux
+      docker.io containerd)
+# docker.io and containerd: the engine end-to-end tests start the daemons themselves; docker.io's
+# tini (docker-init, for --init) is a Depends, so --no-install-recommends keeps it.
 # --bench: also the anchor tools the benchmarks compare with (the tests never need them).
 if [ "${1:-}" = "--bench" ]; then pkgs+=(htop); fi
 missing=()

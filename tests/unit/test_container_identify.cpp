@@ -43,8 +43,9 @@ TEST_CASE("identify: every engine on the fixture node, and nothing else", "[cont
   std::vector<std::string> ids;
   for (const auto& c : s.containers) ids.push_back(c.id);
   std::sort(ids.begin(), ids.end());
-  std::vector<std::string> want = {rep("1a", 32), rep("3c", 32), rep("4e", 32), rep("5f", 32), rep("a1", 32),
-                                   rep("b2", 32), "deb-test", rep("e5", 32), rep("f6", 32), "web01"};
+  std::vector<std::string> want = {rep("1a", 32), rep("3c", 32), rep("4e", 32), rep("5f", 32), rep("7b", 32),
+                                   rep("a1", 32), rep("b2", 32), "deb-test", rep("e5", 32), rep("f6", 32),
+                                   "web01", "web1"};
   CHECK(ids == want);
   // snapshot order: by creation time
   for (std::size_t i = 1; i < s.containers.size(); ++i) CHECK(s.containers[i - 1].created <= s.containers[i].created);
@@ -195,6 +196,68 @@ TEST_CASE("identify: a podman container in a cgroup of no known shape, through i
   CHECK_FALSE(c.pod);
 }
 
+TEST_CASE("identify: docker --cgroup-parent, through its shim (docker-init and an exec'd process)",
+          "[containers][identify]") {
+  auto s = fixture_snapshot();
+  const auto& c = must(s, rep("7b", 32));
+  CHECK(c.engine == "docker");
+  CHECK(c.name == "ci-job-7");
+  CHECK(c.image == "busybox:ci");
+  CHECK(c.hostname == "ci-runner");
+  CHECK(c.runtime == "runc");
+  CHECK(c.monitor_pid == 920);
+  CHECK(c.init_pid == 921);
+  CHECK(c.pids == std::vector<pid_t>{921, 922, 923});
+  CHECK(c.cgroup == "/ci-jobs/" + rep("7b", 32));
+  CHECK(c.bundle == "/run/docker/containerd/daemon/io.containerd.runtime.v2.task/moby/" + rep("7b", 32));
+  CHECK(c.labels.at("job") == "7");
+  CHECK(c.created == 1795777199);  // docker's Created, 2026-11-27T10:59:59Z
+  CHECK_FALSE(c.pod);
+}
+
+TEST_CASE("identify: a containerd container with an id of the user's in a namespace of the user's",
+          "[containers][identify]") {
+  auto s = fixture_snapshot();
+  const auto& c = must(s, "web1");
+  CHECK(c.engine == "containerd");
+  CHECK(c.name.empty());  // containerd has no name beside the id
+  CHECK(c.image == "docker.io/library/nsview-bb:test");  // from containerd's meta.db
+  CHECK(c.runtime == "runc");
+  CHECK(c.monitor_pid == 930);
+  CHECK(c.init_pid == 931);
+  CHECK(c.pids == std::vector<pid_t>{931});
+  CHECK(c.cgroup == "/team-a/web1");
+  CHECK(c.bundle == "/run/containerd/io.containerd.runtime.v2.task/team-a/web1");
+  CHECK(c.created == 1795779000);
+  // A shim whose -id is no path component is not followed, and its child is no container.
+  CHECK_FALSE(container_of_pid(s, 941));
+}
+
+TEST_CASE("identify: containers found through monitors also by list's and top's lighter scans",
+          "[containers][identify]") {
+  // list reads command lines only of each namespace's first process; top's container group
+  // reads no namespace links: the monitors' command lines and the mount namespaces that
+  // adoption needs are read for the few processes concerned.
+  for (int variant = 0; variant < 2; ++variant) {
+    ScanOptions o;
+    o.root = kRoot;
+    o.sockets = o.netnsid = false;
+    if (variant == 0) o.cmdline_leaders_only = true;
+    else o.namespaces = false;
+    INFO((variant == 0 ? "list" : "top"));
+    auto s = scan(o);
+    const auto& d = must(s, rep("7b", 32));
+    CHECK(d.pids == std::vector<pid_t>{921, 922, 923});
+    CHECK(d.monitor_pid == 920);
+    CHECK(d.name == "ci-job-7");
+    const auto& w = must(s, "web1");
+    CHECK(w.pids == std::vector<pid_t>{931});
+    CHECK(w.monitor_pid == 930);
+    CHECK(must(s, rep("5f", 32)).pids == std::vector<pid_t>{901, 902});
+    CHECK_FALSE(container_of_pid(s, 941));
+  }
+}
+
 TEST_CASE("lookups: container_of_pid, ns_owner_label", "[containers][identify]") {
   auto s = fixture_snapshot();
   REQUIRE(container_of_pid(s, 212));
@@ -218,7 +281,7 @@ TEST_CASE("lookups: container_of_pid, ns_owner_label", "[containers][identify]")
 TEST_CASE("identify: dump JSON carries containers and pods", "[containers][identify]") {
   auto s = fixture_snapshot();
   auto j = to_json(s);
-  REQUIRE(j["containers"].size() == 10);
+  REQUIRE(j["containers"].size() == 12);
   REQUIRE(j["pods"].size() == 3);
   nlohmann::json nginx;
   for (const auto& c : j["containers"])
@@ -256,7 +319,7 @@ TEST_CASE("nsview ps on the fixture node", "[containers][ps]") {
   CHECK(first.rfind("NAME", 0) == 0);
   for (const char* col : {"ID", "ENGINE", "POD", "PID", "STATE", "IMAGE", "CREATED"})
     CHECK(first.find(col) != std::string::npos);
-  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 11);
+  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 13);
   auto at = r.out.find("\nweb-proxy ");
   REQUIRE(at != std::string::npos);
   std::istringstream row(r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1));
@@ -269,12 +332,12 @@ TEST_CASE("nsview ps on the fixture node", "[containers][ps]") {
 
   r = run({testsupport::nsview_bin(), "ps", "--root", kRoot, "--no-trunc", "-q", "--engine", "lxc", "--engine", "docker"});
   CHECK(r.status == 0);
-  CHECK(r.out == "web01\n" + rep("1a", 32) + "\n");
+  CHECK(r.out == "web01\n" + rep("1a", 32) + "\n" + rep("7b", 32) + "\n");
 
   r = run({testsupport::nsview_bin(), "ps", "--root", kRoot, "-J"});
   REQUIRE(r.status == 0);
   auto j = nlohmann::json::parse(r.out);
-  CHECK(j["containers"].size() == 10);
+  CHECK(j["containers"].size() == 12);
   CHECK(j["pods"].size() == 3);
 
   r = run({"env", "LC_ALL=C.UTF-8", testsupport::nsview_bin(), "ps", "--root", kRoot, "--pods", "--noheadings"});

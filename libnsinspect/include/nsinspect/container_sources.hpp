@@ -122,6 +122,11 @@ std::optional<DockerContainer> parse_docker_config(std::string_view json);
 // database library: id -> name.
 std::unordered_map<std::string, std::string> parse_podman_db_names(std::string_view bytes);
 
+// containerd's metadata database (ROOT/io.containerd.metadata.v1.bolt/meta.db, a bbolt file,
+// read without a database library): the image each container was made from, keyed
+// "NAMESPACE/ID". Empty for a file that is no bbolt database; a torn one gives fewer entries.
+std::unordered_map<std::string, std::string> parse_containerd_images(std::string_view bytes);
+
 // LXC's /var/lib/lxc/NAME/config: "key = value" lines.
 struct LxcConfig {
   std::string hostname;  // lxc.uts.name (lxc.utsname before LXC 3)

@@ -11,6 +11,7 @@
 
 #include "discovery/fs_util.hpp"
 #include "nsinspect/container_lookup.hpp"
+#include "nsinspect/procfs.hpp"
 
 namespace nsinspect::containers {
 
@@ -29,6 +30,12 @@ class NodeFiles {
     }
     return out;
   }
+  // The target of a symbolic link under the root; "" when unreadable.
+  std::string link(const std::string& path) const {
+    char buf[256];
+    ssize_t n = ::readlink((prefix_ + path).c_str(), buf, sizeof buf);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+  }
   // How many reads were refused (engine state is often root's only): what they would have
   // said is unknown, not absent.
   std::size_t denied() const { return denied_; }
@@ -37,6 +44,11 @@ class NodeFiles {
   std::string prefix_;
   mutable std::size_t denied_ = 0;
 };
+
+// An id from a command line that is safe to use as one component of a state path.
+bool safe_id(std::string_view id) {
+  return !id.empty() && id != "." && id != ".." && id.find('/') == std::string_view::npos;
+}
 
 std::string_view basename(std::string_view p) {
   auto s = p.rfind('/');
@@ -83,13 +95,35 @@ struct Identifier {
   std::unordered_map<std::string, pid_t> monitor_by_id;      // conmon -c ID, lxc name, ...
   std::optional<std::unordered_map<std::string, StorageContainer>> storage;
   bool storage_denied = false;
+  std::optional<std::unordered_map<std::string, std::string>> containerd_images;  // "NS/ID" -> image
   std::optional<int64_t> btime;
   long ticks = sysconf(_SC_CLK_TCK);
 
   Identifier(Snapshot& snap, const ScanOptions& o) : s(snap), files(o.root) {}
 
+  // A monitor's command line when the scan read none for it (list reads only each
+  // namespace's first process's): monitors name the containers no cgroup shape names.
+  void monitor_cmdline(Process& p) {
+    if (!p.cmdline.empty()) return;
+    const std::string_view comm = p.comm;  // 15 characters at most
+    if (comm != "conmon" && !comm.starts_with("containerd-shim") && comm != "docker-containe" &&
+        comm != "systemd-nspawn" && !comm.starts_with("lxc"))
+      return;
+    if (auto text = files.read("/proc/" + std::to_string(p.pid) + "/cmdline")) p.cmdline = procfs::parse_cmdline(*text);
+  }
+
+  // The mount namespace of a process, also when the scan read no namespaces (top's container
+  // group): read for the few processes adoption looks at.
+  std::optional<NsInode> mnt_of(const Process* p) {
+    if (!p) return std::nullopt;
+    if (auto m = p->ns_of(NsType::mnt)) return m;
+    auto l = procfs::parse_ns_link(files.link("/proc/" + std::to_string(p->pid) + "/ns/mnt"));
+    return l ? std::optional<NsInode>(l->inode) : std::nullopt;
+  }
+
   void collect() {
-    for (const Process& p : s.processes) {
+    for (Process& p : s.processes) {
+      monitor_cmdline(p);
       if (auto m = parse_monitor_cmdline(p.cmdline)) {
         if (!m->id.empty()) monitor_by_id.emplace(m->id, p.pid);
         monitors.emplace(p.pid, std::move(*m));
@@ -118,12 +152,18 @@ struct Identifier {
     adopt_unshaped();
   }
 
-  // A conmon whose container has no known cgroup shape (a custom cgroup parent, cgroups
-  // disabled): its container is its child that is no monitor, with that child's descendants.
+  // A monitor whose container has no known cgroup shape (docker --cgroup-parent, ctr's
+  // /NAMESPACE/ID for any namespace or id, cgroups disabled): its container is its children
+  // that are no monitor, with their descendants. conmon and a containerd shim name their
+  // container; an lxc monitor or nspawn is found through its own cgroup shapes instead.
   void adopt_unshaped() {
     std::vector<std::pair<pid_t, const MonitorInfo*>> lost;
     for (const auto& [pid, m] : monitors)
-      if (m.kind == "conmon" && !by_id.count(m.id)) lost.emplace_back(pid, &m);
+      if ((m.kind == "conmon" || m.kind == "containerd-shim" || m.kind == "docker-shim") &&
+          safe_id(m.id) && !by_id.count(m.id))
+        lost.emplace_back(pid, &m);
+    // Lowest pid first: the same result on every scan.
+    std::sort(lost.begin(), lost.end());
     if (lost.empty()) return;
     std::unordered_map<pid_t, std::vector<pid_t>> children;
     for (const Process& p : s.processes)
@@ -133,12 +173,11 @@ struct Identifier {
       if (kids == children.end()) continue;
       // Only children in a mount namespace of their own (every OCI container has one): not
       // conmon's exit command (podman container cleanup) after the container ended.
-      const Process* mon = s.process(mon_pid);
+      const auto mon_mnt = mnt_of(s.process(mon_pid));
       std::vector<pid_t> todo;
       for (pid_t kid : kids->second) {
-        const Process* k = s.process(kid);
-        auto mnt = k ? k->ns_of(NsType::mnt) : std::nullopt;
-        if (mnt && mon && mon->ns_of(NsType::mnt) && mnt != mon->ns_of(NsType::mnt)) todo.push_back(kid);
+        auto mnt = mnt_of(s.process(kid));
+        if (mnt && mon_mnt && mnt != mon_mnt) todo.push_back(kid);
       }
       if (todo.empty()) continue;
       const std::size_t idx = s.containers.size();
@@ -175,12 +214,13 @@ struct Identifier {
   }
 
   std::optional<RuntimeState> runtime_state(const Container& c, const MonitorInfo* mon, std::string* runtime) {
+    if (!safe_id(c.id)) return std::nullopt;
     std::vector<std::pair<std::string, std::string>> paths = {
         {"/run/runc/" + c.id + "/state.json", "runc"},
         {"/run/crun/" + c.id + "/status", "crun"},
     };
     std::vector<std::string> nss = {"k8s.io", "default", "moby"};
-    if (mon && !mon->ns.empty()) nss.insert(nss.begin(), mon->ns);
+    if (mon && safe_id(mon->ns)) nss.insert(nss.begin(), mon->ns);
     for (const auto& ns : nss) paths.emplace_back("/run/containerd/runc/" + ns + "/" + c.id + "/state.json", "runc");
     paths.emplace_back("/run/docker/runtime-runc/moby/" + c.id + "/state.json", "runc");
     for (const auto& [path, rt] : paths) {
@@ -198,8 +238,9 @@ struct Identifier {
     std::vector<std::string> dirs;
     if (!c.bundle.empty()) dirs.push_back(c.bundle);
     std::vector<std::string> nss = {"k8s.io", "moby", "default"};
-    if (mon && !mon->ns.empty()) nss.insert(nss.begin(), mon->ns);
-    for (const auto& ns : nss) dirs.push_back("/run/containerd/io.containerd.runtime.v2.task/" + ns + "/" + c.id);
+    if (mon && safe_id(mon->ns)) nss.insert(nss.begin(), mon->ns);
+    for (const auto& ns : nss)
+      if (safe_id(c.id)) dirs.push_back("/run/containerd/io.containerd.runtime.v2.task/" + ns + "/" + c.id);
     for (const auto& d : dirs) {
       auto text = files.read(d + "/config.json");
       if (!text) continue;
@@ -223,6 +264,29 @@ struct Identifier {
     }
     auto it = storage->find(id);
     return it == storage->end() ? nullptr : &it->second;
+  }
+
+  // The image of a plain containerd container (ctr, nerdctl without annotations): only
+  // containerd's database names it. The namespace is the shim's; without a shim, an id found in
+  // one namespace only.
+  std::string containerd_image(const Container& c, const MonitorInfo* mon) {
+    if (!containerd_images) {
+      containerd_images.emplace();
+      if (auto bytes = files.read("/var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db"))
+        *containerd_images = parse_containerd_images(*bytes);
+    }
+    if (mon && !mon->ns.empty()) {
+      auto it = containerd_images->find(mon->ns + "/" + c.id);
+      return it == containerd_images->end() ? std::string() : it->second;
+    }
+    std::string found;
+    const std::string suffix = "/" + c.id;
+    for (const auto& [key, image] : *containerd_images)
+      if (key.size() > suffix.size() && key.ends_with(suffix)) {
+        if (!found.empty()) return {};  // in two namespaces: which one is unknown
+        found = image;
+      }
+    return found;
   }
 
   // Paused: runc/crun pause through the freezer (v1 freezer.state, v2 cgroup.events).
@@ -312,6 +376,7 @@ struct Identifier {
     if (!ann.image.empty()) c.image = ann.image;
     else if (sc && !sc->image_name.empty()) c.image = sc->image_name;
     else if (dc) c.image = dc->image;
+    else if (c.engine == "containerd") c.image = containerd_image(c, mon);
     if (dc) {
       for (const auto& [k, v] : dc->labels) c.labels.emplace(k, v);
       if (c.hostname.empty()) c.hostname = dc->hostname;
