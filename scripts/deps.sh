@@ -3,6 +3,9 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libfmt-dev libcli11-dev nlohmann-json3-dev libncurses-dev
       catch2 iproute2 util-linux procps podman runc catatonit busybox-static tmux)
+# The LXC and systemd-nspawn end-to-end tests: lxc-create -t none needs no lxc-templates (a
+# Recommends), and nspawn runs without systemd as PID 1 (--register=no --keep-unit).
+pkgs+=(lxc systemd-container)
 # --bench: also the anchor tools the benchmarks compare with (the tests never need them).
 if [ "${1:-}" = "--bench" ]; then pkgs+=(htop); fi
 missing=()
