@@ -98,6 +98,12 @@ TEST_CASE("sampler: a container's values never come from a cgroup outside its ow
        {"systemd-nspawn", "--register=no", "--keep-unit", "-D", "/tmp/r", "-M", "n1", "/bin/sleep", "300"},
        nspawn_cg("supervisor"), 20000);
   proc(d.path, 701, 700, "sleep", {"/bin/sleep", "300"}, nspawn_cg("payload"), 20010);
+  // Another nspawn an instant after its start: its child in the payload has not exec'd yet.
+  auto n2cg = nspawn_cg("supervisor");
+  n2cg["systemd"] = n2cg["unified"] = "/machine.slice/machine-n2.scope/supervisor";
+  proc(d.path, 710, 1, "systemd-nspawn", {"systemd-nspawn", "--register=no", "--keep-unit", "-D", "/tmp/r2", "-M", "n2", "/bin/sh"}, n2cg, 21000);
+  n2cg["systemd"] = n2cg["unified"] = "/machine.slice/machine-n2.scope/payload";
+  proc(d.path, 711, 710, "systemd-nspawn", {"systemd-nspawn", "--register=no", "--keep-unit", "-D", "/tmp/r2", "-M", "n2", "/bin/sh"}, n2cg, 21001);
   proc(d.path, 600, 1, "lxc-start", {"[lxc monitor] /var/lib/lxc web01"}, everywhere("/lxc.monitor.web01"), 30000);
   proc(d.path, 601, 600, "systemd", {"/sbin/init"}, everywhere("/lxc.payload.web01/init.scope"), 30010);
   proc(d.path, 602, 601, "sshd", {"sshd"}, everywhere("/lxc.payload.web01/system.slice/ssh.service"), 30500);
@@ -149,6 +155,11 @@ TEST_CASE("sampler: a container's values never come from a cgroup outside its ow
   CHECK(n1->init_pid == 701);
   CHECK(n1->monitor_pid == 700);
   CHECK(n1->hostname == "n1");  // nspawn's default: the machine name
+  const Container* n2 = container_by_id(snap, "n2");
+  REQUIRE(n2);
+  CHECK(n2->init_pid == 711);  // a member, not a second monitor
+  CHECK(n2->monitor_pid == 710);
+  CHECK(n2->pids == std::vector<pid_t>{711});
   const Container* web01 = container_by_id(snap, "web01");
   REQUIRE(web01);
   CHECK(web01->cgroup == "/lxc.payload.web01");

@@ -90,13 +90,19 @@ struct Identifier {
 
   void collect() {
     for (const Process& p : s.processes) {
-      if (auto m = parse_monitor_cmdline(p.cmdline)) {
-        if (!m->id.empty()) monitor_by_id.emplace(m->id, p.pid);
-        monitors.emplace(p.pid, std::move(*m));
-        continue;  // monitors are not members even when they share the cgroup (old nspawn)
-      }
       const procfs::CgroupLine* line = nullptr;
       auto m = decode_process(p, &line);
+      if (auto mon = parse_monitor_cmdline(p.cmdline)) {
+        // nspawn's child in the payload is the container's init before it execs, not a monitor.
+        const bool nspawn_child = mon->kind == "nspawn" && m && m->role == CgroupRole::container &&
+                                  m->engine == "nspawn" && m->cgroup.size() > 8 &&
+                                  m->cgroup.compare(m->cgroup.size() - 8, 8, "/payload") == 0;
+        if (!nspawn_child) {
+          if (!mon->id.empty()) monitor_by_id.emplace(mon->id, p.pid);
+          monitors.emplace(p.pid, std::move(*mon));
+          continue;  // monitors are not members even when they share the cgroup (old nspawn)
+        }
+      }
       if (!m || m->role != CgroupRole::container || m->id.empty()) continue;
       auto [it, fresh] = by_id.try_emplace(m->id, s.containers.size());
       if (fresh) {
