@@ -289,15 +289,18 @@ TEST_CASE("lxc: a process lxc-attach started is in the container, its top row is
   Child attach({"lxc-attach", "-n", name, "--", "/bin/sleep", "999"});
   // In v1 the attached process joins lxc.payload.NAME; in the unified tree LXC 5 puts it in
   // lxc.payload.NAME/.lxc (below the container's own cgroup, so still the container's).
+  // lxc-attach's own children pass through the cgroup first: wait for the exec'd command.
+  const std::string command("/bin/sleep\0" "999\0", 15);
   pid_t attached = 0;
   REQUIRE(Child::wait_for([&] {
     std::istringstream in(slurp(kCgroupRoot + "/pids/lxc.payload." + name + "/cgroup.procs"));
+    int members = 0;
     for (std::string pid; std::getline(in, pid);)
-      if (!pid.empty() && std::stoi(pid) != init) attached = std::stoi(pid);
-    return attached > 0;
+      if (!pid.empty() && ++members && std::stoi(pid) != init && slurp("/proc/" + pid + "/cmdline") == command)
+        attached = std::stoi(pid);
+    return attached > 0 && members == 2;
   }));
   CHECK(cgroups_of(attached)[""] == "/lxc.payload." + name + "/.lxc");
-  CHECK(slurp("/proc/" + std::to_string(attached) + "/cmdline") == std::string("/bin/sleep\0" "999\0", 15));
 
   json j = ps_container(name);
   CHECK(j["pid"] == init);  // the attached process is younger and its parent is outside
