@@ -6,6 +6,9 @@ pkgs=(build-essential cmake pkg-config libfmt-dev libcli11-dev nlohmann-json3-de
       docker.io containerd)
 # docker.io and containerd: the engine end-to-end tests start the daemons themselves; docker.io's
 # tini (docker-init, for --init) is a Depends, so --no-install-recommends keeps it.
+# The LXC and systemd-nspawn end-to-end tests: lxc-create -t none needs no lxc-templates (a
+# Recommends), and nspawn runs without systemd as PID 1 (--register=no --keep-unit).
+pkgs+=(lxc systemd-container)
 # --bench: also the anchor tools the benchmarks compare with (the tests never need them).
 if [ "${1:-}" = "--bench" ]; then pkgs+=(htop); fi
 missing=()

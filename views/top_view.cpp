@@ -240,6 +240,15 @@ nlohmann::json row_json(const UsageRow& r, UsageGroup g) {
   j["psi_mem_full"] = jnum(r.psi_mem_full);
   j["psi_io_some"] = jnum(r.psi_io_some);
   j["psi_io_full"] = jnum(r.psi_io_full);
+  // Which hierarchy each kind of value came from, and (container rows) the hierarchies whose
+  // cgroup of the container's process was not the container's and so was not read.
+  if (g == UsageGroup::container || g == UsageGroup::pod || g == UsageGroup::cgroup)
+    j["sources"] = {{"cpu", jstr(r.sources.cpu)}, {"memory", jstr(r.sources.memory)}, {"io", jstr(r.sources.io)},
+                    {"pids", jstr(r.sources.pids)}, {"pressure", jstr(r.sources.pressure)}};
+  if (g == UsageGroup::container) {
+    auto& o = j["outside_cgroups"] = nlohmann::json::object();
+    for (const auto& x : r.outside) o[x.hierarchy] = x.path;
+  }
   if (r.partial)  // lower bounds: the sums miss members that could not be read
     for (const char* k : {"nprocs", "cpu_pct", "mem_bytes", "io_read_bps", "io_write_bps", "pids"})
       if (!j[k].is_null()) j[std::string(k) + "_partial"] = true;

@@ -156,6 +156,30 @@ TEST_CASE("cgroup: LXC and systemd-nspawn", "[containers][cgroup]") {
   CHECK(m.id == "deb-test");
   m = must("/machine.slice/machine-old.scope");
   CHECK(m.id == "old");
+}
+
+// The container's own cgroup: every process of it is at or below it, so a process's cgroup in
+// another hierarchy that is not (nspawn's v1 cpu and memory on a hybrid host) is not its.
+TEST_CASE("cgroup: the container's own cgroup is the path through the component that names it",
+          "[containers][cgroup]") {
+  CHECK(must("/lxc.payload.web01/system.slice/ssh.service").cgroup == "/lxc.payload.web01");
+  CHECK(must("/lxc.payload.web01").cgroup == "/lxc.payload.web01");
+  CHECK(must("/lxc.monitor.web01").cgroup == "/lxc.monitor.web01");
+  CHECK(must("/lxc/web02/init.scope").cgroup == "/lxc/web02");
+  // nspawn: the payload is the container, the supervisor its monitor
+  CHECK(must("/machine.slice/machine-deb\\x2dtest.scope/payload/init.scope").cgroup ==
+        "/machine.slice/machine-deb\\x2dtest.scope/payload");
+  CHECK(must("/machine.slice/machine-n1.scope/payload").cgroup == "/machine.slice/machine-n1.scope/payload");
+  CHECK(must("/machine.slice/machine-n1.scope/supervisor").cgroup == "/machine.slice/machine-n1.scope");
+  CHECK(must("/machine.slice/machine-old.scope").cgroup == "/machine.slice/machine-old.scope");
+  // a directory named payload deeper inside is the guest's own business
+  CHECK(must("/machine.slice/machine-n1.scope/payload/x/payload").cgroup == "/machine.slice/machine-n1.scope/payload");
+  CHECK(must("/system.slice/docker-" + A + ".scope").cgroup == "/system.slice/docker-" + A + ".scope");
+  CHECK(must("/docker/" + B + "/docker/" + A + "/init.scope").cgroup == "/docker/" + B + "/docker/" + A);
+  CHECK(must("/machine.slice/libpod-" + A + ".scope/container").cgroup == "/machine.slice/libpod-" + A + ".scope");
+  CHECK(must("/kubepods-besteffort-pod0f1e2d3c_4b5a_6978_8796_a5b4c3d2e1f0.slice:cri-containerd:" + A).cgroup ==
+        "/kubepods-besteffort-pod0f1e2d3c_4b5a_6978_8796_a5b4c3d2e1f0.slice:cri-containerd:" + A);
+  CHECK(must("/libpod_parent/" + B).cgroup.empty());  // a pod: no container cgroup
   // libvirt VMs registered with machined are not containers
   CHECK_FALSE(decode_cgroup_path("/machine.slice/machine-qemu\\x2d1\\x2dvm1.scope/libvirt/emulator"));
 }
@@ -178,4 +202,21 @@ TEST_CASE("unescape_systemd", "[containers][cgroup]") {
   CHECK(unescape_systemd("plain") == "plain");
   CHECK(unescape_systemd("trail\\x2") == "trail\\x2");
   CHECK(unescape_systemd("bad\\xZZ") == "bad\\xZZ");
+}
+
+TEST_CASE("cgroup: at or below a container's own cgroup", "[containers][cgroup]") {
+  const std::string own = "/machine.slice/machine-n1.scope/payload";
+  CHECK(cgroup_at_or_below(own, own));
+  CHECK(cgroup_at_or_below(own + "/init.scope", own));
+  CHECK(cgroup_at_or_below(own, own + "/"));
+  // nspawn's v1 cpu and memory on a hybrid host: the root, the launcher's session
+  CHECK_FALSE(cgroup_at_or_below("/", own));
+  CHECK_FALSE(cgroup_at_or_below("/process_api/daffb97b", own));
+  CHECK_FALSE(cgroup_at_or_below("/machine.slice/machine-n1.scope", own));  // above: with the supervisor
+  CHECK_FALSE(cgroup_at_or_below("/machine.slice/machine-n1.scope/payload2", own));  // a sibling's prefix
+  CHECK_FALSE(cgroup_at_or_below("/lxc.payload.web", "/lxc.payload.web01"));
+  CHECK_FALSE(cgroup_at_or_below("/lxc.payload.web01-1", "/lxc.payload.web01"));
+  // the root, or no known cgroup: nothing to hold against
+  CHECK(cgroup_at_or_below("/anything", "/"));
+  CHECK(cgroup_at_or_below("/anything", ""));
 }

@@ -152,7 +152,8 @@ TEST_CASE("identify: podman pod (systemd driver), pod name from podman's databas
   CHECK(db.image == "localhost/nsview-bb:latest");
   CHECK(db.init_pid == 511);
   CHECK(db.monitor_pid == 510);
-  CHECK(db.cgroup == "/machine.slice/machine-libpod_pod_" + rep("9d", 32) + ".slice/libpod-" + rep("4e", 32) + ".scope/container");
+  // its own cgroup: the scope, above the /container its processes are in
+  CHECK(db.cgroup == "/machine.slice/machine-libpod_pod_" + rep("9d", 32) + ".slice/libpod-" + rep("4e", 32) + ".scope");
   CHECK(db.state == "paused");
   CHECK(infra.state == "running");
   CHECK(db.created == 1795774199);  // containers.json, not the runtime's (re)start 10:10:00
@@ -175,11 +176,14 @@ TEST_CASE("identify: LXC and systemd-nspawn", "[containers][identify]") {
   CHECK(lxc.pids == std::vector<pid_t>{601, 602});
   CHECK(ns(lxc, NsType::user) == 4026532445u);
   CHECK(lxc.hostname == "web01.lab");  // from /var/lib/lxc/web01/config
+  CHECK(lxc.cgroup == "/lxc.payload.web01");  // not init's init.scope below it
   const auto& m = must(s, "deb-test");
   CHECK(m.engine == "nspawn");
   CHECK(m.init_pid == 701);
   CHECK(m.monitor_pid == 700);
   CHECK(m.pids == std::vector<pid_t>{701});  // the supervisor is the monitor, not a member
+  CHECK(m.cgroup == "/machine.slice/machine-deb\\x2dtest.scope/payload");
+  CHECK(m.hostname.empty());  // booted (-b): the guest's init sets its own
 }
 
 TEST_CASE("identify: a podman container in a cgroup of no known shape, through its conmon",

@@ -62,12 +62,33 @@ TEST_CASE("monitor: CRI-O's conmon, shims, lxc monitor, nspawn - others are not 
   REQUIRE(m);
   CHECK(m->engine == "lxc");
   CHECK(m->id == "web01");
+  // As LXC 5 leaves it: one argv string with spaces (read from a real monitor)
+  m = parse_monitor_cmdline({"[lxc monitor] /var/lib/lxc nsview-test-1-c1"});
+  REQUIRE(m);
+  CHECK(m->kind == "lxc-monitor");
+  CHECK(m->engine == "lxc");
+  CHECK(m->id == "nsview-test-1-c1");
+  m = parse_monitor_cmdline({"[lxc monitor] /srv/my containers web02"});
+  REQUIRE(m);
+  CHECK(m->id == "web02");
+  CHECK_FALSE(parse_monitor_cmdline({"[lxc monitor] "}));
+  CHECK_FALSE(parse_monitor_cmdline({"[lxc monitor] /var/lib/lxc "}));
+  CHECK_FALSE(parse_monitor_cmdline({"[lxc monitor]"}));
   m = parse_monitor_cmdline({"systemd-nspawn", "-D", "/var/lib/machines/deb-test/", "-b"});
   REQUIRE(m);
   CHECK(m->id == "deb-test");
+  CHECK(m->hostname.empty());  // a booted guest's init sets its own
   m = parse_monitor_cmdline({"/usr/bin/systemd-nspawn", "--machine=m1", "-D", "/x"});
   REQUIRE(m);
   CHECK(m->id == "m1");
+  CHECK(m->hostname == "m1");  // nspawn's default: the machine name
+  // as a test here starts it (no systemd as PID 1)
+  m = parse_monitor_cmdline({"systemd-nspawn", "--register=no", "--keep-unit", "-q", "-D", "/tmp/r", "-M", "n2",
+                             "--hostname=h2", "/bin/sleep", "300"});
+  REQUIRE(m);
+  CHECK(m->kind == "nspawn");
+  CHECK(m->id == "n2");
+  CHECK(m->hostname == "h2");
   CHECK_FALSE(parse_monitor_cmdline({"/usr/bin/conmon", "--version"}));
   CHECK_FALSE(parse_monitor_cmdline({"/usr/bin/containerd", "--config", "x"}));
   CHECK_FALSE(parse_monitor_cmdline({"sleep", "1000"}));

@@ -169,6 +169,12 @@ struct CgroupReadings {
   // With kCgProcs: processes in the cgroup, from the pids controller's hierarchy (else the
   // unified one).
   std::optional<uint64_t> nprocs;
+
+  // The hierarchy (an index into the layout) each kind of reading came from; -1: none.
+  struct Sources {
+    int cpu = -1, memory = -1, io = -1, pids = -1, pressure = -1;
+  };
+  Sources from;
 };
 
 // Reads cgroup files. Handles keep directory fds open between reads (one per hierarchy that
@@ -193,6 +199,22 @@ class CgroupReader {
   Handle open(const std::vector<procfs::CgroupLine>& lines);
   // The cgroup at a path of one hierarchy only (fields from other hierarchies stay unknown).
   Handle open_in(std::size_t hierarchy, std::string_view path);
+  // A container's cgroup, read only where it is the container's: in each hierarchy where the
+  // process's path (lines) is at or below `own`, the cgroup `own`; a hierarchy where it is not
+  // (nspawn's v1 cpu and memory on a hybrid host: the root, its launcher's session) is
+  // outside() and never read. own "" or "/": the process's own paths, like open(lines).
+  Handle open_own(const std::vector<procfs::CgroupLine>& lines, std::string_view own);
+  // For every handle: a field whose hierarchy is outside, or has no directory at the path
+  // when the handle is opened, comes from another hierarchy that holds the cgroup if one
+  // can supply it (cpu usage from the unified tree's cpu.stat, present even with no
+  // controllers enabled), else stays unknown. CgroupReadings::from says which was read.
+
+  struct Outside {
+    std::size_t hierarchy;  // index into layout().hierarchies
+    std::string path;       // the process's cgroup there, not the container's
+  };
+  // The hierarchies a read would have used that lie outside the handle's own cgroup.
+  std::vector<Outside> outside(Handle h) const;
   void close(Handle h);
 
   // Fetches the fields; vanished cgroups and missing files leave them unknown.

@@ -30,6 +30,10 @@ struct CgroupMatch {
                         // the shape does not say (a bare id under a cgroupfs kubepods pod)
   std::string id;       // container id (lxc/nspawn: the name); may be empty for role pod
   CgroupRole role = CgroupRole::container;
+  // The container's (or monitor's) own cgroup: the path through the component that names
+  // it, nspawn's ".../payload" included ("/lxc.payload.web01" of ".../init.scope"); every
+  // process of the container is at or below it. "" for role pod.
+  std::string cgroup;
   std::string pod_id;   // Kubernetes pod UID (with '-') or podman pod id; "" when none
   bool kubernetes = false;         // under kubepods
   std::optional<std::string> qos;  // kubepods: "guaranteed", "burstable", "besteffort"
@@ -44,6 +48,9 @@ std::string unescape_systemd(std::string_view s);
 
 bool is_hex_id(std::string_view s);  // 64 lower-case hex characters
 
+// Whether a cgroup path is `own` or lies below it; an own of "/" or "" (not known) holds every path.
+bool cgroup_at_or_below(std::string_view path, std::string_view own);
+
 // ---- monitors ----
 
 struct MonitorInfo {
@@ -54,6 +61,7 @@ struct MonitorInfo {
   std::string runtime;  // conmon -r (path), shim: "runc" from containerd-shim-runc-v2
   std::string ns;       // containerd namespace (shim -namespace): "moby", "k8s.io", "default"
   std::string engine;   // engine the monitor implies, "" when it does not say
+  std::string hostname; // nspawn: the container's hostname (--hostname, else the machine name)
 };
 // Recognises a monitor from its argv; nullopt for any other process.
 std::optional<MonitorInfo> parse_monitor_cmdline(const std::vector<std::string>& argv);

@@ -60,6 +60,22 @@ struct UsageRow {
   // Pressure avg10 (percent), where the kernel has it (cgroup v2).
   std::optional<double> psi_cpu_some, psi_cpu_full, psi_mem_some, psi_mem_full,
       psi_io_some, psi_io_full;
+
+  // Rows read from cgroups: the hierarchy each kind of value came from ("cpuacct", "memory",
+  // "unified", ...; "" when none supplied it).
+  struct Sources {
+    std::string cpu, memory, io, pids, pressure;
+  };
+  Sources sources;
+  // Container rows: hierarchies where the container's process is in a cgroup that is not at
+  // or below the container's own (systemd-nspawn on a hybrid host stays in the root's or its
+  // launcher's v1 cpu and memory cgroups). Never read: such values are unknown, or come from
+  // another hierarchy that holds the container (sources says which).
+  struct Outside {
+    std::string hierarchy;  // "cpu", "memory", ...
+    std::string path;       // the process's cgroup there
+  };
+  std::vector<Outside> outside;
 };
 
 struct UsageSample {

@@ -74,6 +74,9 @@ struct Task {
   CgSource source;
   std::size_t hierarchy;
   unsigned fields;  // which requested fields make this task run
+  // A fallback: runs instead of the tasks of this hierarchy when a handle cannot read the
+  // cgroup there (outside the container's own cgroup, or no such directory); -1 otherwise.
+  int instead_of = -1;
 };
 
 struct HandleData {
@@ -82,6 +85,10 @@ struct HandleData {
   std::vector<std::string> paths;  // per hierarchy: the directory path (fallback when out of fds)
   std::vector<bool> gone;      // per hierarchy: the directory vanished
   std::vector<detail::FileCache> files;  // per hierarchy: files kept open
+  std::vector<bool> outside;   // per hierarchy: the process's cgroup is not the container's
+  std::vector<std::string> outside_path;  // per hierarchy: that cgroup
+  std::vector<bool> fallback;  // per hierarchy: its fields come from its fallback tasks
+  std::vector<bool> opened;    // per hierarchy: a directory was looked up (needed or fallback)
 };
 
 bool is_v1(CgSource s) { return s >= CgSource::v1_cpuacct; }
@@ -122,8 +129,11 @@ struct CgroupReader::Impl {
       add(CgSource::v2_cpu, v2, kCgCpu);
       add(CgSource::v2_cpu_limits, v2, kCgCpuLimits);
     } else {
-      if (!add(CgSource::v1_cpuacct, v1_of("cpuacct"), kCgCpuUsage | kCgCpuTimes))
+      const int cpuacct = v1_of("cpuacct");
+      if (!add(CgSource::v1_cpuacct, cpuacct, kCgCpuUsage | kCgCpuTimes))
         add(CgSource::v2_cpu_usage, v2, kCgCpuUsage | kCgCpuTimes);
+      else if (v2 >= 0 && (fields & (kCgCpuUsage | kCgCpuTimes)))
+        tasks.push_back({CgSource::v2_cpu_usage, static_cast<std::size_t>(v2), kCgCpuUsage | kCgCpuTimes, cpuacct});
       add(CgSource::v1_cpu_stat, v1_of("cpu"), kCgCpuThrottle);
       add(CgSource::v1_cpu_limits, v1_of("cpu"), kCgCpuLimits);
     }
@@ -163,10 +173,33 @@ struct CgroupReader::Impl {
     d.gone.assign(layout.hierarchies.size(), false);
     d.files.clear();
     d.files.resize(layout.hierarchies.size());
+    d.outside.assign(layout.hierarchies.size(), false);
+    d.outside_path.assign(layout.hierarchies.size(), std::string());
+    d.fallback.assign(layout.hierarchies.size(), false);
+    d.opened.assign(layout.hierarchies.size(), false);
     return h;
   }
 
+  // After the needed directories are open: a hierarchy that cannot be read for this handle
+  // hands its fields to its fallback tasks, whose directory (path_in(i), "" for none) opens now.
+  template <class PathIn>
+  void plan_fallbacks(HandleData& d, PathIn path_in) {
+    for (const auto& t : tasks) {
+      if (t.instead_of < 0) continue;
+      const auto from = static_cast<std::size_t>(t.instead_of);
+      if (!d.gone[from] && !d.outside[from]) continue;
+      if (d.outside[t.hierarchy] || (d.opened[t.hierarchy] && d.gone[t.hierarchy])) continue;
+      d.fallback[from] = true;
+      if (!d.opened[t.hierarchy]) {
+        std::string p = path_in(t.hierarchy);
+        if (p.empty()) d.gone[t.hierarchy] = true;
+        else open_dir(d, t.hierarchy, p);
+      }
+    }
+  }
+
   void open_dir(HandleData& d, std::size_t i, std::string_view host_path) {
+    d.opened[i] = true;
     const auto& hier = layout.hierarchies[i];
     auto rel = detail::cgroup_dir_in_mount(hier, host_path);
     if (!rel) {
@@ -202,25 +235,45 @@ CgroupReader::Handle CgroupReader::open(std::string_view path) {
   auto& d = impl_->handles[h];
   for (std::size_t i = 0; i < impl_->needed.size(); ++i)
     if (impl_->needed[i]) impl_->open_dir(d, i, path);
+  impl_->plan_fallbacks(d, [&](std::size_t) { return std::string(path); });
   return h;
 }
 
-CgroupReader::Handle CgroupReader::open(const std::vector<procfs::CgroupLine>& lines) {
+namespace {
+// The process's path in hierarchy h; nullptr when it has no line for it.
+const std::string* line_path(const CgroupHierarchy& h, const std::vector<procfs::CgroupLine>& lines) {
+  for (const auto& l : lines)
+    if (h.v2 ? (l.hierarchy_id == 0 && l.controllers.empty()) : l.hierarchy_id == h.id) return &l.path;
+  return nullptr;
+}
+}  // namespace
+
+CgroupReader::Handle CgroupReader::open(const std::vector<procfs::CgroupLine>& lines) { return open_own(lines, ""); }
+
+CgroupReader::Handle CgroupReader::open_own(const std::vector<procfs::CgroupLine>& lines, std::string_view own) {
+  while (own.size() > 1 && own.back() == '/') own.remove_suffix(1);
+  const bool any = own.empty() || own == "/";
   Handle h = impl_->alloc();
   auto& d = impl_->handles[h];
   const auto& L = impl_->layout;
+  // The directory to read in hierarchy i; "" when the process has none there or it is outside.
+  auto path_in = [&](std::size_t i) -> std::string {
+    const std::string* p = line_path(L.hierarchies[i], lines);
+    if (!p) return {};
+    if (any) return *p;
+    if (p->compare(0, own.size(), own) == 0 && (p->size() == own.size() || (*p)[own.size()] == '/'))
+      return std::string(own);
+    d.outside[i] = true;
+    d.outside_path[i] = *p;
+    return {};
+  };
   for (std::size_t i = 0; i < impl_->needed.size(); ++i) {
     if (!impl_->needed[i]) continue;
-    const auto& hier = L.hierarchies[i];
-    bool found = false;
-    for (const auto& l : lines)
-      if (hier.v2 ? (l.hierarchy_id == 0 && l.controllers.empty()) : l.hierarchy_id == hier.id) {
-        impl_->open_dir(d, i, l.path);
-        found = true;
-        break;
-      }
-    if (!found) d.gone[i] = true;
+    std::string p = path_in(i);
+    if (p.empty()) d.gone[i] = !d.outside[i];
+    else impl_->open_dir(d, i, p);
   }
+  impl_->plan_fallbacks(d, path_in);
   return h;
 }
 
@@ -249,7 +302,8 @@ void CgroupReader::read(Handle h, unsigned fields, CgroupReadings& out) {
   if (h >= impl_->handles.size() || !impl_->handles[h].used) return;
   auto& d = impl_->handles[h];
   for (const auto& t : impl_->tasks) {
-    if (!(t.fields & fields) || d.gone[t.hierarchy]) continue;
+    if (!(t.fields & fields) || d.gone[t.hierarchy] || d.outside[t.hierarchy]) continue;
+    if (t.instead_of >= 0 ? !d.fallback[static_cast<std::size_t>(t.instead_of)] : d.fallback[t.hierarchy]) continue;
     Fd temp;
     int dirfd = d.dirs[t.hierarchy].get();
     if (dirfd < 0) {  // opened by path when fds ran out
@@ -259,8 +313,17 @@ void CgroupReader::read(Handle h, unsigned fields, CgroupReadings& out) {
     }
     detail::CgFiles f{dirfd, impl_->buf, temp ? nullptr : &d.files[t.hierarchy], &impl_->file_budget};
     f.want = fields;
+    const bool had_cpu = out.cpu_usage_ns.has_value(), had_mem = out.memory_current.has_value(),
+               had_io = out.io_read_bytes.has_value(), had_pids = out.pids_current.has_value(),
+               had_psi = out.cpu_pressure.some.has_value();
     if (is_v1(t.source)) detail::read_v1(t.source, f, out);
     else detail::read_v2(t.source, f, out);
+    const int hi = static_cast<int>(t.hierarchy);
+    if (!had_cpu && out.cpu_usage_ns) out.from.cpu = hi;
+    if (!had_mem && out.memory_current) out.from.memory = hi;
+    if (!had_io && out.io_read_bytes) out.from.io = hi;
+    if (!had_pids && out.pids_current) out.from.pids = hi;
+    if (!had_psi && out.cpu_pressure.some) out.from.pressure = hi;
     // A missing file may just be a controller that is not enabled; a removed cgroup has
     // lost cgroup.procs too.
     if (f.gone && faccessat(dirfd, "cgroup.procs", F_OK, 0) != 0 && detail::is_vanished(errno))
@@ -272,13 +335,22 @@ bool CgroupReader::vanished(Handle h) const {
   if (h >= impl_->handles.size() || !impl_->handles[h].used) return true;
   const auto& d = impl_->handles[h];
   for (std::size_t i = 0; i < impl_->needed.size(); ++i)
-    if (impl_->needed[i] && !d.gone[i]) return false;
+    if (d.opened[i] && !d.gone[i]) return false;
   return true;
+}
+
+std::vector<CgroupReader::Outside> CgroupReader::outside(Handle h) const {
+  std::vector<Outside> out;
+  if (h >= impl_->handles.size() || !impl_->handles[h].used) return out;
+  const auto& d = impl_->handles[h];
+  for (std::size_t i = 0; i < d.outside.size(); ++i)
+    if (d.outside[i]) out.push_back({i, d.outside_path[i]});
+  return out;
 }
 
 bool CgroupReader::supplies(std::size_t hierarchy, unsigned fields) const {
   for (const auto& t : impl_->tasks)
-    if (t.hierarchy == hierarchy && (t.fields & fields)) return true;
+    if (t.hierarchy == hierarchy && t.instead_of < 0 && (t.fields & fields)) return true;
   return false;
 }
 

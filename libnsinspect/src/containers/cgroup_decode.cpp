@@ -33,12 +33,15 @@ struct Decoder {
   std::optional<std::string> qos;
   std::string pod_id;
   std::string prev;
+  std::string_view path;  // the whole path being decoded
+  std::size_t end = 0;    // where the current component ends in it
 
   void set(std::optional<CgroupMatch>& slot, std::string engine, std::string_view id, CgroupRole role) {
     CgroupMatch m;
     m.engine = std::move(engine);
     m.id = std::string(id);
     m.role = role;
+    m.cgroup = std::string(path.substr(0, end));
     slot = std::move(m);
   }
 
@@ -125,6 +128,11 @@ struct Decoder {
       if (!starts_with(name, "qemu-")) set(container, "nspawn", name, CgroupRole::container);
       return;
     }
+    // nspawn splits its scope into payload (the container) and supervisor (itself).
+    if (c == "payload" && container && container->engine == "nspawn" && starts_with(prev, "machine-")) {
+      container->cgroup = std::string(path.substr(0, end));
+      return;
+    }
     if (c == "supervisor" && container && container->engine == "nspawn" && prev != "payload") {
       monitor = container;
       monitor->role = CgroupRole::monitor;
@@ -156,6 +164,12 @@ bool is_hex_id(std::string_view s) {
   return true;
 }
 
+bool cgroup_at_or_below(std::string_view path, std::string_view own) {
+  while (own.size() > 1 && own.back() == '/') own.remove_suffix(1);
+  if (own.empty() || own == "/") return true;
+  return path.substr(0, own.size()) == own && (path.size() == own.size() || path[own.size()] == '/');
+}
+
 std::string unescape_systemd(std::string_view s) {
   auto hex = [](char ch) -> int {
     if (ch >= '0' && ch <= '9') return ch - '0';
@@ -177,11 +191,14 @@ std::string unescape_systemd(std::string_view s) {
 
 std::optional<CgroupMatch> decode_cgroup_path(std::string_view path) {
   Decoder d;
-  while (!path.empty()) {
-    auto slash = path.find('/');
-    d.component(path.substr(0, slash));
+  d.path = path;
+  std::size_t at = 0;
+  while (at < path.size()) {
+    auto slash = path.find('/', at);
+    d.end = slash == std::string_view::npos ? path.size() : slash;
+    d.component(path.substr(at, d.end - at));
     if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash + 1);
+    at = slash + 1;
   }
   return d.result();
 }

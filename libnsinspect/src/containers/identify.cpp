@@ -124,20 +124,26 @@ struct Identifier {
   void collect() {
     for (Process& p : s.processes) {
       monitor_cmdline(p);
-      if (auto m = parse_monitor_cmdline(p.cmdline)) {
-        if (!m->id.empty()) monitor_by_id.emplace(m->id, p.pid);
-        monitors.emplace(p.pid, std::move(*m));
-        continue;  // monitors are not members even when they share the cgroup (old nspawn)
-      }
       const procfs::CgroupLine* line = nullptr;
       auto m = decode_process(p, &line);
+      if (auto mon = parse_monitor_cmdline(p.cmdline)) {
+        // nspawn's child in the payload is the container's init before it execs, not a monitor.
+        const bool nspawn_child = mon->kind == "nspawn" && m && m->role == CgroupRole::container &&
+                                  m->engine == "nspawn" && m->cgroup.size() > 8 &&
+                                  m->cgroup.compare(m->cgroup.size() - 8, 8, "/payload") == 0;
+        if (!nspawn_child) {
+          if (!mon->id.empty()) monitor_by_id.emplace(mon->id, p.pid);
+          monitors.emplace(p.pid, std::move(*mon));
+          continue;  // monitors are not members even when they share the cgroup (old nspawn)
+        }
+      }
       if (!m || m->role != CgroupRole::container || m->id.empty()) continue;
       auto [it, fresh] = by_id.try_emplace(m->id, s.containers.size());
       if (fresh) {
         Container c;
         c.id = m->id;
         c.engine = m->engine;
-        c.cgroup = line->path;
+        c.cgroup = m->cgroup.empty() ? line->path : m->cgroup;
         c.state = "running";
         s.containers.push_back(std::move(c));
         Evidence e;
@@ -289,13 +295,16 @@ struct Identifier {
     return found;
   }
 
-  // Paused: runc/crun pause through the freezer (v1 freezer.state, v2 cgroup.events).
+  // Paused: runc/crun pause through the freezer (v1 freezer.state, v2 cgroup.events). A
+  // freezer cgroup that is not at or below the container's own is someone else's (nspawn on
+  // a hybrid host stays in its launcher's): never read as the container's.
   bool frozen(const Container& c) {
     std::vector<std::string> candidates;
     if (const Process* p = c.init_pid ? s.process(*c.init_pid) : nullptr)
       for (const auto& l : p->cgroups)
         for (const auto& ctl : l.controllers)
-          if (ctl == "freezer") candidates.push_back("/sys/fs/cgroup/freezer" + l.path + "/freezer.state");
+          if (ctl == "freezer" && cgroup_at_or_below(l.path, c.cgroup))
+            candidates.push_back("/sys/fs/cgroup/freezer" + l.path + "/freezer.state");
     candidates.push_back("/sys/fs/cgroup" + c.cgroup + "/cgroup.events");
     candidates.push_back("/sys/fs/cgroup/unified" + c.cgroup + "/cgroup.events");
     for (const auto& path : candidates)
@@ -332,6 +341,14 @@ struct Identifier {
         c.monitor_pid = init->ppid;
         mon = &m->second;
       }
+    // LXC names the payload cgroup "lxc.payload.NAME-1" when a stale one of that name is
+    // still there: the monitor that started the init knows the real name.
+    if (c.engine == "lxc" && init)
+      if (auto m = monitors.find(init->ppid); m != monitors.end() && m->second.kind == "lxc-monitor" && !m->second.id.empty()) {
+        c.monitor_pid = init->ppid;
+        mon = &m->second;
+        c.id = mon->id;
+      }
 
     if (mon && !mon->runtime.empty()) c.runtime = std::string(basename(mon->runtime));
     else c.runtime = state_runtime;
@@ -349,6 +366,7 @@ struct Identifier {
     }
     const AnnotationInfo& ann = ev.annotations;
     if (c.hostname.empty() && st) c.hostname = st->hostname;
+    if (c.hostname.empty() && mon) c.hostname = mon->hostname;
     if (c.engine == "lxc")
       if (auto text = files.read("/var/lib/lxc/" + c.id + "/config")) c.hostname = parse_lxc_config(*text).hostname;
 

@@ -62,11 +62,22 @@ std::optional<MonitorInfo> parse_monitor_cmdline(const std::vector<std::string>&
     if (argv.size() > 1) m.id = argv[1];
     return m;
   }
-  // "[lxc monitor] /var/lib/lxc NAME" (the monitor renames its argv).
+  // The LXC monitor retitles itself "[lxc monitor] LXCPATH NAME": one argv string with
+  // spaces (LXC 3+ sets a new argv area of one string), or split when read from an older
+  // LXC or a ps that split it. The name is the last word (an lxcpath may hold spaces).
+  if (argv[0].rfind("[lxc monitor] ", 0) == 0) {
+    std::string_view rest = std::string_view(argv[0]).substr(14);
+    auto sp = rest.rfind(' ');
+    if (sp == std::string_view::npos || sp + 1 == rest.size()) return std::nullopt;
+    m.kind = "lxc-monitor";
+    m.engine = "lxc";
+    m.id = std::string(rest.substr(sp + 1));
+    return m;
+  }
   if (argv[0] == "[lxc" && argv.size() >= 4 && argv[1] == "monitor]") {
     m.kind = "lxc-monitor";
     m.engine = "lxc";
-    m.id = argv[3];
+    m.id = argv.back();
     return m;
   }
   if (exe == "systemd-nspawn") {
@@ -79,6 +90,13 @@ std::optional<MonitorInfo> parse_monitor_cmdline(const std::vector<std::string>&
       while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
       m.id = std::string(basename(dir));
     }
+    // nspawn sets the hostname to --hostname, else the machine name; a booted guest's init
+    // may set its own (from its /etc/hostname): unknown then.
+    bool boot = false;
+    for (std::size_t i = 1; i < argv.size(); ++i) boot |= argv[i] == "-b" || argv[i] == "--boot";
+    m.hostname = option(argv, {"--hostname"});
+    if (m.hostname.empty()) m.hostname = m.id;
+    if (boot) m.hostname.clear();
     return m;
   }
   return std::nullopt;

@@ -123,6 +123,13 @@ struct Sampler::Impl {
     reader->read(st.handle, read_fields(), readings);
   }
 
+  // Where the row's readings came from, by hierarchy name.
+  void set_sources(UsageRow& row, const CgroupReadings& r) const {
+    const auto& H = reader->layout().hierarchies;
+    auto name = [&](int i) { return i >= 0 && static_cast<std::size_t>(i) < H.size() ? H[static_cast<std::size_t>(i)].name : std::string(); };
+    row.sources = {name(r.from.cpu), name(r.from.memory), name(r.from.io), name(r.from.pids), name(r.from.pressure)};
+  }
+
   // Inode of a cgroup directory in the primary hierarchy (0 when it has none there).
   uint64_t dir_inode(const Snapshot& s, const std::string& path) const {
     const auto& L = s.cgroup_tree.layout;
@@ -149,11 +156,15 @@ struct Sampler::Impl {
       row.nprocs = c.pids.size();
       bool fresh;
       RowState& st = state(c.id, mix(dir_inode(s, c.cgroup), 0), fresh);
-      // The cgroups of one of its processes, per hierarchy (paths may differ between them).
+      // The container's cgroup in each hierarchy where one of its processes is at or below
+      // it; a hierarchy where it is not is someone else's cgroup and is never read.
       const Process* p = c.init_pid ? s.process(*c.init_pid) : nullptr;
       if (!p && !c.pids.empty()) p = s.process(c.pids.front());
-      read_cgroup(st, fresh, [&] { return p && !p->cgroups.empty() ? reader->open(p->cgroups) : reader->open(c.cgroup); });
+      read_cgroup(st, fresh, [&] { return p && !p->cgroups.empty() ? reader->open_own(p->cgroups, c.cgroup) : reader->open(c.cgroup); });
+      for (auto& o : reader->outside(st.handle))
+        row.outside.push_back({reader->layout().hierarchies[o.hierarchy].name, std::move(o.path)});
       detail::fill_levels(row, readings);
+      set_sources(row, readings);
       finish_row(row, st, fresh, detail::counters_of(readings), t);
       out.push_back(std::move(row));
     }
@@ -192,6 +203,7 @@ struct Sampler::Impl {
         RowState& st = state(p.id, dir_inode(s, row.cgroup), fresh);
         read_cgroup(st, fresh, [&] { return reader->open(row.cgroup); });
         detail::fill_levels(row, readings);
+        set_sources(row, readings);
         finish_row(row, st, fresh, detail::counters_of(readings), t);
       } else {
         // No pod cgroup: the sum of the members' cgroups, each with a handle of its own.
@@ -212,6 +224,7 @@ struct Sampler::Impl {
             sum = now;
             row.mem_bytes = part.mem_bytes;
             row.pids = part.pids;
+            set_sources(row, readings);
           } else {
             sum.cpu_ns = detail::add_known(sum.cpu_ns, now.cpu_ns);
             sum.periods = detail::add_known(sum.periods, now.periods);
@@ -340,6 +353,7 @@ struct Sampler::Impl {
         else if (auto l = last_nprocs.find(n.path); l != last_nprocs.end()) row.nprocs = l->second;
         last_nprocs[n.path] = row.nprocs;
         detail::fill_levels(row, readings);
+        set_sources(row, readings);
         finish_row(row, st, fresh, detail::counters_of(readings), t);
         out.push_back(std::move(row));
       }
