@@ -12,6 +12,7 @@ set -uo pipefail
 
 BUILD=${1:?usage: churn_soak.sh BUILD_DIR MINUTES}
 MINUTES=${2:?usage: churn_soak.sh BUILD_DIR MINUTES}
+BUILD=$(cd "$BUILD" && pwd) || exit 1   # the TUIs run in the work directory
 NSVIEW=$BUILD/tools/nsview
 CHURN=$BUILD/tests/soak_churn
 SECS=$(awk -v m="$MINUTES" 'BEGIN { s = int(m * 60); print (s < 20 ? 20 : s) }')
@@ -310,13 +311,17 @@ sampler() {  # "SECONDS NAME FDS RSS_KB NODE_PROCS" every 5 s for each long-runn
     for w in "${watch_pids[@]}"; do
       name=${w% *}
       pid=${w#* }
-      if [ -d "/proc/$pid" ]; then
+      if [ -n "$pid" ] && [ -d "/proc/$pid" ]; then
         fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
         rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
         echo "$((SECONDS - t0)) $name $fds ${rss:-0} $load" >>"$work/samples"
       else
         echo "$((SECONDS - t0)) $name gone 0 $load" >>"$work/samples"
       fi
+    done
+    # The TUIs' title lines: they show each scan's wall time.
+    for w in soak fast; do
+      echo "$((SECONDS - t0)) $w $(tmux -L "$tag" capture-pane -p -t "$w" 2>/dev/null | head -1)" >>"$work/tui-titles"
     done
     sleep 5
   done
@@ -399,11 +404,12 @@ done
 tui_quit() {  # SESSION: prints the TUI's exit status, or "running"
   local k rc
   for k in Escape Escape q; do tmux -L "$tag" send-keys -t "$1" "$k" 2>/dev/null; sleep 1.5; done
-  for _ in $(seq 1 50); do
+  for _ in $(seq 1 300); do
     [ "$(tmux -L "$tag" display -p -t "$1" '#{pane_dead}' 2>/dev/null)" = 1 ] && break
     sleep 0.1
   done
   rc=$(tmux -L "$tag" display -p -t "$1" '#{pane_dead_status}' 2>/dev/null)
+  [ -n "$rc" ] || tmux -L "$tag" capture-pane -p -t "$1" >"$work/$1.pane" 2>/dev/null
   echo "${rc:-running}"
 }
 tui_rc=$(tui_quit soak)
@@ -434,11 +440,14 @@ if ! python3 "$work/check.py" jsonl "$work/top-long-J.out" 2>/dev/null; then
 fi
 [ "$(grep -c '^' "$work/top-long-J.out")" -ge 2 ] || { echo "top-long-J: fewer than 2 samples"; bad=1; }
 
-if [ "$nfail" != 0 ] || [ -s "$work/tui.err" ] || [ -s "$work/tui-fast.err" ] || [ -s "$work/top-long.err" ] || [ -s "$work/top-long-J.err" ]; then
+if [ "$nfail" != 0 ] || [ -s "$work/soak.pane" ] || [ -s "$work/fast.pane" ] || [ -s "$work/tui.err" ] || [ -s "$work/tui-fast.err" ] || [ -s "$work/top-long.err" ] || [ -s "$work/top-long-J.err" ]; then
   echo
   echo "== failures (first of each command; all kept in $work/fail)"
   for f in top-long top-long-J tui tui-fast; do
     [ -s "$work/$f.err" ] && { echo "-- $f stderr:"; head -5 "$work/$f.err"; }
+  done
+  for f in soak fast; do
+    [ -s "$work/$f.pane" ] && { echo "-- TUI $f did not quit; its screen (head):"; head -3 "$work/$f.pane"; tail -2 "$work/$f.pane"; }
   done
   ls "$work/fail" 2>/dev/null | sed -n 's/\.[0-9]*\.info$//p' | sort | uniq -c | while read -r cnt name; do
     first=$(ls "$work/fail/$name".*.info | head -1)
