@@ -304,19 +304,20 @@ tui_keys() {
   done
 }
 
-sampler() {  # "SECONDS NAME FDS RSS_KB NODE_PROCS" every 5 s for each long-running process
-  local t0=$SECONDS w name pid fds rss load
+sampler() {  # "SECONDS NAME FDS RSS_KB NODE_PROCS NODE_CGROUPS" every 5 s for each long-running process
+  local t0=$SECONDS w name pid fds rss load cgs
   while ! stopping; do
-    load=$(find /proc -maxdepth 1 -name '[0-9]*' | wc -l)
+    load=$(find /proc -maxdepth 1 -name '[0-9]*' 2>/dev/null | wc -l)
+    cgs=$(find /sys/fs/cgroup -type d 2>/dev/null | wc -l)
     for w in "${watch_pids[@]}"; do
       name=${w% *}
       pid=${w#* }
       if [ -n "$pid" ] && [ -d "/proc/$pid" ]; then
         fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
         rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
-        echo "$((SECONDS - t0)) $name $fds ${rss:-0} $load" >>"$work/samples"
+        echo "$((SECONDS - t0)) $name $fds ${rss:-0} $load $cgs" >>"$work/samples"
       else
-        echo "$((SECONDS - t0)) $name gone 0 $load" >>"$work/samples"
+        echo "$((SECONDS - t0)) $name gone 0 $load $cgs" >>"$work/samples"
       fi
     done
     # The TUIs' title lines: they show each scan's wall time.
@@ -401,19 +402,27 @@ for p in "$top1" "$top2"; do
   tops_rc+=($?)
 done
 # Keys one at a time: an Escape followed at once by q would read as Alt-q.
-tui_quit() {  # SESSION: prints the TUI's exit status, or "running"
-  local k rc
+tui_quit() {  # SESSION PID: prints the TUI's exit status, or "running"
+  local k rc pp
   for k in Escape Escape q; do tmux -L "$tag" send-keys -t "$1" "$k" 2>/dev/null; sleep 1.5; done
   for _ in $(seq 1 300); do
     [ "$(tmux -L "$tag" display -p -t "$1" '#{pane_dead}' 2>/dev/null)" = 1 ] && break
     sleep 0.1
   done
   rc=$(tmux -L "$tag" display -p -t "$1" '#{pane_dead_status}' 2>/dev/null)
-  [ -n "$rc" ] || tmux -L "$tag" capture-pane -p -t "$1" >"$work/$1.pane" 2>/dev/null
+  if [ -z "$rc" ]; then  # what it is doing: its screen, state and threads' stacks
+    tmux -L "$tag" capture-pane -p -t "$1" >"$work/$1.pane" 2>/dev/null
+    { ps -L -o pid,ppid,tid,stat,wchan:32,args -p "$2"; cat "/proc/$2/stack"
+      pp=$(awk '{ print $4 }' "/proc/$2/stat" 2>/dev/null)
+      [ -n "$pp" ] && ps -o pid,stat,wchan:32,args -p "$pp"
+      sleep 10; echo "10 s later:"; ps -o pid,ppid,stat,args -p "$2"
+      command -v gdb >/dev/null && timeout 60 gdb -batch -p "$2" -ex 'thread apply all bt' 2>&1 | grep -E '^(#|Thread)'
+    } >"$work/$1.stuck" 2>&1
+  fi
   echo "${rc:-running}"
 }
-tui_rc=$(tui_quit soak)
-tuif_rc=$(tui_quit fast)
+tui_rc=$(tui_quit soak "$tui")
+tuif_rc=$(tui_quit fast "$tuif")
 
 # ---------------------------------------------------------------- summary
 bad=0
@@ -447,7 +456,7 @@ if [ "$nfail" != 0 ] || [ -s "$work/soak.pane" ] || [ -s "$work/fast.pane" ] || 
     [ -s "$work/$f.err" ] && { echo "-- $f stderr:"; head -5 "$work/$f.err"; }
   done
   for f in soak fast; do
-    [ -s "$work/$f.pane" ] && { echo "-- TUI $f did not quit; its screen (head):"; head -3 "$work/$f.pane"; tail -2 "$work/$f.pane"; }
+    [ -s "$work/$f.pane" ] && { echo "-- TUI $f did not quit; its screen (head), state and stacks:"; head -3 "$work/$f.pane"; head -40 "$work/$f.stuck"; }
   done
   ls "$work/fail" 2>/dev/null | sed -n 's/\.[0-9]*\.info$//p' | sort | uniq -c | while read -r cnt name; do
     first=$(ls "$work/fail/$name".*.info | head -1)
@@ -466,14 +475,16 @@ echo "== fd count and RSS of the long-running processes (sampled every 5 s)"
 # scan holds them all), which is reported as not counted.
 awk '
   $3 == "gone" { gone[$2] = 1; next }
-  { n[$2]++; t[$2, n[$2]] = $1; fd[$2, n[$2]] = $3; rss[$2, n[$2]] = $4; ld[$2, n[$2]] = $5 }
+  { n[$2]++; t[$2, n[$2]] = $1; fd[$2, n[$2]] = $3; rss[$2, n[$2]] = $4; ld[$2, n[$2]] = $5; cg[$2, n[$2]] = $6 }
   function maxof(a, k, lo, hi,   i, r) { r = a[k, lo]; for (i = lo; i <= hi; i++) if (a[k, i] > r) r = a[k, i]; return r }
   END {
     status = 0
     for (k in n) {
       c = n[k]
-      printf "%-11s samples %d  fds first/last/max %d/%d/%d  RSS KiB first/last/max %d/%d/%d  node processes %d/%d/%d\n", k, c,
-        fd[k, 1], fd[k, c], maxof(fd, k, 1, c), rss[k, 1], rss[k, c], maxof(rss, k, 1, c), ld[k, 1], ld[k, c], maxof(ld, k, 1, c)
+      printf "%-11s samples %d  fds first/last/max %d/%d/%d  RSS KiB first/last/max %d/%d/%d\n", k, c,
+        fd[k, 1], fd[k, c], maxof(fd, k, 1, c), rss[k, 1], rss[k, c], maxof(rss, k, 1, c)
+      printf "            node processes first/last/max %d/%d/%d  node cgroups %d/%d/%d\n",
+        ld[k, 1], ld[k, c], maxof(ld, k, 1, c), cg[k, 1], cg[k, c], maxof(cg, k, 1, c)
       if (gone[k]) { printf "  FAIL: %s exited during the run\n", k; status = 1 }
       w = 1; while (w < c && t[k, w] < 30) w++
       q = int((c - w + 1) / 4); if (q < 1) { print "  (too few samples for a growth check)"; continue }
@@ -482,7 +493,12 @@ awk '
       lim = r0 * 0.10; if (lim < 4096) lim = 4096
       flim = 10 + int(f0 * 0.05)
       printf "  max first half -> last quarter: fds %d -> %d, RSS %d -> %d KiB (%+d)\n", f0, f1, r0, r1, r1 - r0
-      if (f1 - f0 > flim) { printf "  FAIL: fd count grew by %d (bound %d)\n", f1 - f0, flim; status = 1 }
+      g0 = maxof(cg, k, w, w + 2 * q - 1); g1 = maxof(cg, k, c - q + 1, c)
+      if (f1 - f0 > flim) {
+        # Cgroup readers keep one fd per cgroup directory and file: more cgroups, more fds.
+        if (g1 > g0 * 1.05) printf "  not counted: fds grew by %d while the node grew from %d to %d cgroups\n", f1 - f0, g0, g1
+        else { printf "  FAIL: fd count grew by %d (bound %d; node cgroups %d -> %d)\n", f1 - f0, flim, g0, g1; status = 1 }
+      }
       l0 = maxof(ld, k, w, w + 2 * q - 1); l1 = maxof(ld, k, c - q + 1, c)
       if (r1 - r0 > lim) {
         if (l1 > l0 * 1.1) printf "  not counted: RSS grew by %d KiB while the node grew from %d to %d processes\n", r1 - r0, l0, l1
