@@ -363,17 +363,27 @@ jobs_pids+=("$top1")
 "$NSVIEW" top -b -J -d 2 -n "$iters2" -g cgroup >"$work/top-long-J.out" 2>"$work/top-long-J.err" </dev/null &
 top2=$!
 jobs_pids+=("$top2")
+# Each TUI runs under a shell that writes its exit status to a file: tmux 3.3a here now and
+# then leaves an exited pane process unreaped (a zombie child of the tmux server, seen in
+# this soak), so pane_dead cannot be trusted.
+tui_pid() {  # SESSION: the nsview child of the pane's shell
+  local sh_pid p
+  sh_pid=$(tmux -L "$tag" display -p -t "$1" '#{pane_pid}')
+  for _ in $(seq 1 100); do
+    p=$(pgrep -P "$sh_pid" -x nsview | head -1)
+    [ -n "$p" ] && { echo "$p"; return; }
+    sleep 0.1
+  done
+}
 tmux -L "$tag" new-session -d -s soak -x 200 -y 50 -c "$work" \
-  "exec env TERM=xterm-256color $NSVIEW tui -d 1 2>$work/tui.err"
-tmux -L "$tag" set-option -t soak remain-on-exit on >/dev/null
-tui=$(tmux -L "$tag" display -p -t soak '#{pane_pid}')
+  "env TERM=xterm-256color $NSVIEW tui -d 1 2>$work/tui.err; echo \$? >$work/soak.rc"
+tui=$(tui_pid soak)
 # A second TUI on the process tree (kernel threads too), refreshing as fast as it allows;
 # only now and then a key moves its selection or opens the detail pane.
 tmux -L "$tag" new-session -d -s fast -x 160 -y 60 -c "$work" \
-  "exec env TERM=xterm-256color $NSVIEW tui -d 0.2 --view processes 2>$work/tui-fast.err"
-tmux -L "$tag" set-option -t fast remain-on-exit on >/dev/null
+  "env TERM=xterm-256color $NSVIEW tui -d 0.2 --view processes 2>$work/tui-fast.err; echo \$? >$work/fast.rc"
+tuif=$(tui_pid fast)
 tmux -L "$tag" send-keys -t fast a
-tuif=$(tmux -L "$tag" display -p -t fast '#{pane_pid}')
 watch_pids=("top-long $top1" "top-long-J $top2" "tui $tui" "tui-fast $tuif")
 
 observe_list &
@@ -406,10 +416,10 @@ tui_quit() {  # SESSION PID: prints the TUI's exit status, or "running"
   local k rc pp
   for k in Escape Escape q; do tmux -L "$tag" send-keys -t "$1" "$k" 2>/dev/null; sleep 1.5; done
   for _ in $(seq 1 300); do
-    [ "$(tmux -L "$tag" display -p -t "$1" '#{pane_dead}' 2>/dev/null)" = 1 ] && break
+    [ -s "$work/$1.rc" ] && break
     sleep 0.1
   done
-  rc=$(tmux -L "$tag" display -p -t "$1" '#{pane_dead_status}' 2>/dev/null)
+  rc=$(cat "$work/$1.rc" 2>/dev/null)
   if [ -z "$rc" ]; then  # what it is doing: its screen, state and threads' stacks
     tmux -L "$tag" capture-pane -p -t "$1" >"$work/$1.pane" 2>/dev/null
     { ps -L -o pid,ppid,tid,stat,wchan:32,args -p "$2"; cat "/proc/$2/stack"
