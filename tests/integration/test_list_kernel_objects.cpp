@@ -131,6 +131,73 @@ TEST_CASE("a loose thread in its own net and uts namespaces", "[list][kernel]") 
   CHECK(all[uts]["type"] == "uts");
 }
 
+// Found by bench/churn_soak.sh: with the leader a zombie, its /proc/PID/ns links are
+// unreadable, so the process counted in no namespace but pid and user, and each of its live
+// threads was shown as a "thread" holder of the namespaces the process is in; top showed
+// 0B for its memory.
+TEST_CASE("a process whose main thread exited lives in its threads' namespaces", "[list][kernel]") {
+  Child h(std::vector<std::string>{helper_path("zombie_leader")});
+  std::istringstream line(h.read_line());
+  pid_t plain = 0, loose = 0;
+  uint64_t loose_net = 0;
+  line >> plain >> loose >> loose_net;
+  REQUIRE(plain > 0);
+  REQUIRE(loose_net != 0);
+  const std::string pid = std::to_string(h.pid());
+  const std::string task = "/proc/" + pid + "/task/" + std::to_string(plain);
+  REQUIRE(Child::wait_for([&] { return sh_out("cut -d' ' -f3 /proc/" + pid + "/stat") == "Z"; }));
+  REQUIRE(readlink_str("/proc/" + pid + "/ns/net").empty());  // the shape under test
+
+  auto mine = list_json({"-p", pid, "--output-all"});
+  auto all = list_json({"--output-all"});
+  REQUIRE(mine.size() == 8);
+  for (const auto& t : kTypes) {
+    INFO("type " << t);
+    // Ground truth: the namespace of the live thread that is not loose.
+    uint64_t ino = ns_inode(plain, t);
+    std::string link = readlink_str(task + "/ns/" + t);
+    REQUIRE(link == t + ":[" + std::to_string(ino) + "]");
+    REQUIRE(mine.count(ino));
+    REQUIRE(all.count(ino));
+    CHECK_FALSE(holders_contain(all[ino], "thread:" + pid + "/" + std::to_string(plain)));
+    CHECK_FALSE(holders_contain(all[ino], "thread:" + pid + "/" + std::to_string(loose)));
+  }
+  // The loose thread still is one.
+  REQUIRE(all.count(loose_net));
+  CHECK(all[loose_net]["nprocs"] == 0);
+  CHECK(holders_contain(all[loose_net], "thread:" + pid + "/" + std::to_string(loose)));
+
+  // Its memory and command line come from the live thread, not the empty leader.
+  Result top = nsview_run("top", {"-b", "-J", "-n", "1", "-g", "process"});
+  REQUIRE(top.status == 0);
+  CHECK(top.err.empty());
+  bool found = false;
+  const json sample = json::parse(top.out);  // kept: a range-for over a temporary's member dangles
+  for (const auto& row : sample["rows"]) {
+    if (row["pid"] != h.pid()) continue;
+    found = true;
+    uint64_t rss_kb = std::stoull(sh_out("awk '/^VmRSS:/ { print $2 }' " + task + "/status"));
+    REQUIRE(row["mem_bytes"].is_number());
+    CHECK(row["mem_bytes"].get<uint64_t>() / 1024 >= rss_kb / 2);
+    CHECK(row["mem_bytes"].get<uint64_t>() / 1024 <= rss_kb * 2);
+    CHECK(row["pids"] == 3);  // the zombie leader and two threads, as /proc/PID/status counts
+  }
+  CHECK(found);
+  Result dump = nsview_run("dump", {"-J"});
+  REQUIRE(dump.status == 0);
+  found = false;
+  const json snapshot = json::parse(dump.out);
+  for (const auto& p : snapshot["processes"]) {
+    if (p["pid"] != h.pid()) continue;
+    found = true;
+    REQUIRE(p["cmdline"].is_array());
+    REQUIRE_FALSE(p["cmdline"].empty());
+    CHECK(p["cmdline"][0].get<std::string>() == helper_path("zombie_leader"));
+    CHECK(p["namespaces"]["net"] == ns_inode(plain, "net"));
+  }
+  CHECK(found);
+}
+
 TEST_CASE("a hidden ancestor user namespace and nested user+pid chains", "[list][kernel]") {
   // The outer user namespace has no process left once unshare execs into the inner one.
   Child c("exec unshare --user --map-root-user --pid --fork sh -c "

@@ -281,9 +281,15 @@ class Builder {
     p.threads = st->num_threads;
     p.kernel_thread = (st->flags & 0x00200000) != 0;  // PF_KTHREAD
     if (!opt_.uid_leaders_only) p.uid = dir_owner(dir.get());
+    // A process whose main thread exited while others run on (pthread_exit in main) has a
+    // zombie leader: /proc/PID's ns links, cmdline, VmRSS and fds are gone with it, but the
+    // process lives in a live thread's /proc/PID/task/TID. Read those from there.
+    Fd live;
+    if (st->state == 'Z' && st->num_threads > 1) live = live_thread_dir(dir.get(), pid);
+    const int view = live ? live.get() : dir.get();
 
     for (std::size_t i = 0; opt_.namespaces && i < kNsTypeCount; ++i) {
-      int err = detail::readlink_at(dir.get(), kNsLinkNames[i], link_);
+      int err = detail::readlink_at(view, kNsLinkNames[i], link_);
       if (err) {
         if (is_denied(err)) {
           p.unreadable |= kUnreadNs;
@@ -293,16 +299,16 @@ class Builder {
       }
       if (auto l = procfs::parse_ns_link(link_)) p.ns[i] = l->inode;
     }
-    if (opt_.namespaces && !(p.unreadable & kUnreadNs)) for_children_links(dir.get(), p);
+    if (opt_.namespaces && !(p.unreadable & kUnreadNs)) for_children_links(view, p);
 
     if (opt_.cmdline && !opt_.cmdline_leaders_only) {
-      if (int err = detail::read_file_at(dir.get(), "cmdline", buf_, true); err == 0)
+      if (int err = detail::read_file_at(view, "cmdline", buf_, true); err == 0)
         p.cmdline = procfs::parse_cmdline(buf_);
       else if (is_denied(err))
         p.unreadable |= kUnreadCmdline;
     }
     if (opt_.status || opt_.usage) {
-      if (int err = detail::read_file_at(dir.get(), "status", buf_, true); err == 0) {
+      if (int err = detail::read_file_at(view, "status", buf_, true); err == 0) {
         auto status = procfs::parse_status(buf_);
         if (opt_.status) p.nspid = std::move(status.nspid);
         if (opt_.usage) p.rss_bytes = status.vm_rss_bytes.value_or(0);  // kernel threads: none
@@ -321,7 +327,7 @@ class Builder {
       }
     }
     if (opt_.cgroups) {
-      if (int err = detail::read_file_at(dir.get(), "cgroup", buf_, true); err == 0) {
+      if (int err = detail::read_file_at(view, "cgroup", buf_, true); err == 0) {
         // Most processes share their cgroups: parse each distinct file once, share the lines.
         auto it = cgroup_lines_.find(buf_);
         if (it == cgroup_lines_.end()) it = cgroup_lines_.emplace(buf_, CgroupLines(procfs::parse_cgroup(buf_))).first;
@@ -336,13 +342,30 @@ class Builder {
       if (!p.ns[i]) continue;
       NsEntry& e = get_ns(kAllNsTypes[i], *p.ns[i]);
       e.ns.pids.push_back(pid);
-      if (!e.probed) probe_path(e, dir.get(), kNsLinkNames[i]);
+      if (!e.probed) probe_path(e, view, kNsLinkNames[i]);
     }
     if (opt_.threads && p.threads > 1) scan_threads(dir.get(), p);
-    if (opt_.fds && !p.kernel_thread) scan_fds(dir.get(), p);
+    if (opt_.fds && !p.kernel_thread) scan_fds(view, p);
     count_unreadable(p.unreadable);
     if (slot_) *slot_++ = std::move(p);
     else snap_.processes.push_back(std::move(p));
+  }
+
+  // /proc/PID/task/TID of a thread other than the leader that is not a zombie itself; an
+  // invalid Fd when there is none (the whole process is exiting).
+  Fd live_thread_dir(int dirfd, pid_t pid) {
+    Fd task = detail::open_dir_at(dirfd, "task");
+    if (!task) return Fd();
+    Fd found;
+    std::string stat;
+    for_each_number(task.get(), [&](int tid, const char* tname) {
+      if (found || tid == pid) return;
+      Fd t = detail::open_dir_at(task.get(), tname);
+      if (!t || detail::read_file_at(t.get(), "stat", stat, true) != 0) return;
+      auto tst = procfs::parse_stat(stat);
+      if (tst && tst->state != 'Z' && tst->state != 'X') found = std::move(t);
+    });
+    return found;
   }
 
   void count_unreadable(uint8_t bits) {
