@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "run.hpp"
+#include "cgroups.hpp"  // slurp
 
 using namespace testsupport;
 
@@ -42,6 +43,8 @@ pid_t only_child(pid_t pid) {
 struct NsTarget {
   Child proc{"exec unshare -m -u -i -n -p -f -C -T sh -c 'hostname nsview-enter-t; exec sleep 1000'"};
   pid_t pid = only_child(proc.pid());
+  // Ready once the child has set the hostname and become sleep (a loaded machine shows sh).
+  bool ready = Child::wait_for([this] { return slurp("/proc/" + std::to_string(pid) + "/comm") == "sleep\n"; });
 };
 
 // The raw wait status of argv (to tell "killed by a signal" from "exited 143").
@@ -69,6 +72,7 @@ TEST_CASE("enter: each namespace type alone gives the target's namespace", "[ent
   REQUIRE(is_root());
   NsTarget t;
   REQUIRE(t.pid > 0);
+  REQUIRE(t.ready);
   const std::map<std::string, std::string> flag = {{"mnt", "-m"}, {"uts", "-u"}, {"ipc", "-i"}, {"net", "-n"},
                                                     {"pid", "-p"}, {"cgroup", "-C"}, {"time", "-T"}};
   for (const auto& type : kTypes) {
