@@ -35,6 +35,7 @@ struct Decoder {
   std::string prev;
 
   void set(std::optional<CgroupMatch>& slot, std::string engine, std::string_view id, CgroupRole role) {
+    if (id.empty()) return;  // "machine-.scope", "lxc.payload.": no name, no container
     CgroupMatch m;
     m.engine = std::move(engine);
     m.id = std::string(id);
