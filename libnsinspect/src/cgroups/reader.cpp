@@ -214,7 +214,8 @@ CgroupReader::Handle CgroupReader::open(const std::vector<procfs::CgroupLine>& l
     const auto& hier = L.hierarchies[i];
     bool found = false;
     for (const auto& l : lines)
-      if (hier.v2 ? (l.hierarchy_id == 0 && l.controllers.empty()) : l.hierarchy_id == hier.id) {
+      // A v1 id of 0 is unknown (not in /proc/self/cgroup), never the v2 line's.
+      if (hier.v2 ? (l.hierarchy_id == 0 && l.controllers.empty()) : (hier.id != 0 && l.hierarchy_id == hier.id)) {
         impl_->open_dir(d, i, l.path);
         found = true;
         break;
