@@ -3,6 +3,9 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libfmt-dev libcli11-dev nlohmann-json3-dev libncurses-dev
       catch2 iproute2 util-linux procps podman runc catatonit busybox-static tmux)
+# The libFuzzer targets (test.sh --fuzz): clang, and the fuzzer and sanitizer runtimes, which
+# clang-14 only recommends.
+pkgs+=(clang-14 libclang-rt-14-dev libfuzzer-14-dev)
 # --bench: also the anchor tools the benchmarks compare with (the tests never need them).
 if [ "${1:-}" = "--bench" ]; then pkgs+=(htop); fi
 missing=()
