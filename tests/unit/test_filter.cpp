@@ -166,5 +166,23 @@ TEST_CASE("filter regex: POSIX ERE, linear on long cells") {
   CHECK(m("NS =~ \"^1000000000000000000000$\"", {"1e21", "net", "1", "x", std::nullopt}));
   CHECK(m("NS =~ \"^-9300000000000000000$\"", {"-9.3e18", "net", "1", "x", std::nullopt}));
   CHECK(parse_error("COMMAND =~ \"(\"").rfind("failed to compile regex: ", 0) == 0);
+}
+
+TEST_CASE("filter regex: patterns glibc would spell out into millions of copies are refused") {
+  // Found by fuzzing: regcomp took minutes and 900 MB for this 100-byte expression (each
+  // stacked '+' doubles what it compiles).
+  using Clock = std::chrono::steady_clock;
+  const std::string too_big = "failed to compile regex: Regular expression too big";
+  auto start = Clock::now();
+  CHECK(parse_error("NS =~ \" " + repeat("+", 90) + "(e)\\]\"") == too_big);
+  CHECK(parse_error("NS =~ \"" + repeat("(", 40) + "a" + repeat(")+", 40) + "\"") == too_big);
+  CHECK(parse_error("NS =~ \"((((a{9}){9}){9}){9}){9}\"") == too_big);
+  CHECK(parse_error("NS =~ \"" + repeat("(", 100000) + "\"") == too_big);  // regcomp recurses per level
+  CHECK(Clock::now() - start < std::chrono::seconds(2));
+  // Ordinary repetition stays.
+  CHECK(m("COMMAND =~ \"^(s|l|e){2,5}p+ [0-9]{1,3}$\"", pid_row));
+  CHECK(m("COMMAND =~ \"e{2}\"", pid_row));
+  CHECK(m("COMMAND =~ \"x{0,1000}1\"", pid_row));
+  CHECK(m("NPROCS =~ \"^((1)+2?)+$\"", {"1", "net", "112", "x", std::nullopt}));
   CHECK(parse_error("COMMAND =~ NPROCS") == "regular expression must be a string");
 }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <optional>
 #include <regex.h>
+#include <vector>
 
 namespace nsview {
 
@@ -24,6 +25,7 @@ constexpr int kMaxDepth = 1000;
 class Regex {
  public:
   explicit Regex(const std::string& pattern) {
+    if (too_big(pattern)) throw FilterError("failed to compile regex: Regular expression too big");
     int rc = regcomp(&re_, pattern.c_str(), REG_EXTENDED | REG_NOSUB);
     if (rc != 0) {
       char msg[256];
@@ -44,6 +46,78 @@ class Regex {
   bool search(const std::string& s) const { return regexec(&re_, s.c_str(), 0, nullptr, 0) == 0; }
 
  private:
+  // glibc's regcomp spells repetitions out: "x+" is two copies of x, "x{m,n}" max(m,n)+1;
+  // nested, they multiply, and each level of parentheses is a level of its recursion. A
+  // 100-byte pattern of stacked '+' took minutes and 900 MB to compile (found by fuzzing),
+  // and the matcher's work grows with the copies too. So the copies are counted first,
+  // without recursion, and a pattern past the bound is refused with glibc's own message.
+  static bool too_big(std::string_view p) {
+    constexpr double kMaxCopies = 20000;
+    constexpr std::size_t kMaxNesting = 256;
+    struct Level {
+      double done = 0, branch = 0;  // alternatives closed so far; the open one
+    };
+    std::vector<Level> open(1);
+    std::size_t i = 0;
+    // The atom's size times what its repetition operators spell out.
+    auto repeated = [&](double atom) {
+      while (i < p.size()) {
+        if (p[i] == '+') {
+          atom *= 2;
+          ++i;
+        } else if (p[i] == '*' || p[i] == '?') {
+          ++i;
+        } else if (p[i] == '{') {
+          auto close = p.find('}', i);
+          if (close == std::string_view::npos) break;
+          double most = 0, n = 0;
+          for (std::size_t j = i + 1; j < close; ++j) {
+            if (p[j] >= '0' && p[j] <= '9') n = n * 10 + (p[j] - '0');
+            else if (p[j] == ',') n = 0;
+            else break;
+            most = std::max(most, n);
+          }
+          atom *= most + 1;
+          i = close + 1;
+        } else {
+          break;
+        }
+        if (atom > kMaxCopies) break;
+      }
+      return atom;
+    };
+    while (i < p.size()) {
+      char c = p[i];
+      if (c == '(') {
+        open.emplace_back();
+        if (open.size() > kMaxNesting) return true;
+        ++i;
+        continue;
+      }
+      double atom = 1;
+      if (c == ')' && open.size() > 1) {
+        atom = open.back().done + open.back().branch + 1;
+        open.pop_back();
+        ++i;
+      } else if (c == '|') {
+        open.back().done += open.back().branch;
+        open.back().branch = 0;
+        ++i;
+        continue;
+      } else if (c == '\\') {
+        i += 2;
+      } else if (c == '[') {
+        auto end = p.find(']', i + 2);  // close enough: a bracket is one position
+        i = end == std::string_view::npos ? p.size() : end + 1;
+      } else {
+        ++i;
+      }
+      open.back().branch += repeated(atom);
+      if (open.back().done + open.back().branch > kMaxCopies) return true;
+    }
+    return false;
+  }
+
   // Whether wrapping the pattern in a group keeps its meaning: not when a ')' closes no
   // group (glibc reads it as a literal, the wrapped form would close the wrapper with it)
   // or a back-reference would be renumbered. Bracket expressions are skipped whole.
