@@ -53,7 +53,7 @@ for t in "${targets[@]}"; do
   new=$(sed -n 's/^stat::new_units_added: *//p' "$log")
   result=ok
   if [ "$rc" != 0 ]; then
-    result="FINDING: $(ls "$out/$t"/{crash,leak,timeout,oom}-* 2>/dev/null | head -1) (see $log)"
+    result="FINDING: $(ls "$out/$t"/{crash,leak,timeout,oom}-* 2>/dev/null | head -1 || true) (see $log)"
     fail=1
   fi
   printf '%-16s %8s %12s %8s %8s  %s\n' "$t" "$wall" "${execs:-?}" "${rate:-?}" "${new:-?}" "$result"
