@@ -52,7 +52,7 @@ class Regex {
   // and the matcher's work grows with the copies too. So the copies are counted first,
   // without recursion, and a pattern past the bound is refused with glibc's own message.
   static bool too_big(std::string_view p) {
-    constexpr double kMaxCopies = 20000;
+    constexpr double kMaxCopies = 1000;
     constexpr std::size_t kMaxNesting = 256;
     struct Level {
       double done = 0, branch = 0;  // alternatives closed so far; the open one
