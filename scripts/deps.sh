@@ -9,6 +9,9 @@ pkgs=(build-essential cmake pkg-config libfmt-dev libcli11-dev nlohmann-json3-de
 # The LXC and systemd-nspawn end-to-end tests: lxc-create -t none needs no lxc-templates (a
 # Recommends), and nspawn runs without systemd as PID 1 (--register=no --keep-unit).
 pkgs+=(lxc systemd-container)
+# The libFuzzer targets (test.sh --fuzz): clang, and the fuzzer and sanitizer runtimes, which
+# clang-14 only recommends.
+pkgs+=(clang-14 libclang-rt-14-dev libfuzzer-14-dev)
 # --bench: also the anchor tools the benchmarks compare with (the tests never need them).
 if [ "${1:-}" = "--bench" ]; then pkgs+=(htop); fi
 missing=()

@@ -3,11 +3,161 @@
 #include <cctype>
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
-#include <regex>
+#include <regex.h>
+#include <vector>
 
 namespace nsview {
+
+namespace {
+
+// Deeper expressions are refused: parsing, evaluating and freeing recurse once per level,
+// and 8,000 nested parentheses overflowed the stack.
+constexpr int kMaxDepth = 1000;
+
+// A POSIX extended regular expression, compiled once per filter (as libsmartcols does).
+// glibc's regexec tries every start position of an unanchored pattern in turn, so a failed
+// search costs (cell length)^2: "a.*b" against a 100 kB command line without a 'b' took
+// minutes. The same pattern anchored as "^.*(RE)" is one pass, and with REG_NOSUB it
+// matches the same cells; that form is used when the rewrite cannot change the meaning.
+class Regex {
+ public:
+  explicit Regex(const std::string& pattern) {
+    if (too_big(pattern)) throw FilterError("failed to compile regex: Regular expression too big");
+    int rc = regcomp(&re_, pattern.c_str(), REG_EXTENDED | REG_NOSUB);
+    if (rc != 0) {
+      char msg[256];
+      regerror(rc, &re_, msg, sizeof msg);
+      throw FilterError(std::string("failed to compile regex: ") + msg);
+    }
+    if (anchorable(pattern)) {
+      regex_t one_pass;
+      if (regcomp(&one_pass, ("^.*(" + pattern + ")").c_str(), REG_EXTENDED | REG_NOSUB) == 0) {
+        regfree(&re_);
+        re_ = one_pass;
+      }
+    }
+  }
+  ~Regex() { regfree(&re_); }
+  Regex(const Regex&) = delete;
+  Regex& operator=(const Regex&) = delete;
+  bool search(const std::string& s) const { return regexec(&re_, s.c_str(), 0, nullptr, 0) == 0; }
+
+ private:
+  // glibc's regcomp spells repetitions out: "x+" is two copies of x, "x{m,n}" max(m,n)+1;
+  // nested, they multiply, and each level of parentheses is a level of its recursion. A
+  // 100-byte pattern of stacked '+' took minutes and 900 MB to compile (found by fuzzing),
+  // and the matcher's work grows with the copies too. So the copies are counted first,
+  // without recursion, and a pattern past the bound is refused with glibc's own message.
+  static bool too_big(std::string_view p) {
+    constexpr double kMaxCopies = 1000;
+    constexpr std::size_t kMaxNesting = 256;
+    struct Level {
+      double done = 0, branch = 0;  // alternatives closed so far; the open one
+    };
+    std::vector<Level> open(1);
+    std::size_t i = 0;
+    // The atom's size times what its repetition operators spell out.
+    auto repeated = [&](double atom) {
+      while (i < p.size()) {
+        if (p[i] == '+') {
+          atom *= 2;
+          ++i;
+        } else if (p[i] == '*' || p[i] == '?') {
+          ++i;
+        } else if (p[i] == '{') {
+          auto close = p.find('}', i);
+          if (close == std::string_view::npos) break;
+          double most = 0, n = 0;
+          for (std::size_t j = i + 1; j < close; ++j) {
+            if (p[j] >= '0' && p[j] <= '9') n = n * 10 + (p[j] - '0');
+            else if (p[j] == ',') n = 0;
+            else break;
+            most = std::max(most, n);
+          }
+          atom *= most + 1;
+          i = close + 1;
+        } else {
+          break;
+        }
+        if (atom > kMaxCopies) break;
+      }
+      return atom;
+    };
+    while (i < p.size()) {
+      char c = p[i];
+      if (c == '(') {
+        open.emplace_back();
+        if (open.size() > kMaxNesting) return true;
+        ++i;
+        continue;
+      }
+      double atom = 1;
+      if (c == ')' && open.size() > 1) {
+        atom = open.back().done + open.back().branch + 1;
+        open.pop_back();
+        ++i;
+      } else if (c == '|') {
+        open.back().done += open.back().branch;
+        open.back().branch = 0;
+        ++i;
+        continue;
+      } else if (c == '\\') {
+        i += 2;
+      } else if (c == '[') {
+        auto end = p.find(']', i + 2);  // close enough: a bracket is one position
+        i = end == std::string_view::npos ? p.size() : end + 1;
+      } else {
+        ++i;
+      }
+      open.back().branch += repeated(atom);
+      if (open.back().done + open.back().branch > kMaxCopies) return true;
+    }
+    return false;
+  }
+
+  // Whether wrapping the pattern in a group keeps its meaning: not when a ')' closes no
+  // group (glibc reads it as a literal, the wrapped form would close the wrapper with it)
+  // or a back-reference would be renumbered. Bracket expressions are skipped whole.
+  static bool anchorable(std::string_view p) {
+    if (p.empty()) return false;
+    int open = 0;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      char c = p[i];
+      if (c == '\\') {
+        if (i + 1 < p.size() && p[i + 1] >= '1' && p[i + 1] <= '9') return false;
+        ++i;
+      } else if (c == '[') {
+        std::size_t j = i + 1;
+        if (j < p.size() && p[j] == '^') ++j;
+        if (j < p.size() && p[j] == ']') ++j;  // a leading ']' is a member
+        while (j < p.size() && p[j] != ']') {
+          // [:class:], [=x=], [.x.] may hold a ']'
+          if (p[j] == '[' && j + 1 < p.size() && (p[j + 1] == ':' || p[j + 1] == '=' || p[j + 1] == '.')) {
+            auto end = p.find(std::string{p[j + 1], ']'}, j + 2);
+            if (end == std::string_view::npos) return false;
+            j = end + 2;
+          } else {
+            ++j;
+          }
+        }
+        if (j >= p.size()) return false;
+        i = j;
+      } else if (c == '(') {
+        ++open;
+      } else if (c == ')') {
+        if (open == 0) return false;
+        --open;
+      }
+    }
+    return open == 0;
+  }
+  regex_t re_;
+};
+
+}  // namespace
 
 // A node of libsmartcols' filter grammar: every operator takes expressions, so
 // `(A == 1) == true` parses as in scols.
@@ -19,7 +169,8 @@ struct Filter::Node {
   std::string text;
   bool boolean = false;
   int col = -1;
-  std::regex re;
+  int depth = 1;  // levels below and including this node
+  std::unique_ptr<Regex> re;
 };
 
 namespace {
@@ -178,6 +329,8 @@ class Parser {
     n->kind = k;
     n->a = std::move(a);
     n->b = std::move(b);
+    n->depth = 1 + std::max(n->a ? n->a->depth : 0, n->b ? n->b->depth : 0);
+    if (n->depth > kMaxDepth) too_deep();
     return n;
   }
   NodeP parse_logic() {
@@ -209,11 +362,7 @@ class Parser {
         c->op = op;
         if (op == Filter::Node::Match || op == Filter::Node::NoMatch) {
           if (c->b->kind != Filter::Node::String) throw FilterError("regular expression must be a string");
-          try {
-            c->re = std::regex(c->b->text, std::regex::extended | std::regex::nosubs);
-          } catch (const std::regex_error& e) {
-            throw FilterError("failed to compile regex: " + std::string(e.what()));
-          }
+          c->re = std::make_unique<Regex>(c->b->text);
         }
         n = std::move(c);
         found = true;
@@ -222,7 +371,19 @@ class Parser {
       if (!found) return n;
     }
   }
+  [[noreturn]] static void too_deep() {
+    throw FilterError("expression nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
+  }
+  // Counts the parser's recursion: '(' and '!' recurse without making a node each.
+  struct Nesting {
+    explicit Nesting(int& d) : d_(d) {
+      if (++d_ > kMaxDepth) too_deep();
+    }
+    ~Nesting() { --d_; }
+    int& d_;
+  };
   NodeP parse_unary() {
+    Nesting guard(nesting_);
     if (is_op("!")) {
       ++i_;
       return make(Filter::Node::Not, parse_unary());
@@ -283,6 +444,7 @@ class Parser {
 
   std::vector<Token> t_;
   std::size_t i_ = 0;
+  int nesting_ = 0;
   const std::vector<Column>& cols_;
   std::vector<int>& used_;
   std::vector<std::string>& unknown_;
@@ -310,6 +472,15 @@ std::optional<long double> cell_number(const std::string& s) {
   return std::nullopt;
 }
 
+// A number as the integer text a regex sees. Beyond long long (a cell "1e999") the cast
+// would be undefined behaviour: printf's rounding ("inf", "nan", all digits) instead.
+std::string integer_text(long double v) {
+  if (v > -9.2e18L && v < 9.2e18L) return std::to_string(static_cast<long long>(v));
+  char buf[8192];
+  std::snprintf(buf, sizeof buf, "%.0Lf", v);
+  return buf;
+}
+
 bool truthy(const Value& v) {
   switch (v.kind) {
     case Value::None: return false;
@@ -326,8 +497,8 @@ bool compare(const Filter::Node& n, const std::vector<Cell>& row, const std::vec
   using N = Filter::Node;
   Value l = eval(*n.a, row, cols), r = eval(*n.b, row, cols);
   if (n.op == N::Match || n.op == N::NoMatch) {
-    bool m = l.kind == Value::Str && std::regex_search(l.str, n.re);
-    if (l.kind == Value::Num) m = std::regex_search(std::to_string(static_cast<long long>(l.num)), n.re);
+    bool m = l.kind == Value::Str && n.re->search(l.str);
+    if (l.kind == Value::Num) m = n.re->search(integer_text(l.num));
     return n.op == N::Match ? m : !m;
   }
   int cmp;

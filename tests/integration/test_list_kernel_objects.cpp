@@ -5,6 +5,10 @@
 #include <functional>
 
 #include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <memory>
 #include <sstream>
 
 #include "nsfixtures.hpp"
@@ -270,4 +274,53 @@ TEST_CASE("the processes of one namespace (positional inode)", "[list][kernel]")
   expected.insert(expected.end(), kids.begin(), kids.end());
   std::sort(expected.begin(), expected.end());
   CHECK(pids == expected);
+}
+
+TEST_CASE("a 100 kB command line against -Q regexes gives the right rows fast", "[list][kernel][filter]") {
+  // std::regex recursed once per character: root's `nsview list -Q 'COMMAND =~ "a.*b"'` died
+  // of SIGSEGV once any process had a 100 kB command line. glibc's regexec then took minutes
+  // to miss on one (a quadratic search). Each process is alone in new uts and ipc
+  // namespaces, so it is their COMMAND.
+  const std::string hit = "x" + std::string(100000, 'a') + "b", miss(100000, 'a');
+  auto start = [](const std::string& argv0) {
+    return std::make_unique<Child>(std::vector<std::string>{"unshare", "--uts", "--ipc", "bash", "-c",
+                                                            "exec -a \"$0\" sleep 1000", argv0});
+  };
+  auto h = start(hit), m = start(miss);
+  auto cmdline_is = [](pid_t pid, const std::string& argv0) {
+    return Child::wait_for([&] {
+      std::ifstream f("/proc/" + std::to_string(pid) + "/cmdline");
+      std::string s((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+      return s == argv0 + '\0' + "1000" + '\0';
+    });
+  };
+  REQUIRE(cmdline_is(h->pid(), hit));
+  REQUIRE(cmdline_is(m->pid(), miss));
+  const uint64_t hit_uts = ns_inode(h->pid(), "uts"), miss_uts = ns_inode(m->pid(), "uts");
+  REQUIRE(hit_uts != ns_inode(getpid(), "uts"));
+  REQUIRE(miss_uts != ns_inode(getpid(), "uts"));
+
+  auto began = std::chrono::steady_clock::now();
+  auto rows = list_json({"-Q", "COMMAND =~ \"a.*b\""});
+  auto took = std::chrono::steady_clock::now() - began;
+  CHECK(took < std::chrono::seconds(20));
+  REQUIRE(rows.count(hit_uts));
+  CHECK(rows[hit_uts]["command"] == hit + " 1000");
+  CHECK(rows[hit_uts]["pid"] == h->pid());
+  CHECK_FALSE(rows.count(miss_uts));
+  for (const auto& [ino, row] : rows) {  // every row shown does match
+    INFO(ino);
+    std::string cmd = row["command"].is_string() ? row["command"].get<std::string>() : "";
+    auto a = cmd.find('a');
+    CHECK((a != std::string::npos && cmd.find('b', a) != std::string::npos));
+  }
+
+  began = std::chrono::steady_clock::now();
+  rows = list_json({"-Q", "COMMAND =~ \"(a+)+b\" && TYPE == \"uts\""});
+  CHECK(std::chrono::steady_clock::now() - began < std::chrono::seconds(20));
+  CHECK(rows.count(hit_uts));
+  CHECK_FALSE(rows.count(miss_uts));
+  rows = list_json({"-Q", "COMMAND !~ \"b\" && TYPE == \"uts\""});
+  CHECK(rows.count(miss_uts));
+  CHECK_FALSE(rows.count(hit_uts));
 }

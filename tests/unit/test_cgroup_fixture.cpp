@@ -152,3 +152,31 @@ TEST_CASE("a warm read sees new file contents (kept-open files are read again)",
   CHECK(r.read(h, kCgPids).pids_current == 17u);
   CHECK(r.open_files() == 2);  // no new opens
 }
+
+TEST_CASE("a v1 hierarchy of unknown id is never read at the v2 line's path", "[cgroup][fixture]") {
+  // A v1 pids hierarchy that /proc/self/cgroup did not list has id 0, the v2 line's: a
+  // process's "0::/u" was read in it, as if /u of the pids hierarchy were its cgroup.
+  char tmpl[] = "/tmp/nsview-cgv1id-XXXXXX";
+  REQUIRE(mkdtemp(tmpl));
+  std::string dir = tmpl;
+  struct Rm {
+    std::string d;
+    ~Rm() { (void)std::system(("rm -rf " + d).c_str()); }
+  } rm{dir};
+  REQUIRE(std::system(("mkdir -p " + dir + "/sys/fs/cgroup/pids/u " + dir + "/sys/fs/cgroup/unified/u && echo 5 > " +
+                       dir + "/sys/fs/cgroup/pids/u/pids.current")
+                          .c_str()) == 0);
+  std::string mi = "30 25 0:26 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n"
+                   "31 25 0:27 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n";
+  auto layout = detect_cgroup_layout(procfs::parse_mountinfo(mi), procfs::parse_cgroup("0::/\n"), "");
+  REQUIRE(layout.hierarchies.size() == 2);
+  REQUIRE(layout.hierarchies[0].id == 0);  // not in /proc/self/cgroup
+  CgroupReader r(layout, dir);
+  auto h = r.open(procfs::parse_cgroup("0::/u\n"));
+  CHECK_FALSE(r.read(h, kCgPidsCurrent).pids_current);
+  // With its id known, the same hierarchy is read at the process's own line.
+  layout.hierarchies[0].id = 4;
+  CgroupReader known(layout, dir);
+  auto k = known.open(procfs::parse_cgroup("4:pids:/u\n0::/u\n"));
+  CHECK(known.read(k, kCgPidsCurrent).pids_current == 5u);
+}

@@ -56,6 +56,19 @@ TEST_CASE("v1-only layout: primary is name=systemd, else cpu", "[cgroup][layout]
   CHECK(primary_cgroup_path(m, procfs::parse_cgroup("3:memory:/m\n2:cpu,cpuacct:/k\n")) == "/k");
 }
 
+TEST_CASE("a v1 hierarchy whose id /proc/self/cgroup does not give is never the v2 line's", "[cgroup][layout]") {
+  // Found by fuzzing: the unknown id is 0, the v2 line's, so "0::/u" was read as the
+  // primary (name=systemd) path of a v1 host.
+  std::string mi = "30 25 0:26 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,xattr,name=systemd\n"
+                   "31 25 0:27 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n";
+  auto l = layout_of(mi, "2:cpu:/c\n");
+  REQUIRE(l.primary >= 0);
+  CHECK(l.hierarchies[l.primary].name == "name=systemd");
+  CHECK(l.hierarchies[l.primary].id == 0);  // unknown
+  CHECK(l.index_of_id(0) == -1);
+  CHECK(primary_cgroup_path(l, procfs::parse_cgroup("0::/u\n2:cpu:/c\n")).empty());
+}
+
 TEST_CASE("unified layout of the v2 fixture host", "[cgroup][layout]") {
   auto l = layout_of(fixture("cgroup-v2-host/proc/self/mountinfo"), fixture("cgroup-v2-host/proc/self/cgroup"),
                      fixture("cgroup-v2-host/sys/fs/cgroup/cgroup.controllers"));

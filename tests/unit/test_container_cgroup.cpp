@@ -196,6 +196,17 @@ TEST_CASE("cgroup: host paths, cgroup-namespace paths and near misses", "[contai
   CHECK(m->id == A);
 }
 
+TEST_CASE("cgroup: a shape with an empty name is no container", "[containers][cgroup]") {
+  // The fuzzer's find: "machine-.scope" gave an nspawn container whose id was "".
+  for (const char* p : {"/machine.slice/machine-.scope", "/machine.slice/machine-.scope/payload",
+                        "/machine.slice/machine-.scope/supervisor", "/lxc.payload.", "/lxc.monitor.",
+                        "/lxc.payload./init.scope"})
+    CHECK_FALSE(decode_cgroup_path(p));
+  // An empty inner shape leaves the outer container.
+  auto m = must("/lxc.payload.web01/lxc.payload.");
+  CHECK(m.id == "web01");
+}
+
 TEST_CASE("unescape_systemd", "[containers][cgroup]") {
   CHECK(unescape_systemd("deb\\x2dtest") == "deb-test");
   CHECK(unescape_systemd("a\\x2fb\\x5cc") == "a/b\\c");

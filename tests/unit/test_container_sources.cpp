@@ -288,6 +288,41 @@ TEST_CASE("small formats: RFC 3339, btime, frozen", "[containers][storage]") {
   CHECK_FALSE(parse_frozen("populated 1\nfrozen 0\n"));
 }
 
+TEST_CASE("RFC 3339: truncated zones, bad digits and out-of-range fields are no time, never an exception", "[containers][storage]") {
+  // The fuzzer's find: a zone sign at the end made the offset read past the string
+  // (std::out_of_range escaped from the scan).
+  CHECK_NOTHROW(parse_rfc3339("2026-11-27 18:47:15-"));
+  CHECK_FALSE(parse_rfc3339("2026-11-27 18:47:15-"));
+  CHECK_FALSE(parse_rfc3339("2026-11-27T18:47:15+0"));
+  CHECK_FALSE(parse_rfc3339("2026-11-27T18:47:15+01"));
+  CHECK_FALSE(parse_rfc3339("2026-11-27T18:47:15+01:0"));
+  CHECK_FALSE(parse_rfc3339("2026-11-27T18:47:15+0100"));
+  CHECK_FALSE(parse_rfc3339("2026-11-27T18:47:15.Z"));
+  CHECK_FALSE(parse_rfc3339("2026-11-27T18:47:15.123"));
+  // Signs and blanks where digits belong (from_chars alone takes "-1").
+  CHECK_FALSE(parse_rfc3339("2026--1-27T18:47:15Z"));
+  CHECK_FALSE(parse_rfc3339("2026-11-27T18:47:15+-1:00"));
+  CHECK_FALSE(parse_rfc3339("+026-11-27T18:47:15Z"));
+  // Fields out of range are not normalised into another day.
+  CHECK_FALSE(parse_rfc3339("2026-13-27T18:47:15Z"));
+  CHECK_FALSE(parse_rfc3339("2026-00-27T18:47:15Z"));
+  CHECK_FALSE(parse_rfc3339("2026-11-32T18:47:15Z"));
+  CHECK_FALSE(parse_rfc3339("2026-11-31T18:47:15Z"));
+  CHECK_FALSE(parse_rfc3339("2026-02-29T18:47:15Z"));
+  CHECK(parse_rfc3339("2028-02-29T00:00:00Z") == 1835395200);
+  CHECK_FALSE(parse_rfc3339("2026-11-27T24:47:15Z"));
+  CHECK_FALSE(parse_rfc3339("2026-11-27T18:60:15Z"));
+  CHECK_FALSE(parse_rfc3339("2026-11-27T18:47:61Z"));
+  CHECK_FALSE(parse_rfc3339("2026-11-27T18:47:15+24:00"));
+  // Anything after the zone.
+  CHECK_FALSE(parse_rfc3339("2026-11-27T18:47:16Zjunk"));
+  CHECK_FALSE(parse_rfc3339("2026-11-27T19:47:16+01:00x"));
+  // Still read: a leap second, lower-case z, a zone of -00:00.
+  CHECK(parse_rfc3339("2026-11-27T18:47:60Z") == 1795805280);
+  CHECK(parse_rfc3339("2026-11-27t18:47:16z") == 1795805236);
+  CHECK(parse_rfc3339("2026-11-27T18:47:16-00:00") == 1795805236);
+}
+
 TEST_CASE("LXC config: hostname and rootfs, old and new keys", "[containers][storage]") {
   auto c = parse_lxc_config("# comment = x\nlxc.include = /usr/share/lxc/config/common.conf\n"
                             "lxc.rootfs.path = dir:/var/lib/lxc/web01/rootfs\n  lxc.uts.name=web01.lab  \n");

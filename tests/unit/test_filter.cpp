@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 #include "filter.hpp"
 
 using namespace nsview;
@@ -92,4 +94,97 @@ TEST_CASE("filter numbers: size suffixes are powers of 1024, cells compare as nu
 TEST_CASE("filter reports the columns it reads") {
   auto f = Filter::parse("TYPE == 'net' && NPROCS > 0", cols);
   CHECK(f.used_columns() == std::vector<int>{1, 2});
+}
+
+namespace {
+std::string parse_error(const std::string& e) {
+  try {
+    Filter::parse(e, cols);
+  } catch (const FilterError& x) {
+    return x.what();
+  }
+  return "no error";
+}
+std::string repeat(const std::string& s, std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += s;
+  return out;
+}
+}  // namespace
+
+TEST_CASE("filter nesting is bounded: deep expressions are an error, not a stack overflow") {
+  const std::string too_deep = "expression nested too deeply (more than 1000 levels)";
+  // 8,000 parentheses overflowed the stack (the fuzzer's find); 100,000 for good measure.
+  CHECK(parse_error(repeat("(", 8000) + "NPROCS" + repeat(")", 8000)) == too_deep);
+  CHECK(parse_error(repeat("(", 100000) + "NPROCS" + repeat(")", 100000)) == too_deep);
+  CHECK(parse_error(repeat("(", 100000)) == too_deep);  // unbalanced: the depth is met first
+  CHECK(parse_error(repeat("!", 100000) + "NPROCS") == too_deep);
+  // Long left-deep chains build as deep a tree (evaluated and freed recursively).
+  CHECK(parse_error("NPROCS" + repeat(" && NPROCS", 5000)) == too_deep);
+  CHECK(parse_error("NPROCS" + repeat(" == NPROCS", 5000)) == too_deep);
+  // What people write is far from the bound.
+  CHECK(m(repeat("(", 300) + "NPROCS > 9" + repeat(")", 300), pid_row));
+  CHECK(m(repeat("!", 300) + "NPROCS", pid_row));  // an even count of '!'
+  CHECK(m("NPROCS" + repeat(" && NPROCS", 300), pid_row));
+}
+
+TEST_CASE("filter regex: POSIX ERE, linear on long cells") {
+  using Clock = std::chrono::steady_clock;
+  const std::string as(100000, 'a');
+  auto timed = [&](const std::string& expr, const std::string& cell) {
+    auto start = Clock::now();
+    bool r = m(expr, {cell, "net", "1", cell, std::nullopt});
+    CHECK(Clock::now() - start < std::chrono::seconds(2));
+    return r;
+  };
+  // std::regex backtracked exponentially on the first and recursed per character on the
+  // second (SIGSEGV on a 100 kB command line); glibc's regexec was quadratic on a miss.
+  CHECK_FALSE(timed("NS =~ \"(a+)+b\"", as));
+  CHECK(timed("NS =~ \"(a+)+b\"", as + "b"));
+  CHECK_FALSE(timed("COMMAND =~ \"a.*b\"", as));
+  CHECK(timed("COMMAND =~ \"a.*b\"", "x" + as + "yb"));
+  CHECK(timed("COMMAND !~ \"a.*b\"", as));
+  CHECK_FALSE(timed("COMMAND =~ \"^a+c\"", as));
+  // The one-pass form keeps POSIX meaning: anchors, alternation, bracket expressions.
+  CHECK(m("COMMAND =~ \"^sleep|^top\"", pid_row));
+  CHECK(m("COMMAND =~ \"100$\"", pid_row));
+  CHECK_FALSE(m("COMMAND =~ \"^100\"", pid_row));
+  CHECK(m("COMMAND =~ \"[])(]|e{2}\"", pid_row));
+  CHECK(m("COMMAND =~ \"[[:digit:]]{3}\"", pid_row));
+  // Patterns the rewrite would change are searched as written: a back-reference, a ')'
+  // that glibc reads as a literal.
+  CHECK(m("COMMAND =~ \"(e)\\1\"", pid_row));
+  CHECK_FALSE(m("COMMAND =~ \"(p)\\1\"", pid_row));
+  const std::vector<Cell> paren = {"1", "net", "1", "ax", std::nullopt};
+  CHECK_FALSE(m("COMMAND =~ \"a)|(b)\"", paren));  // "a)" or "b"
+  CHECK(m("COMMAND =~ \"a)|(x)\"", paren));
+  // Numbers are matched as their integer text, also beyond long long (the cast of 1e999 was
+  // undefined behaviour, found while writing the filter's fuzz target).
+  CHECK(m("NPROCS =~ \"^12$\"", pid_row));
+  CHECK(m("NS =~ \"^1[0-9]{300}$\"", {"1e300", "net", "1", "x", std::nullopt}));
+  CHECK(m("NS =~ \"^inf$\"", {"1e5000", "net", "1", "x", std::nullopt}));  // beyond long double
+  CHECK(m("NS =~ \"^1000000000000000000000$\"", {"1e21", "net", "1", "x", std::nullopt}));
+  CHECK(m("NS =~ \"^-9300000000000000000$\"", {"-9.3e18", "net", "1", "x", std::nullopt}));
+  CHECK(parse_error("COMMAND =~ \"(\"").rfind("failed to compile regex: ", 0) == 0);
+}
+
+TEST_CASE("filter regex: patterns glibc would spell out into millions of copies are refused") {
+  // Found by fuzzing: regcomp took minutes and 900 MB for this 100-byte expression (each
+  // stacked '+' doubles what it compiles).
+  using Clock = std::chrono::steady_clock;
+  const std::string too_big = "failed to compile regex: Regular expression too big";
+  auto start = Clock::now();
+  CHECK(parse_error("NS =~ \" " + repeat("+", 90) + "(e)\\]\"") == too_big);
+  CHECK(parse_error("NS =~ \"" + repeat("(", 40) + "a" + repeat(")+", 40) + "\"") == too_big);
+  CHECK(parse_error("NS =~ \"((((a{9}){9}){9}){9}){9}\"") == too_big);
+  CHECK(parse_error("NS =~ \"" + repeat("(", 100000) + "\"") == too_big);  // regcomp recurses per level
+  CHECK(Clock::now() - start < std::chrono::seconds(2));
+  // Ordinary repetition stays.
+  CHECK(m("COMMAND =~ \"^(s|l|e){2,5}p+ [0-9]{1,3}$\"", pid_row));
+  CHECK(m("COMMAND =~ \"e{2}\"", pid_row));
+  CHECK(m("COMMAND =~ \"x{0,500}1\"", pid_row));
+  // Found next: 8,000 copies of stacked "+" took regcomp over 10 s (its epsilon closures).
+  CHECK(parse_error("NS =~ \";" + repeat("+", 12) + ";" + repeat("+", 5) + "?" + repeat("+", 7) + "k(e)\\\\]\"") == too_big);
+  CHECK(m("NPROCS =~ \"^((1)+2?)+$\"", {"1", "net", "112", "x", std::nullopt}));
+  CHECK(parse_error("COMMAND =~ NPROCS") == "regular expression must be a string");
 }

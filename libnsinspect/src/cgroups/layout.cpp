@@ -170,8 +170,9 @@ std::string cgroup_host_path(std::string_view ns_root, std::string_view seen) {
 std::string primary_cgroup_path(const CgroupLayout& layout, const std::vector<procfs::CgroupLine>& lines) {
   if (layout.primary < 0) return {};
   const auto& h = layout.hierarchies[static_cast<std::size_t>(layout.primary)];
+  // A v1 hierarchy's id is 0 when /proc/self/cgroup did not list it: unknown, not the v2 line.
   for (const auto& l : lines) {
-    if (h.v2 ? (l.hierarchy_id == 0 && l.controllers.empty()) : (l.hierarchy_id == h.id))
+    if (h.v2 ? (l.hierarchy_id == 0 && l.controllers.empty()) : (h.id != 0 && l.hierarchy_id == h.id))
       return l.path;
   }
   return {};

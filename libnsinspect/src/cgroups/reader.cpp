@@ -243,7 +243,8 @@ namespace {
 // The process's path in hierarchy h; nullptr when it has no line for it.
 const std::string* line_path(const CgroupHierarchy& h, const std::vector<procfs::CgroupLine>& lines) {
   for (const auto& l : lines)
-    if (h.v2 ? (l.hierarchy_id == 0 && l.controllers.empty()) : l.hierarchy_id == h.id) return &l.path;
+    // A v1 id of 0 is unknown (not in /proc/self/cgroup), never the v2 line's.
+    if (h.v2 ? (l.hierarchy_id == 0 && l.controllers.empty()) : (h.id != 0 && l.hierarchy_id == h.id)) return &l.path;
   return nullptr;
 }
 }  // namespace

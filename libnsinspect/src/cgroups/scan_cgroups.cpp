@@ -39,7 +39,8 @@ void resolve_ns_roots(CgroupLayout& layout, const std::string& root, pid_t self_
     if (!pure || depth == 0 || self_pid <= 0) continue;
     std::string self_path;
     for (const auto& l : self_lines)
-      if (h.v2 ? (l.hierarchy_id == 0 && l.controllers.empty()) : l.hierarchy_id == h.id) self_path = l.path;
+      if (h.v2 ? (l.hierarchy_id == 0 && l.controllers.empty()) : (h.id != 0 && l.hierarchy_id == h.id))
+        self_path = l.path;
     if (self_path.empty() || self_path.find("..") != std::string::npos) continue;
     Fd mnt = open_dir_at(AT_FDCWD, cgroup_mount_dir(root, h).c_str());
     if (!mnt) continue;
@@ -84,7 +85,7 @@ void build_cgroups(Snapshot& snap, const std::string& root, int proc_fd, bool tr
   // Hierarchy id -> layout index, then translate every line to a host path.
   std::unordered_map<int, std::size_t> by_id;
   for (std::size_t i = 0; i < layout.hierarchies.size(); ++i)
-    if (!layout.hierarchies[i].v2) by_id.emplace(layout.hierarchies[i].id, i);
+    if (!layout.hierarchies[i].v2 && layout.hierarchies[i].id != 0) by_id.emplace(layout.hierarchies[i].id, i);
   int v2 = layout.index_of_name("unified");
   auto hierarchy_of = [&](const procfs::CgroupLine& l) -> int {
     if (l.hierarchy_id == 0 && l.controllers.empty()) return v2;

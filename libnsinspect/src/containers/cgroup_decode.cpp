@@ -37,6 +37,7 @@ struct Decoder {
   std::size_t end = 0;    // where the current component ends in it
 
   void set(std::optional<CgroupMatch>& slot, std::string engine, std::string_view id, CgroupRole role) {
+    if (id.empty()) return;  // "machine-.scope", "lxc.payload.": no name, no container
     CgroupMatch m;
     m.engine = std::move(engine);
     m.id = std::string(id);

@@ -84,25 +84,49 @@ LxcConfig parse_lxc_config(std::string_view text) {
 }
 
 std::optional<int64_t> parse_rfc3339(std::string_view s) {
-  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM); a space for 'T' is accepted.
-  if (s.size() < 20) return std::nullopt;
-  auto num = [&](std::size_t pos, std::size_t len) { return detail::to_number<int>(s.substr(pos, len)); };
-  auto Y = num(0, 4), M = num(5, 2), D = num(8, 2), h = num(11, 2), m = num(14, 2), sec = num(17, 2);
-  if (!Y || !M || !D || !h || !m || !sec || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
-      s[13] != ':' || s[16] != ':')
+  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM); 't', 'z' and a space for 'T' are accepted.
+  // Every position is checked against the length before it is read: the text comes from
+  // other programs' files.
+  auto at = [&](std::size_t pos) { return pos < s.size() ? s[pos] : '\0'; };
+  // Exactly two (or four) digits in [lo, hi]: no sign, no blank.
+  auto num = [&](std::size_t pos, std::size_t len, int lo, int hi) -> std::optional<int> {
+    int v = 0;
+    for (std::size_t k = pos; k < pos + len; ++k) {
+      char c = at(k);
+      if (c < '0' || c > '9') return std::nullopt;
+      v = v * 10 + (c - '0');
+    }
+    if (v < lo || v > hi) return std::nullopt;
+    return v;
+  };
+  auto Y = num(0, 4, 0, 9999), M = num(5, 2, 1, 12), D = num(8, 2, 1, 31), h = num(11, 2, 0, 23),
+       m = num(14, 2, 0, 59), sec = num(17, 2, 0, 60);  // 60: a leap second
+  char t = at(10);
+  if (!Y || !M || !D || !h || !m || !sec || at(4) != '-' || at(7) != '-' || (t != 'T' && t != 't' && t != ' ') ||
+      at(13) != ':' || at(16) != ':')
     return std::nullopt;
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (*Y % 4 == 0 && *Y % 100 != 0) || *Y % 400 == 0;
+  if (*D > kDays[*M - 1] || (*M == 2 && *D == 29 && !leap)) return std::nullopt;  // not another day
   std::size_t i = 19;
-  if (i < s.size() && s[i] == '.')
-    for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9';) ++i;
+  if (at(i) == '.') {
+    std::size_t digits = ++i;
+    while (at(i) >= '0' && at(i) <= '9') ++i;
+    if (i == digits) return std::nullopt;
+  }
   int64_t offset = 0;
-  if (i >= s.size()) return std::nullopt;
-  if (s[i] == '+' || s[i] == '-') {
-    auto oh = num(i + 1, 2), om = num(i + 4, 2);
-    if (!oh || !om) return std::nullopt;
-    offset = (*oh * 3600 + *om * 60) * (s[i] == '-' ? -1 : 1);
-  } else if (s[i] != 'Z' && s[i] != 'z') {
+  char zone = at(i);
+  if (zone == '+' || zone == '-') {
+    auto oh = num(i + 1, 2, 0, 23), om = num(i + 4, 2, 0, 59);
+    if (!oh || !om || at(i + 3) != ':') return std::nullopt;
+    offset = (*oh * 3600 + *om * 60) * (zone == '-' ? -1 : 1);
+    i += 6;
+  } else if (zone == 'Z' || zone == 'z') {
+    i += 1;
+  } else {
     return std::nullopt;
   }
+  if (i != s.size()) return std::nullopt;
   struct tm tm{};
   tm.tm_year = *Y - 1900;
   tm.tm_mon = *M - 1;
