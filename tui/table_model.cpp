@@ -16,7 +16,7 @@ std::string lower(std::string s) {
 std::size_t text_width(const std::string& s) { return display_width(s); }
 
 std::string fit(const std::string& s, std::size_t width, bool right) {
-  std::string out = truncate_to_width(s, width, locale_is_utf8() ? "\u2026" : "~");
+  std::string out = truncate_to_width(s, width, cut_mark(locale_is_utf8()));
   std::size_t w = display_width(out);
   std::string pad(width > w ? width - w : 0, ' ');
   return right ? pad + out : out + pad;

@@ -76,6 +76,25 @@ namespace {
 
 Cell text(const std::string& s) { return {s.empty() ? "-" : s, std::nullopt}; }
 
+// A row about one object; its id, PREFIX:KEY, stays the same across refreshes.
+Row object_row(ObjectKind kind, const char* prefix, const std::string& key, int parent, RowStyle style) {
+  Row r;
+  r.id = std::string(prefix) + ":" + key;
+  r.kind = kind;
+  r.key = key;
+  r.parent = parent;
+  r.style = style;
+  return r;
+}
+
+// Appends r, then what `add` makes of tr's children, under it.
+template <class Add>
+void append_subtree(BuiltView& v, Row r, const tree::Row& tr, Add&& add) {
+  const int idx = static_cast<int>(v.rows.size());
+  v.rows.push_back(std::move(r));
+  for (const auto& c : tr.children) add(c, idx);
+}
+
 // Usage rows of one group by their id.
 std::unordered_map<std::string, const UsageRow*> usage_by_id(const UsageSample* u, UsageGroup g) {
   std::unordered_map<std::string, const UsageRow*> m;
@@ -299,12 +318,7 @@ struct CgConv {
     auto tit = tr.cells.find("NPROCS");
     const std::string& path = tr.ref.cgroup;
     const UsageRow* u = find(usage, path);
-    Row r;
-    r.id = "cg:" + path;
-    r.kind = ObjectKind::cgroup;
-    r.key = path;
-    r.parent = parent;
-    r.style = RowStyle::cgroup;
+    Row r = object_row(ObjectKind::cgroup, "cg", path, parent, RowStyle::cgroup);
     std::optional<uint64_t> tasks;
     if (tit != tr.cells.end() && tit->second.value.is_number()) tasks = tit->second.value.get<uint64_t>();
     r.cells = {text(tr.label),
@@ -319,9 +333,7 @@ struct CgConv {
                count_cell(u ? u->pids : std::nullopt),
                pct_cell(u ? u->psi_cpu_some : std::nullopt)};
     r.search = path;
-    int idx = static_cast<int>(v.rows.size());
-    v.rows.push_back(std::move(r));
-    for (const auto& c : tr.children) add(c, idx);
+    append_subtree(v, std::move(r), tr, [&](const tree::Row& c, int i) { add(c, i); });
   }
 };
 
@@ -364,14 +376,9 @@ struct ProcConv {
     const std::string pid = std::to_string(tr.ref.pid);
     const UsageRow* u = find(usage, pid);
     const Process* p = s.process(tr.ref.pid);
-    Row r;
-    r.id = "p:" + pid;
-    r.kind = ObjectKind::process;
-    r.key = pid;
-    r.parent = parent;
+    Row r = object_row(ObjectKind::process, "p", pid, parent, RowStyle::process);
     // The cgroup path would crowd out the container tag on a line; it is in the detail pane.
     r.mark = tree::mark_text(tr, false);
-    r.style = RowStyle::process;
     r.cells = {text(tr.label),
                count_cell(p ? std::optional<uint64_t>(static_cast<uint64_t>(p->pid)) : std::nullopt),
                text(cell("USER") ? cell("USER")->text : ""),
@@ -379,9 +386,7 @@ struct ProcConv {
                bytes_cell(u ? u->mem_bytes : std::nullopt),
                text(cell("COMMAND") ? cell("COMMAND")->text : "")};
     r.search = tr.label + " " + tree::mark_text(tr) + " " + (p ? p->cgroup + " " + p->command() : "");
-    int idx = static_cast<int>(v.rows.size());
-    v.rows.push_back(std::move(r));
-    for (const auto& c : tr.children) add(c, idx);
+    append_subtree(v, std::move(r), tr, [&](const tree::Row& c, int i) { add(c, i); });
   }
 };
 

@@ -397,7 +397,7 @@ void render(const Table& t, const RenderOptions& o, std::FILE* out) {
   const char* bold = o.color ? "\033[1m" : "";
   const char* reset = o.color ? "\033[0m" : "";
   // libsmartcols cuts without a mark; nsview's other views mark the cut.
-  const char* mark = o.scols ? "" : "\u2026";
+  const char* mark = o.scols ? "" : cut_mark(!o.ascii && locale_is_utf8());
   // One output line. cont: a continuation line of a multi-line row (tree art for the tree
   // column's empty cell).
   auto emit = [&](auto get, bool header, const std::string* cont) {

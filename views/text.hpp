@@ -32,6 +32,10 @@ std::size_t display_width(std::string_view s);
 // whole characters only).
 std::string truncate_to_width(std::string_view s, std::size_t width, std::string_view mark);
 
+// The mark that ends cut text in every view but list (which cuts as libsmartcols does, with
+// none): an ellipsis, or '~' where the locale cannot show one.
+inline const char* cut_mark(bool utf8) { return utf8 ? "\u2026" : "~"; }
+
 // Whether s is valid UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view s);
 

@@ -103,8 +103,8 @@ void render_text(const std::vector<Row>& roots, const Options& o, std::FILE* out
       if (auto it = l.cells.find(o.columns[i]); it != l.cells.end()) w[i] = std::max(w[i], display_width(it->second));
   }
   auto right = [&](const std::string& col) {
-    for (const auto* set : {&ns_columns(), &proc_columns(), &cgroup_columns()})
-      for (const auto& c : *set)
+    if (o.table)
+      for (const auto& c : *o.table)
         if (c.name == col) return c.right;
     return false;
   };

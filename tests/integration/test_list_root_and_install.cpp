@@ -62,6 +62,16 @@ TEST_CASE("cmake --install gives a usable CMake package and pkg-config file", "[
   Result comp = run({"bash", "-c", "source " + tmp + "/prefix/share/bash-completion/completions/nsview; "
                      "COMP_WORDS=(" + tmp + "/prefix/bin/nsview li); COMP_CWORD=1; _nsview; echo ${COMPREPLY[@]}"});
   CHECK(trimmed(comp.out) == "list");
+  // Columns come from the tables of the nsview being completed: list's, and each tree kind's.
+  auto complete = [&](const std::string& words, int cword) {
+    return trimmed(run({"bash", "-c", "source " + tmp + "/prefix/share/bash-completion/completions/nsview; "
+                        "COMP_WORDS=(" + tmp + "/prefix/bin/nsview " + words + "); COMP_CWORD=" +
+                        std::to_string(cword) + "; _nsview; echo ${COMPREPLY[@]}"}).out);
+  };
+  CHECK(complete("list -o NETN", 3) == "NETNSID");
+  CHECK(complete("tree cgroup -o NTH", 4) == "NTHROTTLED");
+  CHECK(complete("tree proc -o NEW", 4) == "NEWNS");
+  CHECK(complete("tree cgroup -o MEM,OOM", 4) == "MEM,OOMKILLS");
   CHECK(sh("test -s " + tmp + "/prefix/share/zsh/site-functions/_nsview").status == 0);
   CHECK(sh("ls " + tmp + "/prefix/lib*/libnsinspect.so.0* >/dev/null 2>&1 || ls " + tmp +
            "/prefix/lib/*/libnsinspect.so.0* >/dev/null").status == 0);

@@ -9,29 +9,15 @@
 #include <unistd.h>
 
 #include "nsinspect/sampler.hpp"
+#include "fixture_files.hpp"
 
 using namespace nsinspect;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/nsview-sampler-XXXXXX";
-    REQUIRE(mkdtemp(tmpl));
-    path = tmpl;
-  }
-  ~TempDir() { (void)std::system(("rm -rf " + path).c_str()); }
-};
-
-void sh(const std::string& cmd) { REQUIRE(std::system(cmd.c_str()) == 0); }
-
-// Rewrites a file in place (same inode, as a cgroup file's text changes).
-void put(const std::string& file, const std::string& text) {
-  std::ofstream f(file, std::ios::trunc);
-  REQUIRE(f);
-  f << text;
-}
+using nsview::test::put;
+using nsview::test::sh;
+using nsview::test::TempDir;
 
 const UsageRow* row(const UsageSample& s, const std::string& id) {
   for (const auto& r : s.rows)

@@ -15,29 +15,15 @@
 #include "nsinspect/container_lookup.hpp"
 #include "nsinspect/sampler.hpp"
 #include "nsinspect/scan.hpp"
+#include "fixture_files.hpp"
 
 using namespace nsinspect;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/nsview-outside-XXXXXX";
-    REQUIRE(mkdtemp(tmpl));
-    path = tmpl;
-  }
-  ~TempDir() { (void)std::system(("rm -rf " + path).c_str()); }
-};
-
-void sh(const std::string& cmd) { REQUIRE(std::system(cmd.c_str()) == 0); }
-
-void put(const std::string& file, const std::string& text) {
-  sh("mkdir -p \"$(dirname '" + file + "')\"");
-  std::ofstream f(file, std::ios::trunc);
-  REQUIRE(f);
-  f << text;
-}
+using nsview::test::put;
+using nsview::test::sh;
+using nsview::test::TempDir;
 
 const std::vector<std::string> kV1 = {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "systemd"};
 const std::string kScope = "/machine.slice/machine-n1.scope";

@@ -28,6 +28,12 @@ _nsview() {
       case $sub in
         list) cols=$($prog -H 2>/dev/null | awk '{print $1}') ;;
         top) cols=$($prog --help 2>/dev/null | awk '/^Columns:/{on=1; next} on && NF {print $1} on && !NF {exit}') ;;
+        tree)  # the kind's columns: the first word after "tree" that is not an option
+          local j kind=pid
+          for ((j = i + 1; j < COMP_CWORD; j++)); do
+            [[ ${COMP_WORDS[j]} != -* && ${COMP_WORDS[j-1]} != -o ]] && { kind=${COMP_WORDS[j]}; break; }
+          done
+          cols=$($prog "$kind" --list-columns 2>/dev/null | awk '{print $1}') ;;
       esac
       local pre=${cur%,*}; [[ $pre == "$cur" ]] && pre="" || pre="$pre,"
       COMPREPLY=($(compgen -P "$pre" -W "$cols" -- "${cur##*,}")); compopt -o nospace 2>/dev/null; return ;;
