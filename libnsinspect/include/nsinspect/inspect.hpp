@@ -208,8 +208,14 @@ struct Inspection {
   std::array<std::optional<bool>, kNsTypeCount> host_ns{};
   std::optional<std::string> devices_cgroup;  // cgroup v1 devices.list, when readable
   std::optional<unsigned> cap_last_cap;       // /proc/sys/kernel/cap_last_cap
+  // The bounding set of the host's init (pid 1): the most any process on the node can hold
+  // (a node may lack some, e.g. CAP_SYS_RESOURCE inside a VM sandbox).
+  std::optional<uint64_t> host_bounding;
   Network network;
   std::optional<Declared> declared;
+  // Paths config.json asks to mask that exist in the container unmasked (a mask shows only
+  // on paths that exist); nullopt when the container's root could not be looked into.
+  std::optional<std::vector<std::string>> masks_missing;
   std::vector<Control> controls;
   bool privileged_reader = false;  // nsview had the privileges to read everything it tried
 };

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <linux/netlink.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <unordered_map>
@@ -238,6 +239,9 @@ Inspection inspect(const InspectTarget& target, const InspectOptions& opt) {
     if (std::from_chars(t.data(), t.data() + t.size(), v).ec == std::errc()) in.cap_last_cap = v;
   }
 
+  if (read_file_at(AT_FDCWD, (pfx + "/proc/1/status").c_str(), text, true) == 0)
+    in.host_bounding = parse_security_status(text).caps.bounding;
+
   Fd first;
   for (pid_t pid : target.pids) {
     Fd dir = detail::open_dir_at(AT_FDCWD, proc_path(opt.root, pid).c_str());
@@ -270,6 +274,21 @@ Inspection inspect(const InspectTarget& target, const InspectOptions& opt) {
 
   if (!target.bundle.empty() && read_file_at(AT_FDCWD, (pfx + target.bundle + "/config.json").c_str(), text) == 0)
     in.declared = parse_declared(text);
+  if (in.declared && in.declared->masked_paths && !in.mounts_unknown) {
+    Fd croot(::openat(first.get(), "root", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (croot) {
+      std::vector<std::string> missing;
+      const auto& masked = in.mount_security.masked_paths;
+      for (const auto& m : *in.declared->masked_paths) {
+        if (std::find(masked.begin(), masked.end(), m) != masked.end()) continue;
+        struct stat st;
+        std::string rel = m.starts_with("/") ? m.substr(1) : m;
+        // Through the container's root: a path that does not exist there needs no mask.
+        if (fstatat(croot.get(), rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) missing.push_back(m);
+      }
+      in.masks_missing = std::move(missing);
+    }
+  }
 
   in.controls = judge_pss(in);
   return in;

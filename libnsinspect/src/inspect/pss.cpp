@@ -124,23 +124,28 @@ std::vector<Control> judge_pss(const Inspection& in) {
     out.push_back(std::move(c));
   }
 
-  {  // Privileged: every capability and an unmasked /proc is what a privileged runtime sets up.
+  {  // Privileged: all the node's capabilities and an unmasked /proc is what a privileged runtime sets up.
     Control c = make("baseline", "privileged", "Privileged containers");
-    bool full = have && in.cap_last_cap;
-    bool unknown = !have || !in.cap_last_cap;
-    const uint64_t all = in.cap_last_cap && *in.cap_last_cap < 63 ? (uint64_t{2} << *in.cap_last_cap) - 1 : ~uint64_t{0};
+    // The most a process here can hold: the host init's bounding set, else every capability
+    // the kernel knows.
+    std::optional<uint64_t> all = in.host_bounding;
+    if (!all && in.cap_last_cap) all = *in.cap_last_cap < 63 ? (uint64_t{2} << *in.cap_last_cap) - 1 : ~uint64_t{0};
+    bool full = have && all, unknown = !have || !all || in.mounts_unknown;
     for (const auto& p : in.processes) {
       if (!p.status.caps.bounding) unknown = true;
-      else if ((*p.status.caps.bounding & all) != all) full = false;
+      else if (all && (*p.status.caps.bounding & *all) != *all) full = false;
     }
-    if (in.mounts_unknown) unknown = true;
-    if (have && !unknown && full && in.mount_security.masked_paths.empty()) {
+    const bool masked = !in.mount_security.masked_paths.empty();
+    if (!unknown && full && !masked) {
       c.verdict = Verdict::fail;
-      c.evidence = "full bounding set (cap_last_cap " + std::to_string(*in.cap_last_cap) + ") and no masked /proc paths";
-      if (in.mount_security.sys_read_only == false) c.evidence += ", /sys writable";
-    } else if (have && (!full || !in.mount_security.masked_paths.empty()) && !in.processes.front().status_unknown) {
+      c.evidence = "bounding set holds every capability the node has and /proc has no masked path";
+      if (in.mount_security.sys_read_only == false) c.evidence += "; /sys writable";
+    } else if (have && !in.mounts_unknown && masked) {
       c.verdict = Verdict::pass;
-      c.evidence = !full ? "bounding set is not the full set" : "/proc has masked paths";
+      c.evidence = "/proc has masked paths";
+    } else if (have && all && !full) {
+      c.verdict = Verdict::pass;
+      c.evidence = "bounding set lacks capabilities the node has";
     } else {
       c.evidence = "capability sets or mount table unreadable";
     }
