@@ -317,3 +317,50 @@ TEST_CASE("inspect podman: --privileged in the host's network fails baseline on 
   CHECK(control(j, "baseline", "hostNamespaces")["evidence"] == "shares the host's net namespace");
   CHECK(control(j, "baseline", "hostNamespaces")["exact"] == true);
 }
+
+TEST_CASE("inspect podman: a kube play pod's configMap and emptyDir volumes, by POD/NAME", "[inspect][podman]") {
+  if (!have_podman()) {
+    WARN("SKIPPED: podman is not installed");
+    return;
+  }
+  REQUIRE(is_root());
+  podman_env();
+  // Podman 4.3 crashes on a secret volume (VolumeFromSecret); configMap and emptyDir work.
+  const std::string pod = unique("pod"), cm = unique("cm"), ed = unique("ed");
+  const std::string dir = "/tmp/" + unique("kube");
+  Cleanup rm("podman pod rm -f -t 0 " + pod + " >/dev/null 2>&1; podman volume rm -f " + cm + " " + ed +
+             " >/dev/null 2>&1; rm -rf " + dir);
+  sh_out("mkdir -p " + dir);
+  std::ofstream(dir + "/cm.yaml") << "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " << cm
+                                  << "\ndata:\n  greeting: hello\n";
+  std::ofstream(dir + "/pod.yaml")
+      << "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " << pod << "\nspec:\n  containers:\n  - name: app\n"
+      << "    image: " << kPodmanImage << ":latest\n    command: [\"/bin/sleep\", \"1000\"]\n"
+      << "    volumeMounts:\n    - name: " << cm << "\n      mountPath: /etc/cfg\n      readOnly: true\n"
+      << "    - name: " << ed << "\n      mountPath: /cache\n"
+      << "  volumes:\n  - name: " << cm << "\n    configMap:\n      name: " << cm << "\n"
+      << "  - name: " << ed << "\n    emptyDir: {}\n";
+  sh_out("podman kube play --configmap " + dir + "/cm.yaml " + dir + "/pod.yaml >/dev/null");
+  const std::string name = pod + "-app";
+  json j = inspect_json(pod + "/app");
+  CHECK(j["target"]["container_name"] == name);
+  CHECK(j["target"]["pod"] == pod);
+  CHECK(j["target"]["pid"] == std::stoi(podman_inspect(name, "{{.State.Pid}}")));
+  const json* cfg = mount(j, "/etc/cfg");
+  REQUIRE(cfg);
+  CHECK((*cfg)["kind"] == "volume");
+  CHECK((*cfg)["volume"] == cm);
+  CHECK((*cfg)["read_only"] == true);
+  CHECK((*cfg)["host_path"] == sh_out("podman volume inspect --format '{{.Mountpoint}}' " + cm));
+  const json* cache = mount(j, "/cache");
+  REQUIRE(cache);
+  CHECK((*cache)["kind"] == "volume");
+  CHECK((*cache)["volume"] == ed);
+  CHECK((*cache)["read_only"] == false);
+  // Named volumes are not host paths: baseline's hostPath control passes.
+  CHECK(control(j, "baseline", "hostPathVolumes")["verdict"] == "pass");
+  CHECK(control(j, "restricted", "volumeTypes")["verdict"] == "pass");
+  // The pod shares the infra container's network namespace, not the host's.
+  CHECK(j["host_namespaces"]["net"] == false);
+  CHECK(control(j, "baseline", "hostNamespaces")["verdict"] == "pass");
+}

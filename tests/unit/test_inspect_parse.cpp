@@ -39,6 +39,7 @@ const char* kMountinfo =
     "58 86 0:53 / /proc/acpi ro,relatime - tmpfs tmpfs ro\n"
     "59 86 0:49 /null /proc/keys rw,nosuid,noexec - tmpfs tmpfs rw,size=65536k,mode=755\n"
     "61 83 0:54 / /sys/firmware ro,relatime - tmpfs tmpfs ro\n"
+    "121 80 254:0 /var/lib/containers/storage/volumes/inspcm/_data /etc/cfg ro,relatime - ext4 /dev/vda rw\n"
     "120 80 0:5 /fuse /dev/fuse rw,nosuid,noexec shared:2 master:1 - devtmpfs udev rw,size=4k\n";
 
 const char* kHostMountinfo =
@@ -161,6 +162,10 @@ TEST_CASE("inspect: a podman container's mounts classified") {
   CHECK(data.host_path == "/tmp/insp-exp/data");
   CHECK(data.propagation == "private");
   CHECK(find("/scratch").kind == "tmpfs");
+  // podman kube play's configMap: a named volume, not a host path.
+  CHECK(find("/etc/cfg").kind == "volume");
+  CHECK(find("/etc/cfg").k8s_volume == "inspcm");
+  CHECK(find("/etc/cfg").host_path == "/var/lib/containers/storage/volumes/inspcm/_data");
   CHECK_FALSE(find("/scratch").host_path);
   CHECK(find("/etc/hostname").kind == "runtime-file");
   CHECK(find("/proc/keys").kind == "masked");

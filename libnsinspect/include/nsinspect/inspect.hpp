@@ -80,14 +80,15 @@ struct Volume {
   std::string mount_point;
   std::string kind;  // overlay-root, root, bind, device, secret, configMap, projected, downwardAPI,
                      // emptyDir, csi, nfs, tmpfs, proc, sysfs, devpts, mqueue, cgroup, masked,
-                     // runtime-file (engine-managed /etc/hosts etc.), other
+                     // volume (an engine's named volume), runtime-file (engine-managed
+                     // /etc/hosts etc.), other
   std::string fstype, source, root;
   bool read_only = false;     // per-mount flag or the superblock's
   std::string propagation;    // private, shared, slave, shared+slave, unbindable
   std::optional<std::string> host_path;  // a bind's source, resolved against the host's mount table
   std::vector<std::string> lower_dirs;   // overlay
   std::string upper_dir;                 // overlay
-  std::string k8s_volume;     // kubelet volume name (the last path element)
+  std::string k8s_volume;     // kubelet volume name, or the engine's named volume
   std::string pod_uid;        // kubelet path's pod uid
   std::string pv;             // CSI: the persistent volume name
   std::string nfs_server, nfs_export;

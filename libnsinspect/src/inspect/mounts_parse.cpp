@@ -100,6 +100,21 @@ bool kubelet_volume(std::string_view path, Volume& v) {
   return true;
 }
 
+// An engine's named volume: podman's and docker's VOLUMES/NAME/_data (podman kube play makes
+// configMap and emptyDir volumes this way).
+bool engine_volume(std::string_view path, Volume& v) {
+  static constexpr std::string_view roots[] = {"/var/lib/containers/storage/volumes/", "/var/lib/docker/volumes/"};
+  for (auto r : roots) {
+    if (!path.starts_with(r)) continue;
+    auto parts = split(path.substr(r.size()), '/');
+    if (parts.size() < 2 || parts[0].empty() || parts[1] != "_data") return false;
+    v.kind = "volume";
+    v.k8s_volume = std::string(parts[0]);
+    return true;
+  }
+  return false;
+}
+
 // Files an engine writes for each container and binds in (/etc/hosts, resolv.conf, ...).
 bool runtime_file(std::string_view path) {
   static constexpr std::string_view prefixes[] = {
@@ -172,6 +187,7 @@ std::vector<Volume> classify_mounts(const std::vector<MountInfo>& mounts, const 
     }
     v.host_path = resolve_on_host(m, host);
     if (v.host_path && kubelet_volume(*v.host_path, v)) {
+    } else if (v.host_path && engine_volume(*v.host_path, v)) {
     } else if (v.host_path && runtime_file(*v.host_path)) {
       v.kind = "runtime-file";
     } else if (m.fstype == "nfs" || m.fstype == "nfs4") {
