@@ -6,11 +6,13 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nsinspect/inspect.hpp"
 #include "podman.hpp"
 #include "run.hpp"
 
@@ -196,6 +198,21 @@ TEST_CASE("inspect podman: a dropped-ALL, no-new-privileges, non-root, read-only
   CHECK(j["declared"]["uid"] == 1000);
   CHECK(j["declared"]["cap_bounding"].empty());
   CHECK(j["declared"]["masked_paths_not_enforced"].empty());
+
+  // The library, called in this process, leaves no fd and no thread behind (its netlink
+  // socket is opened by a thread that joins the container's network namespace).
+  {
+    auto fds = [] { return std::distance(std::filesystem::directory_iterator("/proc/self/fd"), {}); };
+    const auto before = fds();
+    const std::string threads_before = status_field(getpid(), "Threads");
+    nsinspect::inspect::InspectTarget t;
+    t.pids = {pid, nc};
+    auto in = nsinspect::inspect::inspect(t);
+    CHECK(fds() == before);
+    CHECK(status_field(getpid(), "Threads") == threads_before);
+    CHECK_FALSE(in.network.partial);
+    CHECK(in.processes.size() == 2);
+  }
 
   // The text form names the same verdicts; a pid target inspects that one process.
   Result text = nsview_run("inspect", {name});

@@ -26,12 +26,13 @@ ins::InspectTarget resolve(const std::string& text, const std::string& root) {
     fail("'" + text + "' is a namespace: inspect takes a process or a container");
   nsinspect::ScanOptions o;
   o.root = root;
-  // Container identification and the initial namespaces; nothing per fd or thread.
+  // Container identification only (cgroups, monitors, engine state): no namespace links,
+  // fds or threads of the node's other processes.
   o.threads = o.fds = o.sockets = o.bind_mounts = o.netnsid = o.cgroup_tree = o.users = false;
-  o.cmdline_leaders_only = true;
+  o.namespaces = o.hierarchy = o.status = false;
   nsinspect::Snapshot snap = nsinspect::scan(o);
   ins::InspectTarget t;
-  for (auto ty : nsinspect::kAllNsTypes) t.initial_ns[nsinspect::index_of(ty)] = snap.initial_ns(ty);
+  t.initial_ns = ins::initial_namespaces(root);
   const nsinspect::Container* c = nullptr;
   if (spec->kind == nsinspect::enter::TargetSpec::Kind::pid) {
     if (!snap.process(spec->pid)) fail("no process with pid " + std::to_string(spec->pid));

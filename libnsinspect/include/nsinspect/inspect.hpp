@@ -235,6 +235,9 @@ struct InspectTarget {
   std::string cgroup;  // the container's primary cgroup path, for devices.list
 };
 
+// The host's namespaces: those of the lowest readable pid in ROOT/proc (init, where readable).
+std::array<std::optional<NsInode>, kNsTypeCount> initial_namespaces(const std::string& root = "/");
+
 struct InspectOptions {
   std::string root = "/";
   bool network = true;

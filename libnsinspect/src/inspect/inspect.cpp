@@ -17,6 +17,7 @@
 #include "inspect/netlink.hpp"
 #include "nsinspect/inspect.hpp"
 #include "nsinspect/procfs.hpp"
+#include "procfs/parse_util.hpp"
 
 #ifndef SYS_lsm_list_modules
 #define SYS_lsm_list_modules 461  // Linux 6.8, the same number on every architecture
@@ -221,6 +222,31 @@ void read_network(Inspection& in, int dirfd, const InspectTarget& target, const 
 }
 
 }  // namespace
+
+std::array<std::optional<NsInode>, kNsTypeCount> initial_namespaces(const std::string& root) {
+  std::array<std::optional<NsInode>, kNsTypeCount> out{};
+  // The lowest readable pid's, as the scan's Snapshot::initial_ns: init's links may be
+  // refused even to root (a sandbox's or VM's init).
+  std::vector<pid_t> pids;
+  Fd proc = detail::open_dir_at(AT_FDCWD, ((root == "/" ? std::string() : root) + "/proc").c_str());
+  DIR* d = proc ? fdopendir(proc.release()) : nullptr;
+  if (!d) return out;
+  while (dirent* e = readdir(d))
+    if (auto n = detail::to_number<pid_t>(e->d_name)) pids.push_back(*n);
+  closedir(d);
+  std::sort(pids.begin(), pids.end());
+  for (std::size_t i = 0; i < pids.size() && i < 256; ++i) {
+    Fd dir = detail::open_dir_at(AT_FDCWD, proc_path(root, pids[i]).c_str());
+    if (!dir) continue;
+    bool all = true;
+    for (auto t : kAllNsTypes) {
+      if (!out[index_of(t)]) out[index_of(t)] = ns_link(dir.get(), t);
+      all = all && out[index_of(t)];
+    }
+    if (all) break;
+  }
+  return out;
+}
 
 Inspection inspect(const InspectTarget& target, const InspectOptions& opt) {
   Inspection in;
