@@ -78,6 +78,23 @@ Table caps_table(const Inspection& in) {
   return t;
 }
 
+Table elsewhere_table(const Inspection& in) {
+  Table t;
+  Column caps = view_column("CAPABILITIES", Unit::text, "'all', or the effective set that applies there");
+  caps.wrap = true;
+  t.columns = {view_column("PID", Unit::id, "process id"), view_column("USERNS", Unit::id, "user namespace inode"),
+               view_column("OWNER", Unit::id, "host uid that created it"),
+               view_column("VIA", Unit::id, "the child of the process's own user namespace on the way down"), caps};
+  for (const auto& p : in.processes) {
+    if (!p.caps_elsewhere) continue;
+    for (const auto& c : *p.caps_elsewhere)
+      t.rows.push_back({Cell(std::to_string(p.pid)), Cell(std::to_string(c.userns)),
+                        c.owner_uid ? Cell(std::to_string(*c.owner_uid)) : unknown_cell(), Cell(std::to_string(c.via)),
+                        Cell(c.all ? std::string("all (owner is its euid)") : join(cap_names(c.effective), "\n"))});
+  }
+  return t;
+}
+
 Table facts_table(const Inspection& in) {
   Table t;
   Column v = view_column("VALUE", Unit::text, "value");
@@ -286,6 +303,8 @@ std::vector<InspectSection> inspect_sections(const Inspection& in, const std::ve
   if (wanted(sections, "security")) {
     out.push_back({"SECURITY", security_table(in)});
     out.push_back({"CAPABILITIES", caps_table(in)});
+    if (!in.processes.empty() && in.processes.front().caps_elsewhere)
+      out.push_back({"CAPABILITIES IN OTHER USER NAMESPACES", elsewhere_table(in)});
     out.push_back({"CONFINEMENT", facts_table(in)});
     if (in.declared) out.push_back({"DECLARED (config.json) BESIDE ENFORCED", declared_table(in)});
   }
@@ -384,6 +403,29 @@ void write_inspect_json(const Inspection& in, std::FILE* out, int indent) {
       }
     }
     w.end_object();
+    w.key("capabilities_in_other_userns");
+    if (!p.caps_elsewhere) {
+      w.null();
+    } else {
+      w.begin_array();
+      for (const auto& c : *p.caps_elsewhere) {
+        w.begin_object();
+        w.key("userns");
+        w.number(c.userns);
+        opt_num(w, "owner_uid", c.owner_uid);
+        w.key("via");
+        w.number(c.via);
+        w.key("all");
+        w.boolean(c.all);
+        w.key("capabilities");
+        w.begin_array();
+        for (const auto& n : cap_names(c.all ? ~uint64_t{0} >> (63 - std::min(63u, in.cap_last_cap.value_or(40))) : c.effective))
+          w.string(n);
+        w.end_array();
+        w.end_object();
+      }
+      w.end_array();
+    }
     opt_bool(w, "no_new_privs", s.no_new_privs);
     w.key("seccomp");
     if (s.seccomp) w.string(seccomp_mode_name(*s.seccomp));

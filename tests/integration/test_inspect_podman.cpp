@@ -301,6 +301,25 @@ TEST_CASE("inspect podman: NET_ADMIN, seccomp=unconfined, a user namespace and a
   CHECK(control(j, "restricted", "runAsNonRoot")["exact"] == false);
   CHECK(control(j, "restricted", "volumeTypes")["verdict"] == "fail");
   CHECK(j["declared"]["seccomp"] == false);
+
+  // -U: this test process (root in the initial user namespace) holds every capability in the
+  // container's user namespace, which root (podman) created: the kernel's owner rule.
+  const std::string userns = readlink_str("/proc/" + std::to_string(pid) + "/ns/user");
+  json self = inspect_json(std::to_string(getpid()), {"-U"});
+  const json& elsewhere = self["processes"][0]["capabilities_in_other_userns"];
+  REQUIRE(elsewhere.is_array());
+  bool found = false;
+  for (const auto& e : elsewhere)
+    if ("user:[" + std::to_string(e["userns"].get<uint64_t>()) + "]" == userns) {
+      found = true;
+      CHECK(e["all"] == true);
+      CHECK(e["owner_uid"] == 0);
+      CHECK(e["via"] == e["userns"]);
+      CHECK(e["capabilities"].size() == std::stoul(sh_out("cat /proc/sys/kernel/cap_last_cap")) + 1);
+    }
+  CHECK(found);
+  // Without -U it is not computed: null, not an empty list.
+  CHECK(j["processes"][0]["capabilities_in_other_userns"].is_null());
 }
 
 TEST_CASE("inspect podman: --privileged in the host's network fails baseline on privileged, host namespaces, "

@@ -401,3 +401,36 @@ TEST_CASE("inspect: PSS on evidence of a restricted container, a privileged one,
   se.processes[0].lsm_label = "system_u:system_r:container_t:s0:c12,c34";
   CHECK(control(judge_pss(se), "baseline", "seLinux").verdict == Verdict::pass);
 }
+
+TEST_CASE("inspect: capabilities in other user namespaces follow the kernel's owner rule") {
+  // init (1) -> a (owner 1000) -> a2 (owner 0, made inside a); init -> b (owner 2000);
+  // a container's own c (owner 0) -> c1 (owner 0).
+  std::vector<UserNs> all = {{1, std::nullopt, 0}, {10, 1, 1000}, {11, 10, 0}, {20, 1, 2000}, {30, 1, 0}, {31, 30, 100000}};
+  // uid 1000 in the initial namespace with no effective capabilities: all capabilities in a
+  // (its own creation) and in a2 below it; nothing in b, c.
+  auto u = caps_in_other_userns(1, 1000, 0, all);
+  REQUIRE(u.size() == 2);
+  CHECK(u[0].userns == 10);
+  CHECK(u[0].all);
+  CHECK(u[1].userns == 11);
+  CHECK(u[1].all);
+  CHECK(u[1].via == 10);
+  // root of the host with CAP_NET_ADMIN only: all in the namespaces it owns (c, c1 via c),
+  // its effective set in the others.
+  auto r = caps_in_other_userns(1, 0, 0x1000, all);
+  REQUIRE(r.size() == 5);
+  for (const auto& c : r) {
+    INFO(c.userns);
+    CHECK(c.all == (c.userns == 30 || c.userns == 31));
+    CHECK(c.effective == 0x1000u);
+  }
+  // A process in c (a container's namespace): only c1 is below it; the owner test compares
+  // host uids: c1 was created by host uid 100000.
+  auto in_c = caps_in_other_userns(30, 100000, 0, all);
+  REQUIRE(in_c.size() == 1);
+  CHECK(in_c[0].userns == 31);
+  CHECK(in_c[0].all);
+  CHECK(caps_in_other_userns(30, 100001, 0, all).empty());
+  // Unknown parents: left out, never guessed.
+  CHECK(caps_in_other_userns(1, 0, 0, {{1, std::nullopt, 0}, {40, std::nullopt, 0}}).empty());
+}

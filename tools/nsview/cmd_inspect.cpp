@@ -19,7 +19,7 @@ namespace ins = nsinspect::inspect;
 
 [[noreturn]] void fail(const std::string& msg) { throw std::runtime_error(msg); }
 
-ins::InspectTarget resolve(const std::string& text, const std::string& root) {
+ins::InspectTarget resolve(const std::string& text, const std::string& root, bool other_userns) {
   auto spec = nsinspect::enter::parse_target(text);
   if (!spec) fail("invalid target: '" + text + "'");
   if (spec->kind == nsinspect::enter::TargetSpec::Kind::ns_inode || spec->kind == nsinspect::enter::TargetSpec::Kind::ns_path)
@@ -29,10 +29,18 @@ ins::InspectTarget resolve(const std::string& text, const std::string& root) {
   // Container identification only (cgroups, monitors, engine state): no namespace links,
   // fds or threads of the node's other processes.
   o.threads = o.fds = o.sockets = o.bind_mounts = o.netnsid = o.cgroup_tree = o.users = false;
-  o.namespaces = o.hierarchy = o.status = false;
+  o.namespaces = o.hierarchy = other_userns;  // the user namespace tree, when asked for
+  o.status = false;
   nsinspect::Snapshot snap = nsinspect::scan(o);
   ins::InspectTarget t;
   t.initial_ns = ins::initial_namespaces(root);
+  if (other_userns) {
+    std::vector<ins::UserNs> users;
+    for (const auto& n : snap.namespaces)
+      if (n.type == nsinspect::NsType::user)
+        users.push_back({n.inode, n.parent, n.owner_uid ? std::optional<uint32_t>(*n.owner_uid) : std::nullopt});
+    t.user_namespaces = std::move(users);
+  }
   const nsinspect::Container* c = nullptr;
   if (spec->kind == nsinspect::enter::TargetSpec::Kind::pid) {
     if (!snap.process(spec->pid)) fail("no process with pid " + std::to_string(spec->pid));
@@ -70,12 +78,14 @@ int run(int argc, char** argv) {
                "Standards verdict judged from them. TARGET: a pid, a container name, POD/NAME or an id prefix.",
                "nsview inspect"};
   std::string target, root = "/", sections_arg;
-  bool json = false, raw = false, no_netlink = false;
+  bool json = false, raw = false, no_netlink = false, other_userns = false;
   app.add_option("TARGET", target, "pid, container name, POD/NAME or container id prefix")->required();
   app.add_flag("-J,--json", json, "JSON output (docs/inspect.md)");
   app.add_flag("-r,--raw", raw, "raw text tables");
   app.add_option("-s,--sections", sections_arg, "comma-separated: security, pss, mounts, network (default: all)");
   app.add_flag("--no-netlink", no_netlink, "read the network only from /proc/PID/net (as an unprivileged user would)");
+  app.add_flag("-U,--other-userns", other_userns,
+               "also the capabilities held in the node's other user namespaces (reads every process's namespaces)");
   app.add_option("--root", root, "read ROOT/proc instead of /proc");
   if (auto rc = nsview::parse_cli(app, argc, argv)) return *rc;
   std::vector<std::string> sections;
@@ -88,7 +98,7 @@ int run(int argc, char** argv) {
     pos = comma + 1;
   }
   try {
-    ins::InspectTarget t = resolve(target, root);
+    ins::InspectTarget t = resolve(target, root, other_userns);
     ins::InspectOptions opt;
     opt.root = root;
     opt.netlink = !no_netlink && geteuid() == 0;

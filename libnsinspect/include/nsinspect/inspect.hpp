@@ -149,6 +149,30 @@ struct Network {
   bool listeners_unknown = false;
 };
 
+// ---- Capabilities in other user namespaces ----
+
+// A user namespace of the node: its parent and the host uid that created it.
+struct UserNs {
+  NsInode inode = 0;
+  std::optional<NsInode> parent;
+  std::optional<uint32_t> owner_uid;
+};
+// What a process holds in a user namespace other than its own, by the kernel's rule
+// (cap_capable): in a descendant of its own namespace, every capability when the child of its
+// own namespace on the way down was created by its effective uid, else its effective set;
+// nothing in any other namespace.
+struct CapsElsewhere {
+  NsInode userns = 0;
+  std::optional<uint32_t> owner_uid;
+  bool all = false;          // every capability (its euid owns the namespace or an ancestor below its own)
+  uint64_t effective = 0;    // otherwise: its effective set applies
+  NsInode via = 0;           // the child of its own namespace that the rule went through
+};
+// own: the process's user namespace; host_euid: its effective uid as the host sees it.
+// Namespaces with an unknown parent chain are left out.
+std::vector<CapsElsewhere> caps_in_other_userns(NsInode own, uint32_t host_euid, uint64_t effective,
+                                                const std::vector<UserNs>& all);
+
 // ---- Declared (OCI bundle config.json) ----
 
 struct Declared {
@@ -195,6 +219,8 @@ struct ProcessSecurity {
   std::string lsm;                  // the labelling LSM; "" none or unknown
   std::optional<std::string> lsm_label;  // nullopt: unknown
   std::optional<bool> lsm_none;     // true: no labelling LSM is active (exact)
+  // Filled when InspectTarget::user_namespaces is given (nullopt: not computed).
+  std::optional<std::vector<CapsElsewhere>> caps_elsewhere;
 };
 
 struct Inspection {
@@ -233,6 +259,9 @@ struct InspectTarget {
   std::string container_id, container_name, engine, pod_name, bundle;
   std::array<std::optional<NsInode>, kNsTypeCount> initial_ns{};  // the host's namespaces
   std::string cgroup;  // the container's primary cgroup path, for devices.list
+  // The node's user namespaces, for the capabilities held in other user namespaces;
+  // nullopt: not computed.
+  std::optional<std::vector<UserNs>> user_namespaces;
 };
 
 // The host's namespaces: those of the lowest readable pid in ROOT/proc (init, where readable).

@@ -274,6 +274,9 @@ Inspection inspect(const InspectTarget& target, const InspectOptions& opt) {
     if (!dir) continue;  // vanished
     ProcessSecurity p = read_process(dir.get(), pid, target, in.lsm_active);
     if (p.vanished) continue;
+    if (target.user_namespaces && p.userns && p.status.uids && p.status.caps.effective)
+      p.caps_elsewhere = caps_in_other_userns(*p.userns, (*p.status.uids)[1], *p.status.caps.effective,
+                                              *target.user_namespaces);
     in.processes.push_back(std::move(p));
     if (!first) first = std::move(dir);
   }

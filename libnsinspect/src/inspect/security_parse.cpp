@@ -2,6 +2,7 @@
 // no_new_privs and seccomp lines, uid_map/gid_map, and the LSM list.
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 #include "nsinspect/inspect.hpp"
 #include "procfs/parse_util.hpp"
@@ -157,6 +158,41 @@ std::vector<std::string> labelling_lsms(const std::vector<std::string>& active) 
   std::vector<std::string> out;
   for (const auto& l : active)
     if (l == "selinux" || l == "apparmor" || l == "smack") out.push_back(l);
+  return out;
+}
+
+std::vector<CapsElsewhere> caps_in_other_userns(NsInode own, uint32_t host_euid, uint64_t effective,
+                                                const std::vector<UserNs>& all) {
+  std::unordered_map<NsInode, const UserNs*> by_inode;
+  for (const auto& u : all) by_inode.emplace(u.inode, &u);
+  std::vector<CapsElsewhere> out;
+  for (const auto& u : all) {
+    if (u.inode == own) continue;
+    // Walk up from u to own; `child` is the last namespace before own on the way.
+    const UserNs* cur = &u;
+    const UserNs* child = nullptr;
+    bool descendant = false;
+    for (int depth = 0; cur && depth < 64; ++depth) {  // the kernel nests at most 32
+      if (!cur->parent) break;
+      if (*cur->parent == own) {
+        child = cur;
+        descendant = true;
+        break;
+      }
+      auto it = by_inode.find(*cur->parent);
+      cur = it == by_inode.end() ? nullptr : it->second;
+    }
+    if (!descendant) continue;
+    CapsElsewhere c;
+    c.userns = u.inode;
+    c.owner_uid = u.owner_uid;
+    c.via = child->inode;
+    c.all = child->owner_uid && *child->owner_uid == host_euid;
+    c.effective = effective;
+    if (!c.all && effective == 0) continue;  // nothing held there
+    out.push_back(c);
+  }
+  std::sort(out.begin(), out.end(), [](const CapsElsewhere& a, const CapsElsewhere& b) { return a.userns < b.userns; });
   return out;
 }
 
