@@ -126,6 +126,12 @@ TEST_CASE("inspect podman: a dropped-ALL, no-new-privileges, non-root, read-only
     std::string mp = m.get<std::string>();
     CHECK(sh("awk '$5==\"" + mp + "\"' /proc/" + std::to_string(pid) + "/mountinfo | grep -q ' - tmpfs '").status == 0);
   }
+  // Device access: the cgroup v1 devices allow-list, where that hierarchy is mounted.
+  const std::string devcg = sh_out("awk -F: '$2 ~ /(^|,)devices(,|$)/ {print $3}' /proc/" + std::to_string(pid) + "/cgroup");
+  if (!devcg.empty() && sh("test -r /sys/fs/cgroup/devices" + devcg + "/devices.list").status == 0)
+    CHECK(j["devices_cgroup"] == sh_out("cat /sys/fs/cgroup/devices" + devcg + "/devices.list"));
+  CHECK(j["mount_security"]["read_only_sys"] ==
+        (sh("awk '$5==\"/sys\" {print $6}' /proc/" + std::to_string(pid) + "/mountinfo | grep -q '^ro'").status == 0));
   const json* scratch = mount(j, "/scratch");
   REQUIRE(scratch);
   CHECK((*scratch)["kind"] == "tmpfs");
@@ -223,6 +229,15 @@ TEST_CASE("inspect podman: a dropped-ALL, no-new-privileges, non-root, read-only
   CHECK(one["processes"].size() == 1);
   CHECK(one["processes"][0]["pid"] == nc);
   CHECK(one["target"]["container_name"] == name);
+
+  // --no-netlink as root: what an unprivileged reader gets, marked partial; the routes from
+  // /proc/PID/net/route still name the gateway.
+  json proc_only = inspect_json(name, {"--no-netlink"});
+  CHECK(proc_only["network"]["partial"] == true);
+  bool gw = false;
+  for (const auto& r : proc_only["network"]["routes"])
+    if (r["dst"] == "default") gw = r["gateway"] == podman_inspect(name, "{{.NetworkSettings.Gateway}}");
+  CHECK(gw);
 
   // Unprivileged: exit 0; the network from /proc only, marked partial, addresses unknown.
   Result nobody = run({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", nsview_bin(), "inspect", "-J",
