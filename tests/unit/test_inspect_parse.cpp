@@ -385,6 +385,13 @@ TEST_CASE("inspect: PSS on evidence of a restricted container, a privileged one,
   CHECK(control(bc, "restricted", "allowPrivilegeEscalation").verdict == Verdict::unknown);
   CHECK(level_verdict(bc, "restricted") == Verdict::unknown);
 
+  // The host's mount table unreadable: a mount that may be a bind leaves hostPath unknown.
+  Inspection nohost = restricted_evidence();
+  nohost.host_mounts_unknown = true;
+  nohost.volumes = classify_mounts(procfs::parse_mountinfo(kMountinfo), {});
+  CHECK(control(judge_pss(nohost), "baseline", "hostPathVolumes").verdict == Verdict::unknown);
+  CHECK(control(judge_pss(nohost), "restricted", "volumeTypes").verdict == Verdict::unknown);
+
   // AppArmor active and unconfined fails; SELinux with a non-container type fails.
   Inspection aa = restricted_evidence();
   aa.lsm_active = std::vector<std::string>{"capability", "apparmor"};

@@ -230,6 +230,7 @@ struct Inspection {
   std::optional<std::vector<std::string>> lsm_active;  // nullopt: unknown
   MountSecurity mount_security;
   bool mounts_unknown = false;
+  bool host_mounts_unknown = false;  // the host's table was unreadable: binds stay unresolved ("other")
   std::vector<Volume> volumes;
   // Namespace types shared with the host (initial namespace): exact, from the namespace graph.
   std::array<std::optional<bool>, kNsTypeCount> host_ns{};

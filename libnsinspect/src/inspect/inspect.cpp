@@ -293,6 +293,7 @@ Inspection inspect(const InspectTarget& target, const InspectOptions& opt) {
   if (read_file_at(first.get(), "mountinfo", text) == 0) mounts = procfs::parse_mountinfo(text);
   else in.mounts_unknown = true;
   if (read_file_at(AT_FDCWD, (pfx + "/proc/1/mountinfo").c_str(), text) == 0) host = procfs::parse_mountinfo(text);
+  else in.host_mounts_unknown = true;
   if (!in.mounts_unknown) {
     in.mount_security = mount_security(mounts);
     in.volumes = classify_mounts(mounts, host);

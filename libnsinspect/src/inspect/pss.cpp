@@ -97,6 +97,12 @@ Control seccomp_control(const Inspection& in, std::string level) {
 
 bool host_backed(const Volume& v) { return v.kind == "bind" || v.kind == "device"; }
 
+// Mounts that may be host paths nobody could resolve (the host's table was unreadable).
+bool unresolved(const Inspection& in) {
+  return in.host_mounts_unknown &&
+         std::any_of(in.volumes.begin(), in.volumes.end(), [](const Volume& v) { return v.kind == "other"; });
+}
+
 }  // namespace
 
 std::vector<Control> judge_pss(const Inspection& in) {
@@ -162,6 +168,8 @@ std::vector<Control> judge_pss(const Inspection& in) {
       if (host_backed(v)) binds.push_back(v.mount_point + " <- " + v.host_path.value_or("?"));
     if (in.mounts_unknown) {
       c.evidence = "mount table unreadable";
+    } else if (binds.empty() && unresolved(in)) {
+      c.evidence = "the host's mount table is unreadable: binds cannot be told from other mounts";
     } else if (!binds.empty()) {
       c.verdict = Verdict::fail;
       c.evidence = "host paths bound in: " + join(binds);
@@ -265,6 +273,8 @@ std::vector<Control> judge_pss(const Inspection& in) {
     }
     if (in.mounts_unknown) {
       c.evidence = "mount table unreadable";
+    } else if (bad.empty() && unresolved(in)) {
+      c.evidence = "the host's mount table is unreadable: binds cannot be told from other mounts";
     } else if (!bad.empty()) {
       c.verdict = Verdict::fail;
       c.evidence = join(bad);
