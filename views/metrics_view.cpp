@@ -215,7 +215,7 @@ Rendered render(const Collection& c, const AgentStats& agent, ExpositionFormat f
     };
     for (const NsFamily& f : {NsFamily{"nsview_namespaces", "Namespaces of each type.", &NsCount::namespaces},
                               NsFamily{"nsview_namespace_processes", "Processes counted in the namespaces of each type.", &NsCount::processes},
-                              NsFamily{"nsview_namespaces_without_process", "Namespaces no process is in, kept by a bind mount, an open file or a thread.", &NsCount::without_process}}) {
+                              NsFamily{"nsview_namespaces_without_process", "Namespaces no process is in, kept by a bind mount (with --ns-fds: an open file or a thread).", &NsCount::without_process}}) {
       e.family(f.name, MetricType::gauge, f.help);
       for (std::size_t t = 0; t < ns.size(); ++t)
         if (ns_kept[t]) {

@@ -187,6 +187,7 @@ int run(int argc, char** argv) {
   double min_interval = 1.0;
   int depth = 2;
   std::size_t max_series = 50000;
+  bool ns_fds = false;
   HttpLimits lim;
   app.add_option("--listen", listen, "ADDR:PORT to listen on (default 127.0.0.1:9810; [::1]:PORT for IPv6)");
   app.add_option("--min-interval", min_interval, "seconds between collections; requests in between share the last (default 1)")
@@ -198,6 +199,7 @@ int run(int argc, char** argv) {
   app.add_option("--max-connections-per-ip", lim.per_ip_connections, "open connections from one address at most (default 8)")
       ->check(CLI::Range(1u, 10000u));
   app.add_option("--timeout", lim.timeout_s, "seconds an idle connection is kept (default 10)")->check(CLI::Range(1u, 3600u));
+  app.add_flag("--ns-fds", ns_fds, "also count namespaces kept only by an open file or a thread (reads every process's fds)");
   app.add_option("--root", root, "read ROOT/proc and ROOT/sys/fs/cgroup (a host's / mounted in a container)");
   if (auto rc = parse_cli(app, argc, argv)) return *rc;
   try {
@@ -215,6 +217,7 @@ int run(int argc, char** argv) {
     co.cgroup_depth = depth;
     co.min_interval = min_interval;
     co.max_series = max_series;
+    co.ns_fds = ns_fds;
     Collector collector(co);
     std::optional<HttpServer> server;
     try {

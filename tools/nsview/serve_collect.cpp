@@ -28,14 +28,16 @@ nsinspect::SamplerOptions sampler_options(const CollectOptions& o, nsinspect::Us
   so.fields |= nsinspect::kCgMemoryStat;
   so.cgroup_depth = o.cgroup_depth;
   if (g == nsinspect::UsageGroup::container) {
-    // The namespace families: the links, and what holds a namespace without a process (fds,
-    // threads, bind mounts). Sockets are left out: resolving each costs a pidfd_getfd.
+    // The namespace families: the links, and bind mounts (ip netns add) for namespaces
+    // without a process. Open files and threads only on request: every process's fd
+    // directory is the most costly read of a scan. Sockets never: each costs a pidfd_getfd.
     nsinspect::ScanOptions ns;
     ns.root = o.root;
     ns.cmdline = ns.status = ns.cgroups = ns.cgroup_tree = ns.sockets = ns.hierarchy = ns.netnsid = ns.users =
         ns.containers = ns.usage = false;
     ns.uid_leaders_only = true;
-    ns.namespaces = ns.fds = ns.threads = ns.bind_mounts = true;
+    ns.namespaces = ns.bind_mounts = true;
+    ns.fds = ns.threads = o.ns_fds;
     so.also_scan = ns;
   }
   return so;

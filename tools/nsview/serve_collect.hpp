@@ -21,6 +21,7 @@ struct CollectOptions {
   int cgroup_depth = 2;       // cgroup families: levels below the root (-1 all)
   double min_interval = 1.0;  // seconds between collections
   std::size_t max_series = 0;
+  bool ns_fds = false;  // namespaces kept by an open file or a thread (reads every fd directory)
 };
 
 struct Collection {
