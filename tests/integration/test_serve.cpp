@@ -12,6 +12,7 @@
 #include <csignal>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sstream>
@@ -521,4 +522,91 @@ TEST_CASE("serve: a network namespace kept only by a bind mount counts as a name
     CHECK(std::stoi(before) >= 1);
   }
   CHECK(agreed);
+}
+
+namespace {
+
+std::string url_encode(const std::string& s) {
+  std::string out;
+  char buf[4];
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '_' || c == '-' || c == '.') out += static_cast<char>(c);
+    else std::snprintf(buf, sizeof buf, "%%%02X", c), out += buf;
+  }
+  return out;
+}
+
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool port_open(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  close(fd);
+  return ok;
+}
+
+// The value of a PromQL instant query with one result; nullopt when there is none.
+std::optional<double> promql(int port, const std::string& q) {
+  Reply r = get(port, "/api/v1/query?query=" + url_encode(q));
+  if (r.status != 200) return std::nullopt;
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || j["status"] != "success" || j["data"]["result"].size() != 1) return std::nullopt;
+  return std::stod(j["data"]["result"][0]["value"][1].get<std::string>());
+}
+
+}  // namespace
+
+TEST_CASE("serve: a real Prometheus scrapes it; PromQL sees a busy cgroup's CPU rate and memory as the files do", "[serve][prometheus][integration]") {
+  if (sh("command -v prometheus >/dev/null").status != 0) {
+    WARN("SKIPPED: prometheus is not installed");
+    return;
+  }
+  REQUIRE(is_root());
+  TestCgroups cg(unique("prom"), {"cpu", "cpuacct", "memory", "pids"});
+  REQUIRE(sh("echo 20000 > " + cg.dirs[0] + "/cpu.shares").status == 0);
+  Child busy(std::vector<std::string>{"nice", "-n", "-15", "sh", "-c", "while :; do :; done"});
+  cg.add(busy.pid());
+  Server srv({"--cgroup-depth", "1"});
+  const std::string dir = "/tmp/" + unique("prometheus");
+  Cleanup rm("rm -rf " + dir);
+  REQUIRE(sh("mkdir -p " + dir + "/data").status == 0);
+  std::ofstream(dir + "/prometheus.yml") << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+                                            "scrape_configs:\n  - job_name: nsview\n    static_configs:\n"
+                                            "      - targets: ['127.0.0.1:" << srv.port << "']\n";
+  const int pport = free_port();
+  Child prom(std::vector<std::string>{"prometheus", "--config.file=" + dir + "/prometheus.yml", "--storage.tsdb.path=" + dir + "/data",
+                                      "--web.listen-address=127.0.0.1:" + std::to_string(pport), "--log.level=error"});
+  REQUIRE(Child::wait_for([&] { return port_open(pport); }, 30000));
+  // A few scrapes in.
+  REQUIRE(Child::wait_for([&] { return promql(pport, "count_over_time(up{job=\"nsview\"}[1m]) >= 6").has_value(); }, 60000));
+  CHECK(promql(pport, "up{job=\"nsview\"}") == 1.0);
+  const std::string sel = "{cgroup=\"/" + cg.name + "\"}";
+  // CPU: the rate over the last 5 s against cpuacct.usage read 5 s apart around it.
+  const double u0 = std::stod(slurp(cg.dirs[1] + "/cpuacct.usage"));
+  sleep_ms(5000);
+  const double u1 = std::stod(slurp(cg.dirs[1] + "/cpuacct.usage"));
+  auto rate = promql(pport, "rate(nsview_cgroup_cpu_usage_seconds_total" + sel + "[5s])");
+  REQUIRE(rate);
+  const double truth = (u1 - u0) / 1e9 / 5.0;
+  INFO("rate " << *rate << " truth " << truth);
+  CHECK(*rate == Approx(truth).epsilon(0.15));
+  auto mem = promql(pport, "nsview_cgroup_memory_usage_bytes" + sel);
+  REQUIRE(mem);
+  CHECK(*mem == Approx(std::stod(slurp(cg.dirs[2] + "/memory.usage_in_bytes"))).epsilon(0.05));
+  CHECK(promql(pport, "nsview_cgroup_pids" + sel) == std::stod(slurp(cg.dirs[3] + "/pids.current")));
+  CHECK(promql(pport, "nsview_cgroup_processes" + sel) == 1.0);
 }
