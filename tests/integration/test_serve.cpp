@@ -580,7 +580,9 @@ TEST_CASE("serve: a real Prometheus scrapes it; PromQL sees a busy cgroup's CPU 
   REQUIRE(sh("echo 20000 > " + cg.dirs[0] + "/cpu.shares").status == 0);
   Child busy(std::vector<std::string>{"nice", "-n", "-15", "sh", "-c", "while :; do :; done"});
   cg.add(busy.pid());
-  Server srv({"--cgroup-depth", "1"});
+  // Every scrape collects: a value served from an earlier collection would carry the wrong
+  // timestamp for a rate.
+  Server srv({"--cgroup-depth", "1", "--min-interval", "0"});
   const std::string dir = "/tmp/" + unique("prometheus");
   Cleanup rm("rm -rf " + dir);
   REQUIRE(sh("mkdir -p " + dir + "/data").status == 0);
@@ -595,13 +597,13 @@ TEST_CASE("serve: a real Prometheus scrapes it; PromQL sees a busy cgroup's CPU 
   REQUIRE(Child::wait_for([&] { return promql(pport, "count_over_time(up{job=\"nsview\"}[1m]) >= 6").has_value(); }, 60000));
   CHECK(promql(pport, "up{job=\"nsview\"}") == 1.0);
   const std::string sel = "{cgroup=\"/" + cg.name + "\"}";
-  // CPU: the rate over the last 5 s against cpuacct.usage read 5 s apart around it.
+  // CPU: the rate over the last 20 s against cpuacct.usage read 20 s apart around it.
   const double u0 = std::stod(slurp(cg.dirs[1] + "/cpuacct.usage"));
-  sleep_ms(5000);
+  sleep_ms(20000);
   const double u1 = std::stod(slurp(cg.dirs[1] + "/cpuacct.usage"));
-  auto rate = promql(pport, "rate(nsview_cgroup_cpu_usage_seconds_total" + sel + "[5s])");
+  auto rate = promql(pport, "rate(nsview_cgroup_cpu_usage_seconds_total" + sel + "[20s])");
   REQUIRE(rate);
-  const double truth = (u1 - u0) / 1e9 / 5.0;
+  const double truth = (u1 - u0) / 1e9 / 20.0;
   INFO("rate " << *rate << " truth " << truth);
   CHECK(*rate == Approx(truth).epsilon(0.15));
   auto mem = promql(pport, "nsview_cgroup_memory_usage_bytes" + sel);
