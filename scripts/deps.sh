@@ -12,8 +12,11 @@ pkgs+=(lxc systemd-container)
 # The libFuzzer targets (test.sh --fuzz): clang, and the fuzzer and sanitizer runtimes, which
 # clang-14 only recommends.
 pkgs+=(clang-14 libclang-rt-14-dev libfuzzer-14-dev)
+# nsview serve: libmicrohttpd (headers; the library is loaded at run time) and zlib (static, for
+# gzip); its tests validate with promtool (package prometheus) and scrape with curl.
+pkgs+=(libmicrohttpd-dev zlib1g-dev prometheus curl)
 # --bench: also the anchor tools the benchmarks compare with (the tests never need them).
-if [ "${1:-}" = "--bench" ]; then pkgs+=(htop); fi
+if [ "${1:-}" = "--bench" ]; then pkgs+=(htop hey); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -52,7 +52,7 @@ TEST_CASE("cmake --install gives a usable CMake package and pkg-config file", "[
   CHECK(sh("test -x " + tmp + "/prefix/bin/nsview").status == 0);
   // Man pages, completions, and lsns/nsenter links in a directory of their own.
   for (const char* page : {"nsview", "nsview-list", "nsview-enter", "nsview-tree", "nsview-ps", "nsview-top", "nsview-tui",
-                           "nsview-inspect"})
+                           "nsview-inspect", "nsview-serve"})
     CHECK(sh("test -s " + tmp + "/prefix/share/man/man1/" + page + ".1").status == 0);
   CHECK(sh("test -e " + tmp + "/prefix/bin/lsns").status != 0);
   Result viaLink = sh(tmp + "/prefix/libexec/nsview/compat/lsns -n -o NS -p 1 -t pid");

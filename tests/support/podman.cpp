@@ -31,4 +31,10 @@ std::string podman_inspect(const std::string& name, const std::string& format) {
   return sh_out("podman inspect --format '" + format + "' " + name + " 2>/dev/null");
 }
 
+void podman_remove_cgroups(const std::string& id) {
+  if (id.size() < 12 || id.find_first_not_of("0123456789abcdef") != std::string::npos) return;
+  sh("for i in $(seq 50); do d=$(find /sys/fs/cgroup/*/libpod_parent -depth -type d -path '*" + id +
+     "*' 2>/dev/null); [ -n \"$d\" ] || break; echo \"$d\" | xargs -r rmdir 2>/dev/null; sleep 0.1; done");
+}
+
 }  // namespace testsupport

@@ -14,4 +14,8 @@ void podman_env();
 // `podman inspect --format FORMAT NAME`, trimmed; throws when it fails.
 std::string podman_inspect(const std::string& name, const std::string& format);
 
+// Removes the empty cgroup directories podman left for a removed container or pod (its full
+// id in the path) in every hierarchy, deepest first.
+void podman_remove_cgroups(const std::string& id);
+
 }  // namespace testsupport

@@ -135,6 +135,21 @@ Child::~Child() {
   if (out_fd_ >= 0) close(out_fd_);
 }
 
+int Child::terminate(int sig, int timeout_ms) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, sig);
+  for (int waited = 0;; waited += 10) {
+    int st = 0;
+    pid_t r = waitpid(pid_, &st, WNOHANG);
+    if (r == pid_) {
+      pid_ = -1;  // reaped: nothing left for the destructor
+      return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    }
+    if (waited >= timeout_ms) return -1;
+    sleep_ms(10);
+  }
+}
+
 std::string Child::read_line(int timeout_ms) {
   for (;;) {
     auto nl = buf_.find('\n');

@@ -42,6 +42,9 @@ class Child {
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
   pid_t pid() const { return pid_; }
+  // Sends sig to the child alone and waits up to timeout_ms for it to exit: its status (exit
+  // code or 128+signal), or -1 when it did not exit (the destructor then kills its group).
+  int terminate(int sig, int timeout_ms = 10000);
   // Reads one line of the child's stdout (without the newline); empty on EOF/timeout.
   std::string read_line(int timeout_ms = 10000);
   // Waits until pred() holds or timeout; returns whether it held.

@@ -61,6 +61,19 @@ struct UsageRow {
   std::optional<double> psi_cpu_some, psi_cpu_full, psi_mem_some, psi_mem_full,
       psi_io_some, psi_io_full;
 
+  // The kernel's cumulative counters behind the rates, and levels that need memory.stat,
+  // as read this sample (cgroup-based rows; unknown when not read). For exporters that want
+  // counters, not rates (`nsview serve`): nanoseconds, bytes, microseconds of stall.
+  struct Totals {
+    std::optional<uint64_t> cpu_ns, cpu_periods, cpu_throttled_periods, cpu_throttled_ns;
+    std::optional<uint64_t> oom_kills, io_read_bytes, io_write_bytes;
+    // memory minus inactive file pages (cAdvisor's working set), with kCgMemoryStat
+    std::optional<uint64_t> mem_working_set;
+    std::optional<uint64_t> psi_cpu_some_us, psi_cpu_full_us, psi_mem_some_us, psi_mem_full_us,
+        psi_io_some_us, psi_io_full_us;
+  };
+  Totals totals;
+
   // Rows read from cgroups: the hierarchy each kind of value came from ("cpuacct", "memory",
   // "unified", ...; "" when none supplied it).
   struct Sources {
@@ -102,6 +115,10 @@ struct SamplerOptions {
   // sample() in the container and pod groups rescans /proc when a cgroup came or went, and
   // at the latest after this many seconds (process counts, states and names come from it).
   static constexpr double kRescanSeconds = 5.0;
+  // What else the sampler's own scans should read (merged into scan_options()), so that a
+  // caller that also shows the snapshot (`nsview serve`'s namespace counts) needs no second
+  // scan: it reads UsageSample::snapshot.
+  std::optional<ScanOptions> also_scan;
   // Monotonic seconds used for rates; empty = CLOCK_MONOTONIC (tests inject their own).
   std::function<double()> clock;
 };

@@ -29,6 +29,29 @@ void fill_levels(UsageRow& row, const CgroupReadings& r) {
   row.psi_mem_full = avg10(r.memory_pressure.full);
   row.psi_io_some = avg10(r.io_pressure.some);
   row.psi_io_full = avg10(r.io_pressure.full);
+  auto& t = row.totals;
+  t.cpu_ns = r.cpu_usage_ns;
+  t.cpu_periods = r.cpu_periods;
+  t.cpu_throttled_periods = r.cpu_throttled_periods;
+  t.cpu_throttled_ns = r.cpu_throttled_ns;
+  t.oom_kills = r.oom_kills;
+  t.io_read_bytes = r.io_read_bytes;
+  t.io_write_bytes = r.io_write_bytes;
+  // v2 names it inactive_file; v1's hierarchical total is total_inactive_file.
+  t.mem_working_set.reset();
+  if (r.memory_current)
+    for (const auto& [k, v] : r.memory_stat)
+      if (k == "total_inactive_file" || (k == "inactive_file" && !t.mem_working_set)) {
+        t.mem_working_set = *r.memory_current > v ? *r.memory_current - v : 0;
+        if (k == "total_inactive_file") break;
+      }
+  auto total = [](const std::optional<PressureLine>& l) { return l ? std::optional(l->total_us) : std::nullopt; };
+  t.psi_cpu_some_us = total(r.cpu_pressure.some);
+  t.psi_cpu_full_us = total(r.cpu_pressure.full);
+  t.psi_mem_some_us = total(r.memory_pressure.some);
+  t.psi_mem_full_us = total(r.memory_pressure.full);
+  t.psi_io_some_us = total(r.io_pressure.some);
+  t.psi_io_full_us = total(r.io_pressure.full);
 }
 
 void apply_rates(UsageRow& row, const Counters* prev, const Counters& now, double dt) {

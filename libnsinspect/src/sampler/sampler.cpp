@@ -224,6 +224,9 @@ struct Sampler::Impl {
             sum = now;
             row.mem_bytes = part.mem_bytes;
             row.pids = part.pids;
+            row.totals = part.totals;
+            row.totals.psi_cpu_some_us = row.totals.psi_cpu_full_us = row.totals.psi_mem_some_us =
+                row.totals.psi_mem_full_us = row.totals.psi_io_some_us = row.totals.psi_io_full_us = std::nullopt;
             set_sources(row, readings);
           } else {
             sum.cpu_ns = detail::add_known(sum.cpu_ns, now.cpu_ns);
@@ -234,6 +237,16 @@ struct Sampler::Impl {
             sum.io_write = detail::add_known(sum.io_write, now.io_write);
             row.mem_bytes = detail::add_known(row.mem_bytes, part.mem_bytes);
             row.pids = detail::add_known(row.pids, part.pids);
+            auto& t = row.totals;
+            const auto& u = part.totals;
+            t.cpu_ns = detail::add_known(t.cpu_ns, u.cpu_ns);
+            t.cpu_periods = detail::add_known(t.cpu_periods, u.cpu_periods);
+            t.cpu_throttled_periods = detail::add_known(t.cpu_throttled_periods, u.cpu_throttled_periods);
+            t.cpu_throttled_ns = detail::add_known(t.cpu_throttled_ns, u.cpu_throttled_ns);
+            t.oom_kills = detail::add_known(t.oom_kills, u.oom_kills);
+            t.io_read_bytes = detail::add_known(t.io_read_bytes, u.io_read_bytes);
+            t.io_write_bytes = detail::add_known(t.io_write_bytes, u.io_write_bytes);
+            t.mem_working_set = detail::add_known(t.mem_working_set, u.mem_working_set);
           }
           first = false;
         }
@@ -521,7 +534,7 @@ ScanOptions Sampler::scan_options() const {
   if (g == UsageGroup::ns) s |= src_namespaces;
   ScanOptions o = scan_options_for(s, impl_->opt.root);
   o.uid_leaders_only = true;  // no row shows a user: with namespaces off, no uid is read
-  return o;
+  return impl_->opt.also_scan ? merge(o, *impl_->opt.also_scan) : o;
 }
 
 UsageSample Sampler::sample() {
