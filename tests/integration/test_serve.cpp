@@ -367,7 +367,7 @@ TEST_CASE("serve: /api/v1/top rows have top -J's schema and /api/v1/snapshot is 
       for (const auto& row : doc["rows"])
         if (row["id"] == "/" + cg.name) {
           found = true;
-          CHECK(row["pids"] == std::stoull(slurp(cg.dirs[3] + "/pids.current")));
+          CHECK(row["pids_current"] == std::stoull(slurp(cg.dirs[3] + "/pids.current")));
           CHECK(row["nprocs"] == 1);
         }
       CHECK(found);
