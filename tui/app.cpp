@@ -17,6 +17,9 @@
 #include <fmt/format.h>
 
 #include "detail.hpp"
+#include "inspect_view.hpp"
+#include "nsinspect/container_lookup.hpp"
+#include "nsinspect/inspect.hpp"
 #include "json_writer.hpp"
 #include "text.hpp"
 #include "nsinspect/scan.hpp"
@@ -357,6 +360,7 @@ class App {
         const UsageSample* u = cur().usage ? &*cur().usage : nullptr;
         auto text = snap_ ? detail_lines(*snap_, u, detail_kind_, detail_key_) : std::vector<std::string>{};
         if (text.empty()) text = {"(gone: the object no longer exists)"};
+        else text.insert(text.end(), inspect_lines_.begin(), inspect_lines_.end());
         draw_page(top, height, "Detail", text, detail_scroll_);
       } else {
         draw_table(top, height);
@@ -437,6 +441,19 @@ class App {
     detail_kind_ = r->kind;
     detail_key_ = r->key;
     detail_scroll_ = 0;
+    inspect_lines_.clear();
+    // A container's pane ends with what `nsview inspect` shows: read once, when it opens
+    // (it reads every process's status and mounts, and the network over netlink).
+    if (r->kind == ObjectKind::container && snap_)
+      if (const Container* c = container_by_id(*snap_, r->key)) {
+        auto t = nsinspect::inspect::container_target(*snap_, *c);
+        if (t.pids.empty()) return;
+        t.initial_ns = nsinspect::inspect::initial_namespaces();
+        RenderOptions o;
+        o.ascii = !locale_is_utf8();
+        inspect_lines_ = {"", "Inspect (as nsview inspect; read when this pane opened)"};
+        for (auto& l : inspect_lines(nsinspect::inspect::inspect(t), {}, o)) inspect_lines_.push_back("  " + l);
+      }
   }
 
   // Returns false to quit.
@@ -552,6 +569,7 @@ class App {
   ObjectKind detail_kind_ = ObjectKind::none;
   std::string detail_key_;
   int detail_scroll_ = 0, help_scroll_ = 0;
+  std::vector<std::string> inspect_lines_;  // a container's inspect sections (open_detail)
   std::string msg_;
   bool msg_warn_ = false;
   Clock::time_point msg_until_{};

@@ -338,15 +338,28 @@ std::string inspect_headline(const Inspection& in) {
 
 void render_inspect_text(const Inspection& in, const std::vector<std::string>& sections, const RenderOptions& o,
                          std::FILE* out) {
-  std::fprintf(out, "%s\n", safe_text(inspect_headline(in)).c_str());
+  for (const auto& l : inspect_lines(in, sections, o)) std::fprintf(out, "%s\n", l.c_str());
+}
+
+std::vector<std::string> inspect_lines(const Inspection& in, const std::vector<std::string>& sections,
+                                       const RenderOptions& o) {
+  std::vector<std::string> lines = {safe_text(inspect_headline(in))};
   for (const auto& s : inspect_sections(in, sections)) {
-    std::fprintf(out, "\n%s\n", s.title.c_str());
+    lines.push_back("");
+    lines.push_back(s.title);
     if (s.table.rows.empty()) {
-      std::fputs("  (none)\n", out);
+      lines.push_back("  (none)");
       continue;
     }
-    render(s.table, o, out);
+    std::string text = render_to_string(s.table, o);
+    for (std::size_t pos = 0; pos < text.size();) {
+      std::size_t nl = text.find('\n', pos);
+      if (nl == std::string::npos) nl = text.size();
+      lines.push_back(text.substr(pos, nl - pos));
+      pos = nl + 1;
+    }
   }
+  return lines;
 }
 
 void write_inspect_json(const Inspection& in, std::FILE* out, int indent) {

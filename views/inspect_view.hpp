@@ -22,6 +22,9 @@ std::vector<InspectSection> inspect_sections(const nsinspect::inspect::Inspectio
                                              const std::vector<std::string>& sections = {});
 // A one-line header: what was inspected, and the two PSS verdicts.
 std::string inspect_headline(const nsinspect::inspect::Inspection& in);
+// The text form as lines (the TUI's detail pane), made terminal-safe.
+std::vector<std::string> inspect_lines(const nsinspect::inspect::Inspection& in, const std::vector<std::string>& sections,
+                                       const RenderOptions& o);
 void render_inspect_text(const nsinspect::inspect::Inspection& in, const std::vector<std::string>& sections,
                          const RenderOptions& o, std::FILE* out);
 void write_inspect_json(const nsinspect::inspect::Inspection& in, std::FILE* out, int indent);

@@ -44,7 +44,6 @@ ins::InspectTarget resolve(const std::string& text, const std::string& root, boo
   const nsinspect::Container* c = nullptr;
   if (spec->kind == nsinspect::enter::TargetSpec::Kind::pid) {
     if (!snap.process(spec->pid)) fail("no process with pid " + std::to_string(spec->pid));
-    t.pids = {spec->pid};
     c = nsinspect::container_of_pid(snap, spec->pid);
   } else {
     auto m = nsinspect::enter::find_container(snap, text);
@@ -57,18 +56,16 @@ ins::InspectTarget resolve(const std::string& text, const std::string& root, boo
     if (!m.container) fail("no such process or container: " + text);
     c = m.container;
     if (!c->init_pid) fail("container " + nsinspect::display_name(*c) + " has no known process");
-    t.pids.push_back(*c->init_pid);
-    for (pid_t p : c->pids)
-      if (p != *c->init_pid) t.pids.push_back(p);
   }
   if (c) {
-    t.container_id = c->id;
-    t.container_name = c->name;
-    t.engine = c->engine;
-    t.bundle = c->bundle;
-    t.cgroup = c->cgroup;
-    if (const nsinspect::Pod* p = nsinspect::pod_of(snap, *c)) t.pod_name = p->name.empty() ? p->id.substr(0, 12) : p->name;
+    auto initial = t.initial_ns;
+    auto users = std::move(t.user_namespaces);
+    t = ins::container_target(snap, *c);
+    t.initial_ns = initial;
+    t.user_namespaces = std::move(users);
   }
+  // A pid target is that one process, in its container's context when it has one.
+  if (spec->kind == nsinspect::enter::TargetSpec::Kind::pid) t.pids = {spec->pid};
   return t;
 }
 

@@ -265,6 +265,19 @@ struct InspectTarget {
   std::optional<std::vector<UserNs>> user_namespaces;
 };
 
+}  // namespace nsinspect::inspect
+
+namespace nsinspect {
+struct Snapshot;
+struct Container;
+}  // namespace nsinspect
+
+namespace nsinspect::inspect {
+
+// A container of a snapshot as a target: its init first, then its other processes; its
+// engine, bundle, cgroup and pod. initial_ns and user_namespaces are left to the caller.
+InspectTarget container_target(const Snapshot& snap, const Container& c);
+
 // The host's namespaces: those of the lowest readable pid in ROOT/proc (init, where readable).
 std::array<std::optional<NsInode>, kNsTypeCount> initial_namespaces(const std::string& root = "/");
 
