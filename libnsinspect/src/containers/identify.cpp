@@ -5,6 +5,12 @@
 #include "containers/identify.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <sys/stat.h>
 #include <tuple>
 #include <unistd.h>
 #include <unordered_map>
@@ -37,6 +43,18 @@ class NodeFiles {
     ssize_t n = ::readlink((prefix_ + path).c_str(), buf, sizeof buf);
     return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
   }
+  // What identifies a file's version: device, inode, size, mtime and ctime. nullopt when it
+  // cannot be stat'ed (a refusal counts as denied).
+  std::optional<std::array<int64_t, 7>> version(const std::string& path) const {
+    struct stat st;
+    if (::stat((prefix_ + path).c_str(), &st) != 0) {
+      denied_ += errno == EACCES || errno == EPERM;
+      return std::nullopt;
+    }
+    return std::array<int64_t, 7>{static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino), st.st_size,
+                                  st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec};
+  }
+  const std::string& prefix() const { return prefix_; }
   // How many reads were refused (engine state is often root's only): what they would have
   // said is unknown, not absent.
   std::size_t denied() const { return denied_; }
@@ -45,6 +63,40 @@ class NodeFiles {
   std::string prefix_;
   mutable std::size_t denied_ = 0;
 };
+
+using ImageMap = std::unordered_map<std::string, std::string>;  // "NS/ID" -> image
+
+// containerd's image names, parsed again only when meta.db changed. top and the TUI identify
+// containers on every refresh, and the file (bbolt pages, mostly content, snapshot and lease
+// records) would be read whole each time. Shared by every scan of the process.
+std::shared_ptr<const ImageMap> containerd_images_of(const NodeFiles& files) {
+  static const std::string kPath = "/var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db";
+  struct Cache {
+    std::mutex lock;
+    std::string where;  // the scan root's prefix plus the path
+    std::array<int64_t, 7> version{};
+    std::shared_ptr<const ImageMap> images;
+  };
+  static Cache cache;
+  auto before = files.version(kPath);
+  if (!before) return std::make_shared<const ImageMap>();
+  const std::string where = files.prefix() + kPath;
+  {
+    std::lock_guard<std::mutex> g(cache.lock);
+    if (cache.images && cache.where == where && cache.version == *before) return cache.images;
+  }
+  auto bytes = files.read(kPath);
+  auto images = std::make_shared<const ImageMap>(bytes ? parse_containerd_images(*bytes) : ImageMap());
+  // Kept only when the file did not change while it was read: a write would leave the same
+  // version on the next scan and a torn parse for good.
+  if (bytes && files.version(kPath) == before) {
+    std::lock_guard<std::mutex> g(cache.lock);
+    cache.where = where;
+    cache.version = *before;
+    cache.images = images;
+  }
+  return images;
+}
 
 // An id from a command line that is safe to use as one component of a state path.
 bool safe_id(std::string_view id) {
@@ -99,7 +151,7 @@ struct Identifier {
   std::unordered_set<pid_t> claimed;                          // monitors a container has taken
   std::optional<std::unordered_map<std::string, StorageContainer>> storage;
   bool storage_denied = false;
-  std::optional<std::unordered_map<std::string, std::string>> containerd_images;  // "NS/ID" -> image
+  std::shared_ptr<const ImageMap> containerd_images;
   std::optional<int64_t> btime;
   long ticks = sysconf(_SC_CLK_TCK);
 
@@ -307,11 +359,7 @@ struct Identifier {
   // containerd's database names it. The namespace is the shim's; without a shim, an id found in
   // one namespace only.
   std::string containerd_image(const Container& c, const MonitorInfo* mon) {
-    if (!containerd_images) {
-      containerd_images.emplace();
-      if (auto bytes = files.read("/var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db"))
-        *containerd_images = parse_containerd_images(*bytes);
-    }
+    if (!containerd_images) containerd_images = containerd_images_of(files);
     if (mon && !mon->ns.empty()) {
       auto it = containerd_images->find(mon->ns + "/" + c.id);
       return it == containerd_images->end() ? std::string() : it->second;
