@@ -83,6 +83,16 @@ for _ in $(seq 120); do
 done
 if [ -n "${KEEP_META:-}" ]; then cp "$meta" "$KEEP_META"; fi  # e.g. a fuzz seed
 
+# The TUI quits on q; a pane killed instead can leave a TUI under strace running.
+quit_tui() {
+  local pid
+  pid=$(tmux -L nsview-bench list-panes -t nsview-bench-tui -F '#{pane_pid}' 2>/dev/null) || return 0
+  tmux -L nsview-bench send-keys -t nsview-bench-tui q
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  tmux -L nsview-bench kill-session -t nsview-bench-tui 2>/dev/null || true
+  kill "$pid" 2>/dev/null || true
+}
+
 for bin in "$@"; do
   shown=$("$bin" ps -J | grep -c '"image": "docker.io/library/nsview-bench:1"' || true)
   start=$(date +%s%N)
@@ -93,13 +103,15 @@ for bin in "$@"; do
   tui=$(tmux -L nsview-bench list-panes -t nsview-bench-tui -F '#{pane_pid}')
   case $(cat "/proc/$tui/comm") in sh | dash | bash) tui=$(pgrep -P "$tui" | head -1) ;; esac  # under sh -c
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$tui/stat")
-  tmux -L nsview-bench kill-session -t nsview-bench-tui
+  quit_tui
   sleep 1  # the server exits with its last session: a new one at once may meet it dying
-  tmux -L nsview-bench new-session -d -s nsview-bench-tui -x 200 -y 50 "strace -f -e trace=openat -o $work/strace $bin tui -d 0.2 --view containers"
-  sleep 20
-  tmux -L nsview-bench kill-session -t nsview-bench-tui
+  tmux -L nsview-bench new-session -d -s nsview-bench-tui -x 200 -y 50 "strace -f -e trace=openat,newfstatat -o $work/strace $bin tui -d 0.2 --view containers"
+  # containerd's own writes to meta.db meanwhile (each one is a reason to read it again)
+  writes=$(for _ in $(seq 80); do stat -c %.9Y "$meta"; sleep 0.25; done | uniq | wc -l)
+  quit_tui
   sleep 1
-  opens=$(grep -c 'meta.db' "$work/strace" || true)
-  printf '%s\n  ps: %d ms (mean of 20), images shown: %s/%s\n  tui, 20 s at 0.2 s refreshes: %s s CPU; meta.db opened %s times in 20 s (strace)\n' \
-    "$bin" "$ps_ms" "$shown" "$n" "$cpu" "$opens"
+  opens=$(grep -c 'openat(.*meta.db' "$work/strace" || true)
+  if [ -n "${KEEP_STRACE:-}" ]; then cp "$work/strace" "$KEEP_STRACE.$(basename "$bin")"; fi
+  printf '%s\n  ps: %d ms (mean of 20), images shown: %s/%s\n  tui, 20 s at 0.2 s refreshes: %s s CPU; meta.db opened %s times in 20 s (strace), while it had %s versions\n' \
+    "$bin" "$ps_ms" "$shown" "$n" "$cpu" "$opens" "$writes"
 done
