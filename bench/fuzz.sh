@@ -4,7 +4,7 @@
 # concurrently under nice -n 19 (other builds keep the CPU), each for MINUTES. Corpora grow in
 # build-fuzz/fuzz-long/TARGET/corpus and carry over to the next run; a finding is written
 # there too. Prints per target: wall time, executions, new corpus entries and the result.
-# Targets: procfs cgroup_files cgroup_layout container_files cgroup_path filter enter_args
+# Targets: procfs cgroup_files cgroup_layout container_files containerd_meta cgroup_path filter enter_args
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -ne 2 ]; then

@@ -9,6 +9,8 @@ pkgs=(build-essential cmake pkg-config libfmt-dev libcli11-dev nlohmann-json3-de
 # The LXC and systemd-nspawn end-to-end tests: lxc-create -t none needs no lxc-templates (a
 # Recommends), and nspawn runs without systemd as PID 1 (--register=no --keep-unit).
 pkgs+=(lxc systemd-container)
+# strace: test_tree checks which files tree opens (priority optional, so not on a fresh machine).
+pkgs+=(strace)
 # The libFuzzer targets (test.sh --fuzz): clang, and the fuzzer and sanitizer runtimes, which
 # clang-14 only recommends.
 pkgs+=(clang-14 libclang-rt-14-dev libfuzzer-14-dev)

@@ -113,9 +113,9 @@ const UsageRow* find(const std::unordered_map<std::string, const UsageRow*>& m, 
 
 Row container_row(const Snapshot& s, const Container& c, const UsageRow* u, int parent) {
   Row r;
-  r.id = "c:" + c.id;
+  r.id = "c:" + container_key(c);
   r.kind = ObjectKind::container;
-  r.key = c.id;
+  r.key = container_key(c);
   r.parent = parent;
   if (c.infra) r.style = RowStyle::dim;
   std::string pod;

@@ -1,5 +1,7 @@
 #include "filter.hpp"
 
+#include "regex_fold.hpp"
+
 #include <cctype>
 #include <algorithm>
 #include <cmath>
@@ -24,7 +26,8 @@ constexpr int kMaxDepth = 1000;
 // matches the same cells; that form is used when the rewrite cannot change the meaning.
 class Regex {
  public:
-  explicit Regex(const std::string& pattern) {
+  explicit Regex(const std::string& text) {
+    const std::string pattern = fold_stacked_repetitions(text);
     if (too_big(pattern)) throw FilterError("failed to compile regex: Regular expression too big");
     int rc = regcomp(&re_, pattern.c_str(), REG_EXTENDED | REG_NOSUB);
     if (rc != 0) {
@@ -130,21 +133,9 @@ class Regex {
         if (i + 1 < p.size() && p[i + 1] >= '1' && p[i + 1] <= '9') return false;
         ++i;
       } else if (c == '[') {
-        std::size_t j = i + 1;
-        if (j < p.size() && p[j] == '^') ++j;
-        if (j < p.size() && p[j] == ']') ++j;  // a leading ']' is a member
-        while (j < p.size() && p[j] != ']') {
-          // [:class:], [=x=], [.x.] may hold a ']'
-          if (p[j] == '[' && j + 1 < p.size() && (p[j + 1] == ':' || p[j + 1] == '=' || p[j + 1] == '.')) {
-            auto end = p.find(std::string{p[j + 1], ']'}, j + 2);
-            if (end == std::string_view::npos) return false;
-            j = end + 2;
-          } else {
-            ++j;
-          }
-        }
-        if (j >= p.size()) return false;
-        i = j;
+        auto end = bracket_end(p, i);
+        if (end == std::string_view::npos) return false;
+        i = end;
       } else if (c == '(') {
         ++open;
       } else if (c == ')') {

@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 fx=$here/../fixtures
 out=$here/seeds
 rm -rf "$out"
-mkdir -p "$out"/{procfs,cgroup_files,cgroup_layout,container_files,cgroup_path,filter,enter_args}
+mkdir -p "$out"/{procfs,cgroup_files,cgroup_layout,container_files,containerd_meta,cgroup_path,filter,enter_args}
 n=0
 seed() {  # seed TARGET NAME < text
   cat > "$out/$1/$2"
@@ -49,6 +49,42 @@ copy oci-config.json "$(first /run/containerd/io.containerd.runtime.v2.task /run
 copy containers.json "$(first /var/lib/containers/storage/overlay-containers -name containers.json -size +2c)"
 copy docker-config.v2.json "$(first /var/lib/docker/containers -name config.v2.json)"
 copy lxc-config "$(first /var/lib/lxc -maxdepth 2 -name config)"
+# containerd's meta.db: a running containerd's, the fixture's (real, 4 KiB pages), and a small
+# one by hand (512-byte pages, inline buckets, one id in two namespaces) that mutates quickly.
+meta=/var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db
+[ -f "$meta" ] && cp "$meta" "$out/containerd_meta/host.db"
+cp "$fx/containers/oci/containerd-meta.db" "$out/containerd_meta/fixture-oci.db"
+python3 - "$out/containerd_meta/handmade-512.db" <<'PY'
+import struct, sys
+PS = 512
+def leaf(entries):  # (key, value, is_bucket)
+    elems, data, n = b'', b'', len(entries)
+    for i, (k, v, b) in enumerate(entries):
+        elems += struct.pack('<IIII', 1 if b else 0, 16 + 16 * n + len(data) - (16 + 16 * i), len(k), len(v))
+        data += k + v
+    return struct.pack('<QHHI', 0, 0x02, n, 0) + elems + data
+def inline(entries):  # a nested bucket held in its parent's value: header {root 0, sequence}
+    return struct.pack('<QQ', 0, 0) + leaf(entries)
+def fnv(b):
+    h = 14695981039346656037
+    for c in b:
+        h = ((h ^ c) * 1099511628211) & 0xffffffffffffffff
+    return h
+def meta(pgid, root, txid):
+    body = struct.pack('<IIIIQQQQQ', 0xED0CDAED, 2, PS, 0, root, 0, 2, 5, txid)
+    return struct.pack('<QHHI', pgid, 0x04, 0, 0) + body + struct.pack('<Q', fnv(body))
+def container(image):
+    return inline([(b'image', image, False), (b'runtime', inline([(b'name', b'io.containerd.runc.v2', False)]), True)])
+def ns(*cs):
+    return inline([(b'containers', inline([(i, container(im), True) for i, im in cs]), True)])
+v1 = inline([(b'a', ns((b'same', b'localhost/a:1'), (b'x', b'')), True), (b'b', ns((b'same', b'localhost/b:2')), True),
+             (b'default', ns((b'web1', b'docker.io/library/bb:latest')), True), (b'version', b'\x03', False)])
+root = leaf([(b'v1', v1, True)])
+overflow = (len(root) - 1) // PS
+root = struct.pack('<QHHI', 3, 0x02, 1, overflow) + root[16:]
+pages = [meta(0, 3, 4), meta(1, 3, 3), struct.pack('<QHHI', 2, 0x10, 0, 0)]
+open(sys.argv[1], 'wb').write(b''.join(p.ljust(PS, b'\0') for p in pages) + root.ljust((overflow + 1) * PS, b'\0'))
+PY
 for t in 2026-11-27T18:47:16.962488307Z 2026-11-27T19:47:16+01:00 "2026-11-27 18:47:15-"; do
   n=$((n + 1)); printf '%s' "$t" | seed container_files "time-$n"
 done

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <set>
 #include <sstream>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@ EngineTruth truth(Containerd& d, const std::string& ns, const std::string& id) {
   EngineTruth t;
   t.id = id;
   t.engine = "containerd";
+  t.containerd_namespace = ns;
   // `ctr task ls`: TASK PID STATUS
   std::istringstream tasks(d.ctr(ns, "task ls"));
   for (std::string task, pid, status; tasks >> task >> pid >> status;)
@@ -128,4 +130,68 @@ TEST_CASE("containerd: default, k8s.io and own namespaces, a non-hex id, a CRI-s
   CHECK(t.state == "paused");
   check_nsview_sees(t);
   d.ctr("default", "task resume web1");
+}
+
+TEST_CASE("containerd: the same id in two namespaces is two containers, each with its own shim, image and key",
+          "[containerd][engines]") {
+  Containerd d;
+  if (!d.skip_reason().empty()) {
+    WARN("SKIPPED: " << d.skip_reason());
+    return;
+  }
+  REQUIRE(d.error() == "");
+  const std::string tag = std::to_string(getpid());
+  const std::string ns_a = "nsview-a-" + tag, ns_b = "nsview-b-" + tag;
+  for (const std::string& ns : {ns_a, ns_b, std::string("default"), std::string("k8s.io")}) {
+    d.import_image(ns);
+    d.cgroups_caused(ns);  // ctr's cgroup is /NAMESPACE/ID
+  }
+  // A name-like id in two namespaces of the user's (found through their shims), the second
+  // from an image of another name; and a hex id in default and k8s.io (found by their
+  // cgroups /default/ID and /k8s.io/ID).
+  const std::string twin = "twin-" + tag, other_image = "docker.io/library/nsview-bb:twin";
+  d.run(ns_a, twin);
+  d.ctr(ns_b, "images tag " + kEngineImage + " " + other_image);
+  d.containers.push_back({ns_b, twin});
+  d.ctr(ns_b, "run -d " + other_image + " " + twin + " sleep 1001");  // told apart when entered
+  const std::string hex = std::string(52, 'd') + "0123456789ab";
+  d.run("default", hex);
+  d.run("k8s.io", hex);
+
+  auto a = truth(d, ns_a, twin), b = truth(d, ns_b, twin);
+  CHECK(a.pid != b.pid);
+  CHECK(b.image == other_image);
+  auto h1 = truth(d, "default", hex), h2 = truth(d, "k8s.io", hex);
+  for (EngineTruth* t : {&a, &b, &h1, &h2}) {
+    t->id_shared = true;
+    check_nsview_sees(*t);
+  }
+
+  // ps -J: exactly two of each id, told apart by their namespace.
+  auto r = run({nsview_bin(), "ps", "-J"});
+  REQUIRE(r.status == 0);
+  std::multiset<std::string> keys;
+  const auto parsed = nlohmann::json::parse(r.out);
+  for (const auto& c : parsed["containers"])
+    if (c["id"] == twin || c["id"] == hex) keys.insert(c["containerd_namespace"].get<std::string>() + "/" + c["id"].get<std::string>());
+  CHECK(keys == std::multiset<std::string>{ns_a + "/" + twin, ns_b + "/" + twin, "default/" + hex, "k8s.io/" + hex});
+
+  // enter by the shared id, or a prefix of it: a one-line error naming both, exit 1.
+  for (const std::string& query : {twin, twin.substr(0, 6)}) {
+    INFO("enter " << query);
+    r = run({nsview_bin(), "enter", query, "--", "hostname"});
+    CHECK(r.status == 1);
+    CHECK(r.out.empty());
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(r.err.rfind("nsview enter: '" + query + "' is ambiguous: ", 0) == 0);
+    CHECK(r.err.find(ns_a + "/" + twin) != std::string::npos);
+    CHECK(r.err.find(ns_b + "/" + twin) != std::string::npos);
+  }
+  // By NAMESPACE/ID or a prefix of it: the one container.
+  for (const std::string& query : {ns_b + "/" + twin, ns_b + "/twin"}) {
+    INFO("enter " << query);
+    r = run({nsview_bin(), "enter", query, "--", "cat", "/proc/1/cmdline"});
+    CHECK(r.status == 0);
+    CHECK(r.out == std::string("sleep\0" "1001\0", 11));
+  }
 }

@@ -274,8 +274,9 @@ void check_nsview_sees(const EngineTruth& t) {
   nlohmann::json c;
   const auto parsed_containers = nlohmann::json::parse(r.out);
   for (const auto& e : parsed_containers["containers"])
-    if (e["id"] == t.id) c = e;
+    if (e["id"] == t.id && (!t.containerd_namespace || e["containerd_namespace"] == *t.containerd_namespace)) c = e;
   REQUIRE(c.is_object());
+  CHECK(c["containerd_namespace"] == null_or(t.containerd_namespace));
   CHECK(c["name"] == null_or(t.name));
   CHECK(c["engine"] == t.engine);
   CHECK(c["runtime"] == t.runtime);
@@ -323,7 +324,7 @@ void check_nsview_sees(const EngineTruth& t) {
   nlohmann::json row;
   const auto parsed_rows = nlohmann::json::parse(r.out);
   for (const auto& x : parsed_rows["rows"])
-    if (x["id"] == t.id) row = x;
+    if (x["id"] == t.id && x["pid"] == t.pid) row = x;
   REQUIRE(row.is_object());
   CHECK(row["container"] == label);
   CHECK(row["engine"] == t.engine);
@@ -343,7 +344,9 @@ void check_nsview_sees(const EngineTruth& t) {
   // enter by id (and by name), against util-linux's nsenter.
   if (t.state != "running") return;
   const std::string truth = sh_out("nsenter -t " + std::to_string(t.pid) + " -u hostname");
-  for (const std::string& target : {t.id, label}) {
+  std::vector<std::string> targets = {t.id, label};
+  if (t.id_shared) targets = {*t.containerd_namespace + "/" + t.id};  // the id alone is ambiguous
+  for (const std::string& target : targets) {
     INFO("enter " << target);
     r = run({nsview_bin(), "enter", target, "--", "hostname"});
     CHECK(r.status == 0);

@@ -82,6 +82,8 @@ struct EngineTruth {
   std::string id;
   std::optional<std::string> name;      // nullopt: the engine has none (JSON null)
   std::string engine, runtime = "runc";
+  std::optional<std::string> containerd_namespace;  // ctr -n NS; nullopt: not containerd's
+  bool id_shared = false;  // another namespace holds the same id: found and entered as NS/ID
   pid_t pid = 0, monitor_pid = 0;       // the init and the shim, from inspect / task ls
   std::optional<std::string> image, hostname;
   std::string state = "running";

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <sstream>
 
 #include "nsinspect/container_lookup.hpp"
@@ -363,4 +364,39 @@ TEST_CASE("nsview ps on the fixture node", "[containers][ps]") {
   r = run({testsupport::nsview_bin(), "ps", "--root", "/nonexistent-nsview"});
   CHECK(r.status == 1);
   CHECK(r.err.find("nsview ps: cannot open /nonexistent-nsview/proc") == 0);
+}
+
+TEST_CASE("identify: a containerd container's namespace and key; meta.db read again when it changes",
+          "[containers][identify]") {
+  // A copy of the fixture node whose meta.db the test replaces between scans: the image map
+  // is kept across scans of a process, so it must follow the file.
+  char tmpl[] = "/tmp/nsview-meta-XXXXXX";
+  REQUIRE(mkdtemp(tmpl));
+  const std::string root = tmpl;
+  testsupport::Cleanup rm("rm -rf " + root);
+  REQUIRE(testsupport::sh("cp -a " + kRoot + "/. " + root).status == 0);
+  const std::string meta = root + "/var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db";
+  auto scan_web1 = [&] {
+    ScanOptions o;
+    o.root = root;
+    o.sockets = o.netnsid = false;
+    Snapshot s = scan(o);
+    const Container* c = container_by_id(s, "team-a/web1");
+    REQUIRE(c);
+    CHECK(c == container_by_id(s, "web1"));
+    CHECK(c->containerd_namespace == "team-a");
+    CHECK(container_key(*c) == "team-a/web1");
+    CHECK(to_json(*c)["containerd_namespace"] == "team-a");
+    return c->image;
+  };
+  CHECK(scan_web1() == "docker.io/library/nsview-bb:test");
+  CHECK(scan_web1() == "docker.io/library/nsview-bb:test");
+  // A database without team-a/web1 (fuzz seed: ids in namespaces a, b and default only).
+  REQUIRE(testsupport::sh("cp " + std::string(NSVIEW_SOURCE_DIR) + "/tests/fuzz/seeds/containerd_meta/handmade-512.db " + meta).status == 0);
+  CHECK(scan_web1().empty());
+  REQUIRE(testsupport::sh("cp " + kRoot + "/var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db " + meta).status == 0);
+  CHECK(scan_web1() == "docker.io/library/nsview-bb:test");
+  // Other engines have none.
+  auto s = fixture_snapshot();
+  CHECK(must(s, rep("7b", 32)).containerd_namespace.empty());
 }

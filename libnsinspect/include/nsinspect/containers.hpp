@@ -25,6 +25,9 @@ struct Container {
   std::string id;                  // full id (64 hex for OCI engines; the name for lxc/nspawn)
   std::string name;                // empty when unknown
   std::string engine;              // "podman", "docker", "containerd", "cri-o", "lxc", "nspawn"
+  // containerd's namespace (its shim's -namespace: "default", "k8s.io", ...); "" for other
+  // engines or when unknown. Two namespaces may hold the same id: see container_key().
+  std::string containerd_namespace;
   std::string runtime;             // "runc", "crun", ... ; empty when unknown
   std::optional<pid_t> init_pid;   // host pid of the container's first process
   std::optional<pid_t> monitor_pid;// conmon, containerd-shim, ...
@@ -63,7 +66,9 @@ struct Pod {
 // Lookups over Snapshot::containers and pods, rebuilt by index_containers() (see
 // container_lookup.hpp for the functions that use them).
 struct ContainerIndex {
-  std::unordered_map<std::string, std::size_t> by_id;   // container id -> Snapshot::containers
+  // container_key() and container id -> Snapshot::containers (an id that two containerd
+  // namespaces share leads to the first; its keys to each)
+  std::unordered_map<std::string, std::size_t> by_id;
   std::unordered_map<pid_t, std::size_t> by_pid;        // every pid of every container
   std::unordered_map<std::string, std::size_t> pod_by_id;
   std::unordered_map<NsInode, std::string> ns_labels;   // container name, "pod/NAME"

@@ -121,7 +121,8 @@ struct TargetSpec {
 // (nsfs inodes start near 2^32). nullopt for an empty or malformed string.
 std::optional<TargetSpec> parse_target(std::string_view s);
 
-// Container lookup: exact name, then POD/NAME, then exact id, then id prefix.
+// Container lookup: exact name, then POD/NAME, then exact id (or containerd's NAMESPACE/ID),
+// then a prefix of either.
 struct ContainerMatch {
   const Container* container = nullptr;      // the unique match
   std::vector<const Container*> candidates;  // when ambiguous (more than one)

@@ -25,6 +25,7 @@ nlohmann::json to_json(const Container& c) {
   return {{"id", c.id},
           {"name", str_or_null(c.name)},
           {"engine", str_or_null(c.engine)},
+          {"containerd_namespace", str_or_null(c.containerd_namespace)},
           {"runtime", str_or_null(c.runtime)},
           {"pid", opt(c.init_pid)},
           {"monitor_pid", opt(c.monitor_pid)},

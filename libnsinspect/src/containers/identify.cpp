@@ -5,9 +5,16 @@
 #include "containers/identify.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <sys/stat.h>
 #include <tuple>
 #include <unistd.h>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "discovery/fs_util.hpp"
 #include "nsinspect/container_lookup.hpp"
@@ -36,6 +43,18 @@ class NodeFiles {
     ssize_t n = ::readlink((prefix_ + path).c_str(), buf, sizeof buf);
     return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
   }
+  // What identifies a file's version: device, inode, size, mtime and ctime. nullopt when it
+  // cannot be stat'ed (a refusal counts as denied).
+  std::optional<std::array<int64_t, 7>> version(const std::string& path) const {
+    struct stat st;
+    if (::stat((prefix_ + path).c_str(), &st) != 0) {
+      denied_ += errno == EACCES || errno == EPERM;
+      return std::nullopt;
+    }
+    return std::array<int64_t, 7>{static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino), st.st_size,
+                                  st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec};
+  }
+  const std::string& prefix() const { return prefix_; }
   // How many reads were refused (engine state is often root's only): what they would have
   // said is unknown, not absent.
   std::size_t denied() const { return denied_; }
@@ -44,6 +63,40 @@ class NodeFiles {
   std::string prefix_;
   mutable std::size_t denied_ = 0;
 };
+
+using ImageMap = std::unordered_map<std::string, std::string>;  // "NS/ID" -> image
+
+// containerd's image names, parsed again only when meta.db changed. top and the TUI identify
+// containers on every refresh, and the file (bbolt pages, mostly content, snapshot and lease
+// records) would be read whole each time. Shared by every scan of the process.
+std::shared_ptr<const ImageMap> containerd_images_of(const NodeFiles& files) {
+  static const std::string kPath = "/var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db";
+  struct Cache {
+    std::mutex lock;
+    std::string where;  // the scan root's prefix plus the path
+    std::array<int64_t, 7> version{};
+    std::shared_ptr<const ImageMap> images;
+  };
+  static Cache cache;
+  auto before = files.version(kPath);
+  if (!before) return std::make_shared<const ImageMap>();
+  const std::string where = files.prefix() + kPath;
+  {
+    std::lock_guard<std::mutex> g(cache.lock);
+    if (cache.images && cache.where == where && cache.version == *before) return cache.images;
+  }
+  auto bytes = files.read(kPath);
+  auto images = std::make_shared<const ImageMap>(bytes ? parse_containerd_images(*bytes) : ImageMap());
+  // Kept only when the file did not change while it was read: a write would leave the same
+  // version on the next scan and a torn parse for good.
+  if (bytes && files.version(kPath) == before) {
+    std::lock_guard<std::mutex> g(cache.lock);
+    cache.where = where;
+    cache.version = *before;
+    cache.images = images;
+  }
+  return images;
+}
 
 // An id from a command line that is safe to use as one component of a state path.
 bool safe_id(std::string_view id) {
@@ -89,13 +142,16 @@ struct Identifier {
   Snapshot& s;
   NodeFiles files;
   std::vector<Evidence> evidence;
+  // A container by id and own cgroup: containerd lets two namespaces hold the same id
+  // (/default/ID and /k8s.io/ID are two containers).
   std::unordered_map<std::string, std::size_t> by_id;
   std::unordered_map<pid_t, std::size_t> owner;              // pid -> container
   std::unordered_map<pid_t, MonitorInfo> monitors;           // pid -> monitor
-  std::unordered_map<std::string, pid_t> monitor_by_id;      // conmon -c ID, lxc name, ...
+  std::unordered_multimap<std::string, pid_t> monitor_by_id;  // conmon -c ID, shim -id, lxc name, ...
+  std::unordered_set<pid_t> claimed;                          // monitors a container has taken
   std::optional<std::unordered_map<std::string, StorageContainer>> storage;
   bool storage_denied = false;
-  std::optional<std::unordered_map<std::string, std::string>> containerd_images;  // "NS/ID" -> image
+  std::shared_ptr<const ImageMap> containerd_images;
   std::optional<int64_t> btime;
   long ticks = sysconf(_SC_CLK_TCK);
 
@@ -138,12 +194,13 @@ struct Identifier {
         }
       }
       if (!m || m->role != CgroupRole::container || m->id.empty()) continue;
-      auto [it, fresh] = by_id.try_emplace(m->id, s.containers.size());
+      const std::string own = m->cgroup.empty() ? line->path : m->cgroup;
+      auto [it, fresh] = by_id.try_emplace(m->id + '\0' + own, s.containers.size());
       if (fresh) {
         Container c;
         c.id = m->id;
         c.engine = m->engine;
-        c.cgroup = m->cgroup.empty() ? line->path : m->cgroup;
+        c.cgroup = own;
         c.state = "running";
         s.containers.push_back(std::move(c));
         Evidence e;
@@ -155,7 +212,31 @@ struct Identifier {
       s.containers[it->second].pids.push_back(p.pid);
       owner.emplace(p.pid, it->second);
     }
+    for (Container& c : s.containers) claim_monitor(c);
     adopt_unshaped();
+  }
+
+  // The monitor that names a container found by its cgroup. Two containerd shims may name
+  // the same id in two namespaces: the one whose namespace the cgroup (/NAMESPACE/ID) names
+  // is this container's; the other's container is found by adoption.
+  void claim_monitor(Container& c) {
+    auto [first, last] = monitor_by_id.equal_range(c.id);
+    std::optional<pid_t> pick;
+    int candidates = 0;
+    for (auto it = first; it != last; ++it) {
+      if (claimed.count(it->second)) continue;
+      ++candidates;
+      const std::string& ns = monitors[it->second].ns;
+      if (!pick) pick = it->second;
+      if (!ns.empty() && c.cgroup.ends_with("/" + ns + "/" + c.id)) {
+        pick = it->second;
+        candidates = 1;
+        break;
+      }
+    }
+    if (!pick || candidates > 1) return;
+    c.monitor_pid = *pick;
+    claimed.insert(*pick);
   }
 
   // A monitor whose container has no known cgroup shape (docker --cgroup-parent, ctr's
@@ -166,7 +247,7 @@ struct Identifier {
     std::vector<std::pair<pid_t, const MonitorInfo*>> lost;
     for (const auto& [pid, m] : monitors)
       if ((m.kind == "conmon" || m.kind == "containerd-shim" || m.kind == "docker-shim") &&
-          safe_id(m.id) && !by_id.count(m.id))
+          safe_id(m.id) && !claimed.count(pid))
         lost.emplace_back(pid, &m);
     // Lowest pid first: the same result on every scan.
     std::sort(lost.begin(), lost.end());
@@ -190,6 +271,8 @@ struct Identifier {
       Container c;
       c.id = m->id;
       c.engine = m->engine;
+      c.monitor_pid = mon_pid;
+      claimed.insert(mon_pid);
       while (!todo.empty()) {
         pid_t pid = todo.back();
         todo.pop_back();
@@ -200,7 +283,7 @@ struct Identifier {
       std::sort(c.pids.begin(), c.pids.end());
       if (const Process* first = s.process(c.pids.front()); first && !first->cgroups.empty())
         c.cgroup = first->cgroups.back().path;  // the unified line is last in /proc/PID/cgroup
-      by_id.emplace(c.id, idx);
+      by_id.emplace(c.id + '\0' + c.cgroup, idx);
       s.containers.push_back(std::move(c));
       evidence.emplace_back();
     }
@@ -276,11 +359,7 @@ struct Identifier {
   // containerd's database names it. The namespace is the shim's; without a shim, an id found in
   // one namespace only.
   std::string containerd_image(const Container& c, const MonitorInfo* mon) {
-    if (!containerd_images) {
-      containerd_images.emplace();
-      if (auto bytes = files.read("/var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db"))
-        *containerd_images = parse_containerd_images(*bytes);
-    }
+    if (!containerd_images) containerd_images = containerd_images_of(files);
     if (mon && !mon->ns.empty()) {
       auto it = containerd_images->find(mon->ns + "/" + c.id);
       return it == containerd_images->end() ? std::string() : it->second;
@@ -317,11 +396,7 @@ struct Identifier {
     Evidence& ev = evidence[idx];
     const std::size_t denied_before = files.denied();
 
-    const MonitorInfo* mon = nullptr;
-    if (auto m = monitor_by_id.find(c.id); m != monitor_by_id.end()) {
-      c.monitor_pid = m->second;
-      mon = &monitors[m->second];
-    }
+    const MonitorInfo* mon = c.monitor_pid ? &monitors[*c.monitor_pid] : nullptr;
 
     std::string state_runtime;
     auto st = runtime_state(c, mon, &state_runtime);
@@ -418,6 +493,7 @@ struct Identifier {
     const bool records_denied = files.denied() > denied_before || (!sc && storage_denied && (c.engine == "podman" || c.engine == "cri-o"));
     if (!c.created && !records_denied) c.created = c.started;
 
+    if (c.engine == "containerd" && mon) c.containerd_namespace = mon->ns;
     c.labels_unknown = c.labels.empty() && config_denied;
     c.state = ((dc && dc->paused) || frozen(c)) ? "paused" : "running";
   }

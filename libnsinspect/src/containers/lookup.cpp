@@ -23,6 +23,10 @@ const Pod* pod_by_id(const Snapshot& s, std::string_view id) {
 
 const Pod* pod_of(const Snapshot& s, const Container& c) { return c.pod ? pod_by_id(s, c.pod->id) : nullptr; }
 
+std::string container_key(const Container& c) {
+  return c.containerd_namespace.empty() ? c.id : c.containerd_namespace + "/" + c.id;
+}
+
 std::string display_name(const Container& c) { return c.name.empty() ? c.id.substr(0, 12) : c.name; }
 
 std::string display_name(const Pod& p) { return "pod/" + (p.name.empty() ? p.id.substr(0, 12) : p.name); }
@@ -38,6 +42,7 @@ void index_containers(Snapshot& s) {
   ContainerIndex& x = s.container_index;
   x = ContainerIndex{};
   for (std::size_t i = 0; i < s.containers.size(); ++i) {
+    x.by_id.emplace(container_key(s.containers[i]), i);
     x.by_id.emplace(s.containers[i].id, i);
     for (pid_t pid : s.containers[i].pids) x.by_pid.emplace(pid, i);
   }

@@ -122,7 +122,8 @@ Target resolve_container(const TargetSpec& spec) {
   if (!m.candidates.empty()) {
     std::string list;
     for (const Container* c : m.candidates)
-      list += (list.empty() ? "" : ", ") + short_id(c->id) + (c->name.empty() ? "" : " (" + c->name + ")");
+      list += (list.empty() ? "" : ", ") + (c->containerd_namespace.empty() ? "" : c->containerd_namespace + "/") +
+              short_id(c->id) + (c->name.empty() ? "" : " (" + c->name + ")");
     fail("'" + spec.text + "' is ambiguous: " + list);
   }
   if (!m.container) not_found("no such process, container or namespace: " + spec.text);

@@ -79,6 +79,8 @@ ContainerMatch find_container(const Snapshot& snap, std::string_view query) {
   };
   std::vector<const Container*> found;
   if (query.empty()) return m;
+  // containerd ids are unique within a namespace only: NAMESPACE/ID names one (container_key).
+  auto key = [](const Container& c) { return c.containerd_namespace + "/" + c.id; };
 
   for (const auto& c : snap.containers)
     if (!c.name.empty() && c.name == query) found.push_back(&c);
@@ -97,11 +99,12 @@ ContainerMatch find_container(const Snapshot& snap, std::string_view query) {
   }
 
   for (const auto& c : snap.containers)
-    if (c.id == query) found.push_back(&c);
+    if (c.id == query || (!c.containerd_namespace.empty() && key(c) == query)) found.push_back(&c);
   if (settle(found)) return m;
 
   for (const auto& c : snap.containers)
-    if (c.id.starts_with(query)) found.push_back(&c);
+    if (c.id.starts_with(query) || (!c.containerd_namespace.empty() && key(c).starts_with(query)))
+      found.push_back(&c);
   settle(found);
   return m;
 }

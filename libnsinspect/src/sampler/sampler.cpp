@@ -155,7 +155,7 @@ struct Sampler::Impl {
       row.pid = c.init_pid.value_or(0);
       row.nprocs = c.pids.size();
       bool fresh;
-      RowState& st = state(c.id, mix(dir_inode(s, c.cgroup), 0), fresh);
+      RowState& st = state(container_key(c), mix(dir_inode(s, c.cgroup), 0), fresh);
       // The container's cgroup in each hierarchy where one of its processes is at or below
       // it; a hierarchy where it is not is someone else's cgroup and is never read.
       const Process* p = c.init_pid ? s.process(*c.init_pid) : nullptr;
