@@ -69,7 +69,13 @@ class Builder {
     proc_owned_ = detail::open_dir_at(AT_FDCWD, proc.c_str());
     if (!proc_owned_) throw std::runtime_error("cannot open " + proc + ": " + std::strerror(errno));
     proc_ = proc_owned_.get();
-    if (o.root == "/") snap_.self_pid = getpid();
+    if (o.root == "/") {
+      snap_.self_pid = getpid();
+    } else if (std::string self; detail::readlink_at(proc_, "self", self) == 0) {
+      // Under another root (a host's /proc in a container, with or without hostPID) our
+      // pid is the one that /proc's own pid namespace gives us; a fixture tree has none.
+      snap_.self_pid = detail::to_number<pid_t>(self).value_or(0);
+    }
     struct stat st;
     if (fstatat(proc_, "self/ns/net", &st, 0) == 0) nsfs_dev_ = st.st_dev;
   }
