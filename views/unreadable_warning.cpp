@@ -1,6 +1,9 @@
 #include "unreadable_warning.hpp"
 
 #include <cstdio>
+#include <unistd.h>
+
+#include "nsinspect/capabilities.hpp"
 
 #include "output.hpp"
 
@@ -20,6 +23,22 @@ void warn_unreadable(const nsinspect::ScanStats& stats) {
   if (line.empty()) return;
   warned = true;
   flush_stdout();  // after what is already printed, when both go to one terminal
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+std::string capability_warning(const std::string& prog, const std::string& root) {
+  if (geteuid() != 0 && root == "/") return {};
+  std::string what = nsinspect::capability_summary(nsinspect::missing_capabilities());
+  if (what.empty()) return {};
+  return prog + ": warning: " + what;
+}
+
+void warn_capabilities(const std::string& root) {
+  static bool warned = false;
+  if (warned) return;
+  std::string line = capability_warning(program_name(), root);
+  if (line.empty()) return;
+  warned = true;
   std::fprintf(stderr, "%s\n", line.c_str());
 }
 

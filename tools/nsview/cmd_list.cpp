@@ -313,6 +313,7 @@ int run(int argc, char** argv) {
   so.status = false;  // NSpid is not shown by list
   so.cmdline_leaders_only = !o.ns;  // COMMAND is that of each namespace's lowest pid
   so.uid_leaders_only = !o.ns;      // ...and UID/USER; `list INODE` shows every member's
+  warn_capabilities(o.root);
   nsinspect::Snapshot snap;
   try {
     snap = nsinspect::scan(so);

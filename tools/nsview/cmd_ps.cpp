@@ -158,6 +158,7 @@ int run(int argc, char** argv) {
     // ps needs processes, their cgroups and command lines; not the namespace graph's extras.
     opt.threads = opt.fds = opt.sockets = opt.bind_mounts = opt.hierarchy = opt.netnsid = opt.users = false;
     opt.status = false;
+    nsview::warn_capabilities(o.root);
     auto snap = nsinspect::scan(opt);
     int rc = show(snap, o);
     nsview::warn_unreadable(snap.stats);

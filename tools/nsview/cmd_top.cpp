@@ -400,6 +400,7 @@ int run(int argc, char** argv) {
     }
     g_fields = fields_for(o, view.filter.used_columns());
     std::unique_ptr<nsinspect::Sampler> sampler;
+    warn_capabilities(o.root);
     UsageSample s = first_sample(o, sampler);
     view.cols = o.output.empty() ? default_columns(s.group) : parse_columns(o.output, s.group);
     if (o.sort) view.sort = *o.sort;

@@ -97,6 +97,7 @@ int run(int argc, char** argv) {
     opt.hierarchy = kind == "pid" || kind == "user";
     opt.cgroup_tree = kind == "cgroup";
     opt.namespaces = kind != "cgroup";  // the cgroup tree shows none (and must not warn of them)
+    nsview::warn_capabilities(scan_root);
     auto snap = nsinspect::scan(opt);
     BuildArgs a{snap, root, all, hierarchy, o.columns};
     std::vector<Row> rows = kind == "pid"    ? build_ns_tree(a, nsinspect::NsType::pid)
