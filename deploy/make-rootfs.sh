@@ -1,0 +1,24 @@
+#!/bin/sh
+# Makes a minimal root file system for nsview: the binary and exactly the shared libraries
+# ldd names (no base image, so it builds offline and carries nothing else to patch).
+#   deploy/make-rootfs.sh BUILD/tools/nsview/nsview DIR
+# DIR then holds bin/nsview, its libraries at their usual paths and the empty directories
+# a container runtime mounts over (proc, sys, dev, tmp, host).
+set -eu
+if [ $# -ne 2 ]; then
+  echo "usage: $0 NSVIEW_BINARY DIR" >&2
+  exit 1
+fi
+bin=$1
+dir=$2
+[ -x "$bin" ] || { echo "$0: not an executable: $bin" >&2; exit 1; }
+mkdir -p "$dir/bin" "$dir/proc" "$dir/sys" "$dir/dev" "$dir/tmp" "$dir/etc" "$dir/host"
+cp "$bin" "$dir/bin/nsview"
+# ldd prints "name => /path (addr)" for libraries and "/path (addr)" for the loader.
+ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u |
+  while read -r lib; do
+    mkdir -p "$dir$(dirname "$lib")"
+    cp -L "$lib" "$dir$lib"
+  done
+# A user database of its own, so the image never needs the host's to start.
+printf 'root:x:0:0:root:/:/bin/nsview\nnobody:x:65534:65534:nobody:/:/bin/nsview\n' > "$dir/etc/passwd"
