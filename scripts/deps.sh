@@ -12,6 +12,9 @@ pkgs+=(lxc systemd-container)
 # The libFuzzer targets (test.sh --fuzz): clang, and the fuzzer and sanitizer runtimes, which
 # clang-14 only recommends.
 pkgs+=(clang-14 libclang-rt-14-dev libfuzzer-14-dev)
+# deploy/: the manifests' test parses them with python3's yaml (no Kubernetes here); the
+# image test builds the Containerfile with podman (already above).
+pkgs+=(python3 python3-yaml)
 # --bench: also the anchor tools the benchmarks compare with (the tests never need them).
 if [ "${1:-}" = "--bench" ]; then pkgs+=(htop); fi
 missing=()
