@@ -244,6 +244,12 @@ TEST_CASE("root in a container: list counts, partial marks and the host label", 
   const std::string host_net = ns_link("2", "net");  // kthreadd: always the initial namespaces
   REQUIRE(!target_net.empty());
   REQUIRE(!host_net.empty());
+  // A network namespace held only by a host process's socket: found through pidfds, so
+  // only when the agent shares the node's pid namespace.
+  Child sock(std::vector<std::string>{helper_path("socket_netns")});
+  std::string sock_line = sock.read_line();
+  REQUIRE(sock_line.find(' ') != std::string::npos);
+  const std::string sock_net = sock_line.substr(sock_line.find(' ') + 1);
   auto lsns_nprocs = [&](const std::string& inode) {
     json j = json::parse(sh_out("lsns -J -t net"));
     for (const auto& n : j["namespaces"])
@@ -276,6 +282,12 @@ TEST_CASE("root in a container: list counts, partial marks and the host label", 
       CHECK(hr["nprocs"].get<long>() >= std::min(before, after) * 9 / 10 - 3);
       CHECK(hr["nprocs"].get<long>() <= std::max(before, after) * 11 / 10 + 3);
       CHECK(r.err.find("could not read") == std::string::npos);
+      if (s.host_pid) {
+        REQUIRE(rows.count(sock_net));
+        CHECK(rows[sock_net]["nprocs"] == 0);
+      } else {
+        CHECK_FALSE(rows.count(sock_net));  // its pids are not ours: not asked, not guessed
+      }
     } else {
       // No CAP_SYS_PTRACE: the node's daemons are unreadable. Every count is marked partial,
       // nothing is called the host's (pid 1 and the kernel threads are unreadable), and the

@@ -76,6 +76,9 @@ class Builder {
       // pid is the one that /proc's own pid namespace gives us; a fixture tree has none.
       snap_.self_pid = detail::to_number<pid_t>(self).value_or(0);
     }
+    // pidfd_open takes a pid of our own pid namespace: only when ROOT/proc shows that one
+    // (hostPID) do its pids name the same processes, so sockets can be asked for theirs.
+    pids_ours_ = snap_.self_pid != 0 && snap_.self_pid == getpid();
     struct stat st;
     if (fstatat(proc_, "self/ns/net", &st, 0) == 0) nsfs_dev_ = st.st_dev;
   }
@@ -83,7 +86,7 @@ class Builder {
   // A shard: scans a range of pids for `parent` into its own maps (see scan_processes).
   struct ShardOf {};
   Builder(ShardOf, const Builder& parent)
-      : opt_(parent.opt_), proc_(parent.proc_), nsfs_dev_(parent.nsfs_dev_) {}
+      : opt_(parent.opt_), proc_(parent.proc_), nsfs_dev_(parent.nsfs_dev_), pids_ours_(parent.pids_ours_) {}
 
   Snapshot build() {
     auto t0 = std::chrono::steady_clock::now();
@@ -451,7 +454,7 @@ class Builder {
         else pending_path_fds_[link_].emplace_back(p.pid, fdnum);
         return;
       }
-      if (!opt_.sockets || opt_.root != "/") return;
+      if (!opt_.sockets || !pids_ours_) return;
       auto sock = procfs::parse_socket_link(link_);
       if (!sock) return;
       std::optional<NsInode> netns;
@@ -634,6 +637,7 @@ class Builder {
   Process* slot_ = nullptr;  // parallel scan: where this worker's next process goes
   std::unordered_set<std::string> nsfs_mount_points_;
   dev_t nsfs_dev_ = 0;
+  bool pids_ours_ = false;  // ROOT/proc is our own pid namespace's (pidfd_open may be used)
   detail::NetnsidQuery netnsid_;
   std::string buf_, link_, nsfs_lines_;  // reused for every read
   std::unordered_map<std::string, CgroupLines> cgroup_lines_;  // /proc/PID/cgroup text -> lines
