@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <map>
 #include <set>
@@ -17,6 +18,7 @@
 #include "cgroups.hpp"
 #include "podman.hpp"
 #include "run.hpp"
+#include "tmux.hpp"
 
 using namespace testsupport;
 using nlohmann::json;
@@ -68,6 +70,7 @@ class Agent {
     }
     return r;
   }
+  const std::string& dir() const { return dir_; }
 
  private:
   std::string dir_;
@@ -339,4 +342,42 @@ TEST_CASE("root in a container: deploy/Containerfile builds offline and the imag
   CHECK((*c)["cgroup"] == t.cgroup);
   CHECK((*c)["pid"].get<long>() == std::stol(t.pid));
   CHECK((*c)["image"] == t.image);
+}
+
+TEST_CASE("root in a container: tui --root /host shows the node's containers, refuses k without hostPID", "[rootcontainer][podman][tui]") {
+  bool skipped;
+  if (!ready(skipped)) return;
+  if (sh("command -v tmux >/dev/null").status != 0) {
+    WARN("SKIPPED: tmux is not installed");
+    return;
+  }
+  Agent agent;
+  Target t;
+  const std::string name = unique("tui"), cidfile = agent.dir() + ".tui.cid";
+  Cleanup gone(podman_leftovers(name, cidfile));
+  Tmux tm(150, 40, "/tmp");
+  // podman -t sets TERM=xterm; the rootfs carries Debian's terminfo for it.
+  tm.type("CONTAINERS_CONF=" + std::string(std::getenv("CONTAINERS_CONF")) + " podman run --rm -it --name " + name +
+          " --cidfile " + cidfile + " --network none -v /proc:/host/proc:ro -v /sys/fs/cgroup:/host/sys/fs/cgroup:ro" +
+          " -v /run:/host/run:ro -v /var/lib/containers:/host/var/lib/containers:ro --rootfs " + agent.dir() +
+          " /bin/nsview tui -d 1 --root /host; echo DONE-$?");
+  tm.keys({"Enter"});
+  REQUIRE(tm.wait_for(t.name, 30000));
+  // NAME ID ENGINE STATE CPU MEM MEMPCT PIDS IMAGE: live readings from the node's cgroups.
+  const std::string pids_current = t.file("pids", "pids.current");
+  CHECK(Child::wait_for([&] {
+    auto w = words(tm.line_with(t.name));
+    return w.size() >= 9 && w[1] == t.id.substr(0, 12) && w[4] != "-" && w[5] != "-" && w[7] == pids_current;
+  }, 15000));
+  INFO(tm.screen());
+  // Its pids are the node's, not this pid namespace's: a signal would reach another process.
+  tm.keys({"/"});
+  tm.type(t.name);
+  tm.keys({"Enter"});
+  tm.keys({"k"});
+  CHECK(tm.wait_for("k: the pids under --root are not this pid namespace's"));
+  tm.keys({"Escape"});
+  tm.keys({"q"});
+  CHECK(tm.wait_for("DONE-0", 15000));
+  CHECK(sh("kill -0 " + t.pid).status == 0);  // untouched
 }
