@@ -33,6 +33,15 @@ std::string capability_warning(const std::string& prog, const std::string& root)
   return prog + ": warning: " + what;
 }
 
+void warn_no_cgroups(const std::string& root, const nsinspect::CgroupLayout& layout) {
+  static bool warned = false;
+  if (warned || root == "/" || !layout.hierarchies.empty()) return;
+  warned = true;
+  std::string r = root.size() > 1 && root.back() == '/' ? root.substr(0, root.size() - 1) : root;
+  std::fprintf(stderr, "%s: warning: no cgroup hierarchy is mounted below %s (mount the host's /sys/fs/cgroup at %s/sys/fs/cgroup): cpu, memory, io and pids are unknown\n",
+               program_name().c_str(), r.c_str(), r.c_str());
+}
+
 void warn_capabilities(const std::string& root) {
   static bool warned = false;
   if (warned) return;

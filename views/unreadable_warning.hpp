@@ -26,4 +26,9 @@ std::string capability_warning(const std::string& prog, const std::string& root)
 // Writes capability_warning() to stderr, at most once per process.
 void warn_capabilities(const std::string& root);
 
+// Under --root, when no cgroup hierarchy is mounted below root (the host's /proc mounted
+// without its /sys/fs/cgroup), readings are unknown for a reason '-' does not tell: says so
+// once, "PROG: warning: no cgroup hierarchy is mounted below /host (...)".
+void warn_no_cgroups(const std::string& root, const nsinspect::CgroupLayout& layout);
+
 }  // namespace nsview

@@ -52,12 +52,13 @@ class Agent {
   }
   // `nsview ARGS --root /host` in a fresh container of that shape. The cgroups runc made
   // for it are removed after it (podman leaves libpod-ID directories in some hierarchies).
-  Result run(const Shape& s, std::vector<std::string> args) {
+  Result run(const Shape& s, std::vector<std::string> args, bool mount_cgroups = true) {
     std::string name = unique("agent" + std::to_string(++n_));
     std::string cidfile = dir_ + ".cid" + std::to_string(n_);
     std::vector<std::string> argv = {"podman", "run", "--rm", "--name", name, "--cidfile", cidfile, "--network", "none",
-                                     "-v", "/proc:/host/proc:ro", "-v", "/sys/fs/cgroup:/host/sys/fs/cgroup:ro",
-                                     "-v", "/run:/host/run:ro", "-v", "/var/lib/containers:/host/var/lib/containers:ro"};
+                                     "-v", "/proc:/host/proc:ro", "-v", "/run:/host/run:ro",
+                                     "-v", "/var/lib/containers:/host/var/lib/containers:ro"};
+    if (mount_cgroups) argv.insert(argv.end(), {"-v", "/sys/fs/cgroup:/host/sys/fs/cgroup:ro"});
     if (s.privileged) argv.push_back("--privileged");
     if (s.host_pid) argv.push_back("--pid=host");
     argv.insert(argv.end(), {"--rootfs", dir_, "/bin/nsview"});
@@ -250,6 +251,20 @@ TEST_CASE("root in a container: top, tree cgroup and dump read the node's cgroup
     REQUIRE(p);
     CHECK((*p)["cgroup"] == t.cgroup);
   }
+  // The host's /proc without its cgroups: the container is still found (from /proc and
+  // /run), its readings are unknown, and one line says why.
+  Result r = agent.run(kShapes[0], {"top", "-J", "-n", "1", "--group", "container"}, false);
+  REQUIRE(r.status == 0);
+  CHECK(r.err == "nsview top: warning: no cgroup hierarchy is mounted below /host (mount the host's /sys/fs/cgroup at "
+                 "/host/sys/fs/cgroup): cpu, memory, io and pids are unknown\n");
+  json j = json::parse(r.out);
+  const json* row = nullptr;
+  for (const auto& x : j["rows"])
+    if (x["container"] == t.name) row = &x;
+  REQUIRE(row);
+  CHECK((*row)["pid"].get<long>() == std::stol(t.pid));
+  CHECK((*row)["mem_bytes"].is_null());
+  CHECK((*row)["pids"].is_null());
 }
 
 TEST_CASE("root in a container: list counts, partial marks and the host label", "[rootcontainer][podman]") {

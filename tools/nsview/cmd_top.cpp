@@ -402,6 +402,7 @@ int run(int argc, char** argv) {
     std::unique_ptr<nsinspect::Sampler> sampler;
     warn_capabilities(o.root);
     UsageSample s = first_sample(o, sampler);
+    warn_no_cgroups(o.root, s.snapshot->cgroup_tree.layout);
     view.cols = o.output.empty() ? default_columns(s.group) : parse_columns(o.output, s.group);
     if (o.sort) view.sort = *o.sort;
     const bool screen = !o.batch && !o.json && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
