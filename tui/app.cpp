@@ -33,29 +33,23 @@ namespace {
 // What each view's rows and detail pane read; the sampler adds what it needs.
 ScanOptions view_needs(ViewId v) {
   ScanOptions o;
-  o.threads = o.fds = o.sockets = o.bind_mounts = o.hierarchy = o.netnsid = false;
-  o.status = false;
-  o.cgroup_tree = false;
   switch (v) {
     case ViewId::containers:
+      o = scan_options_for(kFindContainers | src_namespaces | src_cmdline);
       // A container's command is its init's, the lowest pid of its namespaces; other
       // processes show their comm in the detail pane. Saves a read per process.
       o.cmdline_leaders_only = true;
-      o.users = false;
       break;
-    case ViewId::namespaces:  // holders, owners and parents, NETNSID
-      o.threads = o.fds = o.sockets = o.bind_mounts = o.hierarchy = o.netnsid = true;
+    case ViewId::namespaces:  // holders, owners and parents, NETNSID, container tags
+      o = scan_options_for(kFindAllNamespaces | kFindContainers | src_netnsid | src_users | src_cmdline);
       break;
     case ViewId::cgroups:
-      o.cgroup_tree = true;
-      o.containers = false;
-      o.users = false;
       // Members show pid and command only: no namespace links, no owners (most of a scan).
-      o.namespaces = false;
+      o = scan_options_for(src_cgroup_tree | src_cmdline);
       o.uid_leaders_only = true;
       break;
-    case ViewId::processes:
-      o.status = true;  // pid in each nested pid namespace (detail pane)
+    case ViewId::processes:  // status: the pid in each nested pid namespace (detail pane)
+      o = scan_options_for(src_namespaces | kFindContainers | src_status | src_users | src_cmdline);
       break;
   }
   return o;

@@ -10,6 +10,7 @@
 
 #include "nsinspect/container_lookup.hpp"
 #include "nsinspect/json.hpp"
+#include "top_view.hpp"
 #include "views.hpp"
 
 namespace nsview::tui {
@@ -193,15 +194,6 @@ void process_lines(const Snapshot& s, const Process& p, const UsageSample* usage
   }
 }
 
-nlohmann::json usage_json(const UsageRow& u) {
-  auto o = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
-  return {{"cpu_pct", o(u.cpu_pct)},       {"mem_bytes", o(u.mem_bytes)},      {"mem_limit", to_json(u.mem_limit)},
-          {"mem_pct", o(u.mem_pct)},       {"io_read_bps", o(u.io_read_bps)}, {"io_write_bps", o(u.io_write_bps)},
-          {"pids", o(u.pids)},             {"pids_limit", to_json(u.pids_limit)},
-          {"throttled_pct", o(u.throttled_pct)}, {"oom_kills", o(u.oom_kills)},
-          {"psi_cpu_some", o(u.psi_cpu_some)}, {"psi_mem_some", o(u.psi_mem_some)}, {"psi_io_some", o(u.psi_io_some)}};
-}
-
 }  // namespace
 
 std::vector<std::string> detail_lines(const Snapshot& s, const UsageSample* usage, ObjectKind kind,
@@ -257,7 +249,7 @@ nlohmann::json object_json(const Snapshot& s, const UsageSample* usage, ObjectKi
     case ObjectKind::none:
       break;
   }
-  if (!j.is_null() && u) j["usage"] = usage_json(*u);
+  if (!j.is_null() && u) j["usage"] = top::row_json(*u, usage->group);  // as in top -J
   return j;
 }
 

@@ -50,7 +50,8 @@ std::string columns_reference(const std::vector<ColumnSet>& sets) {
   std::string md =
       "# Columns\n\n"
       "Generated from the column tables in views/ and tui/views.cpp: do not edit. A unit test\n"
-      "checks that this file matches them, and that a name has one unit wherever it appears;\n"
+      "checks that this file matches them, and that a name has one unit and one JSON key\n"
+      "wherever it appears (the TUI writes no column JSON; its detail pane's usage is top's row);\n"
       "after changing a column, rewrite it with\n"
       "`NSVIEW_UPDATE_DOCS=1 build/tests/nsview_unit_tests '[columns]'`.\n\n"
       "Units: **id** names something (pid, uid, inode); **count** is how many; **bytes** and\n"
@@ -60,16 +61,17 @@ std::string columns_reference(const std::vector<ColumnSet>& sets) {
       "is a value that could not be read and `N+` (JSON `KEY_partial`) a lower bound over partly\n"
       "readable data.\n\n"
       "## By name\n\n"
-      "| Column | Unit | Where | Meaning |\n|---|---|---|---|\n";
+      "| Column | Unit | JSON key | Where | Meaning |\n|---|---|---|---|---|\n";
   struct Use {
     Unit unit;
+    std::string key;
     std::vector<std::string> views;
     std::vector<std::string> helps;
   };
   std::map<std::string, Use> by_name;
   for (const auto& s : sets)
     for (const auto& c : s.columns) {
-      auto [it, fresh] = by_name.try_emplace(c.name, Use{c.unit, {}, {}});
+      auto [it, fresh] = by_name.try_emplace(c.name, Use{c.unit, c.json_key(), {}, {}});
       it->second.views.push_back(s.view);
       if (!c.help.empty() &&
           std::find(it->second.helps.begin(), it->second.helps.end(), c.help) == it->second.helps.end())
@@ -79,7 +81,7 @@ std::string columns_reference(const std::vector<ColumnSet>& sets) {
     std::string where, meaning;
     for (const auto& v : u.views) where += (where.empty() ? "" : ", ") + v;
     for (const auto& h : u.helps) meaning += (meaning.empty() ? "" : "; ") + h;
-    md += "| " + cell(name) + " | " + std::string(unit_name(u.unit)) + " | " + cell(where) + " | " + cell(meaning) + " |\n";
+    md += "| " + cell(name) + " | " + std::string(unit_name(u.unit)) + " | " + cell(u.key) + " | " + cell(where) + " | " + cell(meaning) + " |\n";
   }
   md += "\n## By view\n";
   for (const auto& s : sets) {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "nsinspect/container_lookup.hpp"
+#include "nsinspect/scan.hpp"
 
 namespace nsview {
 
@@ -35,7 +36,14 @@ const std::vector<Column>& ns_columns() {
       {"CONTAINER", "the container or pod/NAME using it; host for the initial namespaces", JsonType::string, false, true},
     };
     // lsns's width hints (libsmartcols widens a column to its hint, see Column::width_hint).
+    // What each column reads beyond list's preset (nsinspect::kFindAllNamespaces).
+    using namespace nsinspect;
     for (auto& c : v) {
+      if (c.name == "COMMAND") c.needs = src_cmdline;
+      if (c.name == "USER") c.needs = src_users;
+      if (c.name == "NETNSID") c.needs = src_netnsid;
+      if (c.name == "CGROUP") c.needs = src_cgroups;
+      if (c.name == "CONTAINER") c.needs = src_containers;
       if (c.name == "NPROCS" || c.name == "NHOLDERS") c.unit = Unit::count;
       else if (c.json == JsonType::number || c.json == JsonType::number_list) c.unit = Unit::id;
       if (c.name == "NS" || c.name == "PNS" || c.name == "ONS") c.width_hint = 10;

@@ -15,10 +15,18 @@
 namespace nsview {
 
 std::string Column::json_key() const {
+  if (!key.empty()) return key;
   std::string k = name;
   for (auto& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::replace(k.begin(), k.end(), '-', '_');
   return k;
+}
+
+uint32_t needs_of(const std::vector<Column>& table, const std::vector<int>& columns) {
+  uint32_t n = 0;
+  for (int c : columns)
+    if (c >= 0 && static_cast<std::size_t>(c) < table.size()) n |= table[static_cast<std::size_t>(c)].needs;
+  return n;
 }
 
 JsonFormat json_format_from_env() {

@@ -31,7 +31,7 @@ enum class Unit : uint8_t {
 };
 
 struct Column {
-  std::string name;         // header, upper case; JSON key is its lower-case form
+  std::string name;         // header, upper case
   std::string help;         // one line for --help / --list-columns
   JsonType json = JsonType::string;
   bool right = false;       // right-aligned (numbers)
@@ -41,19 +41,36 @@ struct Column {
   // widened to this (lsns: NS 10, TYPE 5, NPROCS/PID/PPID 5, PNS/ONS 10).
   int width_hint = 0;
   Unit unit = Unit::text;
+  // JSON key; empty: the lower-case name (libsmartcols' rule, which list keeps as lsns's
+  // drop-in). One name has one key in every view (docs/columns.md, checked by a unit test).
+  std::string key = {};
+  // What must be read to fill it: nsinspect::Sources flags. A view's scan is its preset
+  // merged with the needs of the columns it shows and filters on.
+  uint32_t needs = 0;
   std::string json_key() const;
 };
 
 // A column of nsview's own (not lsns's): numbers of every kind right-aligned, text left.
-inline Column view_column(std::string name, Unit unit, std::string help, JsonType json = JsonType::string) {
+inline Column view_column(std::string name, Unit unit, std::string help, JsonType json = JsonType::string,
+                          std::string key = {}) {
   Column c;
   c.name = std::move(name);
+  c.key = std::move(key);
   c.help = std::move(help);
   c.json = json;
   c.unit = unit;
   c.right = unit != Unit::text && unit != Unit::age;
   return c;
 }
+
+// c, needing the given nsinspect::Sources.
+inline Column needing(Column c, uint32_t needs) {
+  c.needs = needs;
+  return c;
+}
+
+// The union of the needs of the given columns of a table.
+uint32_t needs_of(const std::vector<Column>& table, const std::vector<int>& columns);
 
 // nullopt: none -> "" in text, null in JSON. Two marks say what was not read (the
 // convention of docs/list.md "Partial and unknown values"):

@@ -26,19 +26,19 @@ const std::vector<Column>& columns() {
         view_column("PID", Unit::id, "process; container init; namespace lowest pid", JsonType::number),
         view_column("NPROCS", Unit::count, "processes in the row", JsonType::number),
         view_column("DEPTH", Unit::count, "cgroup depth below the shown root", JsonType::number),
-        view_column("CPU", Unit::percent, "cpu % (100 = one core)", JsonType::number),
-        view_column("MEM", Unit::bytes, "memory in use (cgroup) or RSS sum (processes)", JsonType::number),
-        view_column("MEMLIMIT", Unit::limit, "memory limit", JsonType::number),
-        view_column("MEMPCT", Unit::percent, "memory % of the limit", JsonType::number),
-        view_column("IOR", Unit::bytes_per_s, "bytes read per second", JsonType::number),
-        view_column("IOW", Unit::bytes_per_s, "bytes written per second", JsonType::number),
-        view_column("PIDS", Unit::count, "tasks (threads) now", JsonType::number),
-        view_column("PIDSLIMIT", Unit::limit, "pids limit", JsonType::number),
-        view_column("THROTTLED", Unit::percent, "% of cpu periods throttled", JsonType::number),
-        view_column("OOM", Unit::count, "OOM kills since the previous sample", JsonType::number),
-        view_column("PSI-CPU", Unit::percent, "cpu pressure some avg10 %", JsonType::number),
-        view_column("PSI-MEM", Unit::percent, "memory pressure some avg10 %", JsonType::number),
-        view_column("PSI-IO", Unit::percent, "io pressure some avg10 %", JsonType::number),
+        view_column("CPU", Unit::percent, "cpu % (100 = one core)", JsonType::number, "cpu_pct"),
+        view_column("MEM", Unit::bytes, "memory in use (cgroup) or RSS sum (processes)", JsonType::number, "mem_bytes"),
+        view_column("MEMLIMIT", Unit::limit, "memory limit", JsonType::number, "mem_limit_bytes"),
+        view_column("MEMPCT", Unit::percent, "memory % of the limit", JsonType::number, "mem_pct"),
+        view_column("IOR", Unit::bytes_per_s, "bytes read per second", JsonType::number, "io_read_bps"),
+        view_column("IOW", Unit::bytes_per_s, "bytes written per second", JsonType::number, "io_write_bps"),
+        view_column("PIDS", Unit::count, "tasks (threads) now", JsonType::number, "pids_current"),
+        view_column("PIDSLIMIT", Unit::limit, "pids limit", JsonType::number, "pids_limit"),
+        view_column("THROTTLED", Unit::percent, "% of cpu periods throttled", JsonType::number, "throttled_pct"),
+        view_column("OOM", Unit::count, "OOM kills since the previous sample", JsonType::number, "oom_kills"),
+        view_column("PSI-CPU", Unit::percent, "cpu pressure some avg10 %", JsonType::number, "psi_cpu_some"),
+        view_column("PSI-MEM", Unit::percent, "memory pressure some avg10 %", JsonType::number, "psi_mem_some"),
+        view_column("PSI-IO", Unit::percent, "io pressure some avg10 %", JsonType::number, "psi_io_some"),
     };
     // Long text columns may be cut to the terminal's width.
     for (int c : {T_ID, T_NAME, T_CGROUP, T_CONTAINER}) v[c].trunc = true;
@@ -215,30 +215,32 @@ nlohmann::json jstr(const std::string& s) { return s.empty() ? nlohmann::json(nu
 
 nlohmann::json row_json(const UsageRow& r, UsageGroup g) {
   nlohmann::json j = nlohmann::json::object();
-  j["id"] = r.id;
-  j["name"] = r.name;
-  j["cgroup"] = jstr(r.cgroup);
-  j["container"] = jstr(r.container);
-  j["pod"] = jstr(r.pod);
-  j["engine"] = jstr(r.engine);
-  j["pid"] = r.pid > 0 ? nlohmann::json(r.pid) : nlohmann::json(nullptr);
-  j["nprocs"] = r.nprocs;
-  if (g == UsageGroup::cgroup) j["depth"] = r.depth;
-  j["cpu_pct"] = jnum(r.cpu_pct);
-  j["mem_bytes"] = jint(r.mem_bytes);
-  j["mem_limit_bytes"] = jlimit(r.mem_limit);
-  j["mem_pct"] = jnum(r.mem_pct);
-  j["io_read_bps"] = jnum(r.io_read_bps);
-  j["io_write_bps"] = jnum(r.io_write_bps);
-  j["pids"] = jint(r.pids);
-  j["pids_limit"] = jlimit(r.pids_limit);
-  j["throttled_pct"] = jnum(r.throttled_pct);
-  j["oom_kills"] = jint(r.oom_kills);
-  j["psi_cpu_some"] = jnum(r.psi_cpu_some);
+  // Keys of column values are the columns' own, so they are the same in every view.
+  auto key = [](int col) { return columns()[col].json_key(); };
+  j[key(T_ID)] = r.id;
+  j[key(T_NAME)] = r.name;
+  j[key(T_CGROUP)] = jstr(r.cgroup);
+  j[key(T_CONTAINER)] = jstr(r.container);
+  j[key(T_POD)] = jstr(r.pod);
+  j[key(T_ENGINE)] = jstr(r.engine);
+  j[key(T_PID)] = r.pid > 0 ? nlohmann::json(r.pid) : nlohmann::json(nullptr);
+  j[key(T_NPROCS)] = r.nprocs;
+  if (g == UsageGroup::cgroup) j[key(T_DEPTH)] = r.depth;
+  j[key(T_CPU)] = jnum(r.cpu_pct);
+  j[key(T_MEM)] = jint(r.mem_bytes);
+  j[key(T_MEMLIMIT)] = jlimit(r.mem_limit);
+  j[key(T_MEMPCT)] = jnum(r.mem_pct);
+  j[key(T_IOR)] = jnum(r.io_read_bps);
+  j[key(T_IOW)] = jnum(r.io_write_bps);
+  j[key(T_PIDS)] = jint(r.pids);
+  j[key(T_PIDSLIMIT)] = jlimit(r.pids_limit);
+  j[key(T_THROTTLED)] = jnum(r.throttled_pct);
+  j[key(T_OOM)] = jint(r.oom_kills);
+  j[key(T_PSI_CPU)] = jnum(r.psi_cpu_some);
   j["psi_cpu_full"] = jnum(r.psi_cpu_full);
-  j["psi_mem_some"] = jnum(r.psi_mem_some);
+  j[key(T_PSI_MEM)] = jnum(r.psi_mem_some);
   j["psi_mem_full"] = jnum(r.psi_mem_full);
-  j["psi_io_some"] = jnum(r.psi_io_some);
+  j[key(T_PSI_IO)] = jnum(r.psi_io_some);
   j["psi_io_full"] = jnum(r.psi_io_full);
   // Which hierarchy each kind of value came from, and (container rows) the hierarchies whose
   // cgroup of the container's process was not the container's and so was not read.
@@ -250,8 +252,8 @@ nlohmann::json row_json(const UsageRow& r, UsageGroup g) {
     for (const auto& x : r.outside) o[x.hierarchy] = x.path;
   }
   if (r.partial)  // lower bounds: the sums miss members that could not be read
-    for (const char* k : {"nprocs", "cpu_pct", "mem_bytes", "io_read_bps", "io_write_bps", "pids"})
-      if (!j[k].is_null()) j[std::string(k) + "_partial"] = true;
+    for (int c : {T_NPROCS, T_CPU, T_MEM, T_IOR, T_IOW, T_PIDS})
+      if (!j[key(c)].is_null()) j[key(c) + "_partial"] = true;
   return j;
 }
 

@@ -52,6 +52,7 @@ using nsview::Column;  // name as in -o (upper case), help, unit
 
 struct Options {
   std::vector<std::string> columns;  // selected, upper case
+  const std::vector<Column>* table = nullptr;  // the kind's columns (JSON keys)
   int depth = -1;                    // -1: unlimited
   bool ascii = false;
   bool color = false;

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "nsinspect/container_lookup.hpp"
+#include "nsinspect/scan.hpp"
 #include "tree_model.hpp"
 
 namespace nsview::tree {
@@ -16,9 +17,9 @@ const std::vector<Column>& ns_columns() {
       view_column("NPROCS", Unit::count, "number of processes in the namespace"),
       view_column("PID", Unit::id, "namespace: lowest pid; process: pid in the scanner's namespace"),
       view_column("UID", Unit::id, "namespace: uid of its lowest pid (as list); process: its uid"),
-      view_column("USER", Unit::text, "name of UID"),
+      needing(view_column("USER", Unit::text, "name of UID"), src_users),
       view_column("OWNERUID", Unit::id, "namespace: uid that made its user namespace (NS_GET_OWNER_UID)"),
-      view_column("COMMAND", Unit::text, "command line (of the lowest pid for a namespace)"),
+      needing(view_column("COMMAND", Unit::text, "command line (of the lowest pid for a namespace)"), src_cmdline),
   };
   return cols;
 }
@@ -93,7 +94,7 @@ struct Builder {
     r.cells["COMMAND"] = lowest ? command_cell(*lowest) : text_cell(std::string());
     r.json = {{"ns", n.inode}, {"type", ns_type_name(n.type)}, {"parent", n.parent ? nlohmann::json(*n.parent) : nlohmann::json(nullptr)},
               {"owner", n.owner ? nlohmann::json(*n.owner) : nlohmann::json(nullptr)},
-              {"owner_uid", uid ? nlohmann::json(*uid) : nlohmann::json(nullptr)},
+              {"owneruid", uid ? nlohmann::json(*uid) : nlohmann::json(nullptr)},
               {"hidden", n.hidden && n.members_partial ? nlohmann::json(nullptr) : nlohmann::json(n.hidden)},
               {"container", owner.empty() ? nlohmann::json(nullptr) : nlohmann::json(owner)}};
     if (with_procs) {

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "nsinspect/container_lookup.hpp"
+#include "nsinspect/scan.hpp"
 #include "tree_model.hpp"
 
 namespace nsview::tree {
@@ -16,10 +17,11 @@ const std::vector<Column>& proc_columns() {
       view_column("PID", Unit::id, "process id"),
       view_column("PPID", Unit::id, "parent process id"),
       view_column("UID", Unit::id, "effective uid"),
-      view_column("USER", Unit::text, "name of UID"),
-      view_column("NEWNS", Unit::text, "namespace types that differ from the parent's"),
-      view_column("CGROUP", Unit::text, "cgroup path (primary hierarchy, or --hierarchy)"),
-      view_column("COMMAND", Unit::text, "command line"),
+      needing(view_column("USER", Unit::text, "name of UID"), src_users),
+      view_column("NEWNS", Unit::text, "namespace types that differ from the parent's", JsonType::string,
+                  "new_namespaces_text"),
+      needing(view_column("CGROUP", Unit::text, "cgroup path (primary hierarchy, or --hierarchy)"), src_cgroups),
+      needing(view_column("COMMAND", Unit::text, "command line"), src_cmdline),
   };
   return cols;
 }

@@ -55,16 +55,12 @@ const char* color_of(Style s) {
   }
 }
 
-// JSON keys of columns whose lower-case name would be unclear or clash with a fixed key.
-std::string json_key(const std::string& col) {
-  static const std::map<std::string, std::string> keys = {
-      {"PIDS", "pids_current"}, {"PIDSLIMIT", "pids_limit"}, {"MEM", "memory_current"},
-      {"MEMLIMIT", "memory_limit"}, {"MEMHIGH", "memory_high"}, {"CPUTIME", "cpu_seconds"},
-      {"CPUQUOTA", "cpu_quota_cores"}, {"NTHROTTLED", "cpu_throttled_periods"}, {"SWAP", "swap_current"},
-      {"OOMKILLS", "oom_kills"}, {"IOREAD", "io_read_bytes"}, {"IOWRITE", "io_write_bytes"},
-      {"NEWNS", "new_namespaces_text"}, {"CGROUP", "cgroup"}, {"OWNERUID", "owner_uid"}};
-  auto it = keys.find(col);
-  return it == keys.end() ? lower(col) : it->second;
+// A selected column's JSON key: the column table's, so it is the same in every view.
+std::string json_key(const std::string& col, const Options& o) {
+  if (o.table)
+    for (const auto& c : *o.table)
+      if (c.name == col) return c.json_key();
+  return lower(col);
 }
 
 nlohmann::json to_json_row(const Row& r, int level, const Options& o) {
@@ -72,8 +68,9 @@ nlohmann::json to_json_row(const Row& r, int level, const Options& o) {
   for (const auto& c : o.columns) {
     auto it = r.cells.find(c);
     if (it == r.cells.end()) continue;
-    j[json_key(c)] = it->second.value;
-    if (it->second.partial) j[json_key(c) + "_partial"] = true;
+    const std::string key = json_key(c, o);
+    j[key] = it->second.value;
+    if (it->second.partial) j[key + "_partial"] = true;
   }
   nlohmann::json kids = nlohmann::json::array();
   for (const auto& c : r.children) {

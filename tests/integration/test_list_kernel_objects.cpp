@@ -184,7 +184,7 @@ TEST_CASE("a process whose main thread exited lives in its threads' namespaces",
     REQUIRE(row["mem_bytes"].is_number());
     CHECK(row["mem_bytes"].get<uint64_t>() / 1024 >= rss_kb / 2);
     CHECK(row["mem_bytes"].get<uint64_t>() / 1024 <= rss_kb * 2);
-    CHECK(row["pids"] == 3);  // the zombie leader and two threads, as /proc/PID/status counts
+    CHECK(row["pids_current"] == 3);  // the zombie leader and two threads, as /proc/PID/status counts
   }
   CHECK(found);
   Result dump = nsview_run("dump", {"-J"});

@@ -318,7 +318,7 @@ TEST_CASE("lxc: a process lxc-attach started is in the container, its top row is
   CHECK(row["cgroup"] == payload);
   CHECK(row["pid"] == init);
   CHECK(row["nprocs"] == 2);
-  CHECK(row["pids"] == std::stoull(slurp(kCgroupRoot + "/pids" + payload + "/pids.current")));
+  CHECK(row["pids_current"] == std::stoull(slurp(kCgroupRoot + "/pids" + payload + "/pids.current")));
   CHECK(row["pids_limit"] == "max");
   REQUIRE(row["mem_bytes"].is_number());
   // memory.usage_in_bytes moves a little between reads: within a page or so of it.
@@ -439,7 +439,7 @@ TEST_CASE("nspawn: top never reads the root's or the launcher's v1 cgroups as th
   // the launcher's session's (323 MiB before the fix).
   CHECK(row["mem_bytes"].is_null());
   CHECK(row["mem_limit_bytes"].is_null());
-  CHECK(row["pids"].is_null());
+  CHECK(row["pids_current"].is_null());
   CHECK(row["io_read_bps"].is_null());
   CHECK(row["throttled_pct"].is_null());
   // cpu from the unified tree's cpu.stat of the payload (56.7 % of the root's before the fix).

@@ -291,7 +291,7 @@ TEST_CASE("top -J: JSON Lines, null rates on the first sample, numbers on the se
     INFO(k);
     CHECK(a[k].is_null());
   }
-  CHECK(a["pids"] == 1);
+  CHECK(a["pids_current"] == 1);
   CHECK(a["pids_limit"] == 99);
   CHECK(a["mem_limit_bytes"] == "max");
   CHECK(a["mem_bytes"] == std::stoull(slurp(cg.dirs[2] + "/memory.usage_in_bytes")));

@@ -118,7 +118,7 @@ TEST_CASE("tree pid and tree user nest like lsns --tree=parent/owner", "[tree][i
   CHECK(owner_tree[p2] == u2);
   auto usub = run_json("tree user " + std::to_string(u1) + " -J")["namespaces"];
   REQUIRE(usub.size() == 1);
-  CHECK(usub[0]["owner_uid"] == 0);  // made by root (this test)
+  CHECK(usub[0]["owneruid"] == 0);  // made by root (this test)
 
   // --depth 0: the root namespace only.
   auto shallow = run_json("tree pid --depth 0 -J")["namespaces"];
@@ -187,11 +187,11 @@ TEST_CASE("tree cgroup: members, empty cgroups, depth, readings, hierarchies", "
   CHECK(full["pids_limit"] == 7);
   CHECK(root["pids_limit"] == "max");
   CHECK(full["nprocs"] == 1);
-  CHECK(full["memory_current"].is_null());  // the pids hierarchy has no memory readings: unknown
+  CHECK(full["mem_bytes"].is_null());  // the pids hierarchy has no memory readings: unknown
   auto m = run_json("tree cgroup --hierarchy memory /" + name + " -J -o NPROCS,MEM")["cgroups"][0]["children"][0];
   CHECK(m["path"] == "/" + name + "/full");
-  CHECK(m["memory_current"].is_number());
-  CHECK(m["memory_current"] == std::stoull(slurp(mem + "/memory.usage_in_bytes")));  // a sleep's is stable
+  CHECK(m["mem_bytes"].is_number());
+  CHECK(m["mem_bytes"] == std::stoull(slurp(mem + "/memory.usage_in_bytes")));  // a sleep's is stable
 
   auto all = run_json("tree cgroup --hierarchy pids /" + name + " --all -J")["cgroups"][0];
   REQUIRE(all["children"].size() == 2);
@@ -246,7 +246,7 @@ TEST_CASE("tree pid: UID is the lowest pid's as in list, OWNERUID the user names
   const auto& n = j["namespaces"][0];
   CHECK(n["ns"] == pidns);
   CHECK(n["uid"] == 65534);
-  CHECK(n["owner_uid"] == 0);
+  CHECK(n["owneruid"] == 0);
   // The value lsns shows for the namespace (its UID: of the lowest pid).
   auto row = json::parse(sh_out("lsns -J -o NS,UID -t pid"))["namespaces"];
   bool found = false;

@@ -283,7 +283,7 @@ TEST_CASE("unprivileged: top -g namespace shows partial sums, not nsview's own a
   CHECK(h["pid"].is_null());
   CHECK(h["nprocs_partial"] == true);
   CHECK(h["mem_bytes_partial"] == true);
-  CHECK(h["pids_partial"] == true);
+  CHECK(h["pids_current_partial"] == true);
   CHECK(h["cpu_pct_partial"] == true);  // second sample: a rate over the readable members
 
   for (const auto& [id, n] : nr) {

@@ -58,6 +58,25 @@ TEST_CASE("a column name has one unit in every view, and numbers align right eve
   CHECK(first.count("HOLDERS") == 1);  // list's text; the TUI's count is NHOLDERS
   CHECK(first.count("PSI") == 0);
 
+  // One JSON key per name: a script reads the same key from top -J and tree -J.
+  std::map<std::string, std::pair<std::string, std::string>> keys;
+  std::map<std::string, std::string> names_of_key;
+  for (const auto& s : all_sets()) {
+    if (s.view.rfind("tui:", 0) == 0) continue;  // the TUI writes no column JSON
+    for (const auto& c : s.columns) {
+      auto [it, fresh] = keys.try_emplace(c.name, c.json_key(), s.view);
+      INFO(c.name << " in " << s.view << " has key " << c.json_key() << ", in " << it->second.second << " "
+                  << it->second.first);
+      CHECK(it->second.first == c.json_key());
+      auto [kt, kfresh] = names_of_key.try_emplace(c.json_key(), c.name);
+      INFO("key " << c.json_key() << " is " << c.name << " in " << s.view << " and " << kt->second << " elsewhere");
+      CHECK(kt->second == c.name);
+    }
+  }
+  CHECK(keys.at("MEM").first == "mem_bytes");
+  CHECK(keys.at("PIDS").first == "pids_current");  // "pids" is a list of pids in dump and tree
+  CHECK(keys.at("OOMKILLS").first != keys.at("OOM").first);  // since creation vs since the last sample
+
   for (auto id : {tui::ViewId::containers, tui::ViewId::namespaces, tui::ViewId::cgroups, tui::ViewId::processes}) {
     const auto& specs = tui::view_columns(id);
     for (std::size_t i = 1; i < specs.size(); ++i) {

@@ -82,7 +82,7 @@ TEST_CASE("top: a partial row's sums are marked, its unknowns are not", "[partia
   CHECK(j["nprocs_partial"] == true);
   CHECK(j["cpu_pct_partial"] == true);
   CHECK(j["mem_bytes_partial"] == true);
-  CHECK(j["pids_partial"] == true);
+  CHECK(j["pids_current_partial"] == true);
   CHECK(j["io_read_bps"].is_null());
   CHECK_FALSE(j.contains("io_read_bps_partial"));
   CHECK(j["pid"].is_null());

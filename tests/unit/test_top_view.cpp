@@ -94,7 +94,7 @@ TEST_CASE("top view: a JSON Lines object with nulls for unknown and max for unli
   CHECK(o["mem_bytes"] == 4096);
   CHECK(o["mem_limit_bytes"] == "max");
   CHECK(o["mem_pct"].is_null());
-  CHECK(o["pids"] == 3);
+  CHECK(o["pids_current"] == 3);
   CHECK(o["pids_limit"].is_null());
   for (const char* k : {"io_read_bps", "io_write_bps", "throttled_pct", "oom_kills", "psi_cpu_some", "psi_mem_some", "psi_io_some"})
     CHECK(o[k].is_null());

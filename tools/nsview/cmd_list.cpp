@@ -301,16 +301,9 @@ int run(int argc, char** argv) {
     }
   }
 
-  nsinspect::ScanOptions so;
-  so.root = o.root;
-  auto needs = [&](int col) {
-    return std::find(cols.begin(), cols.end(), col) != cols.end() ||
-           std::find(filter.used_columns().begin(), filter.used_columns().end(), col) != filter.used_columns().end();
-  };
-  so.containers = needs(NS_CONTAINER);
-  so.cgroups = needs(NS_CGROUP) || so.containers;  // containers are found from cgroups
-  so.cgroup_tree = false;
-  so.status = false;  // NSpid is not shown by list
+  // Every namespace, and what the shown and filtered columns need (status: NSpid is not shown).
+  nsinspect::ScanOptions so = nsinspect::scan_options_for(
+      nsinspect::kFindAllNamespaces | needs_of(all, cols) | needs_of(all, filter.used_columns()), o.root);
   so.cmdline_leaders_only = !o.ns;  // COMMAND is that of each namespace's lowest pid
   so.uid_leaders_only = !o.ns;      // ...and UID/USER; `list INODE` shows every member's
   warn_capabilities(o.root);

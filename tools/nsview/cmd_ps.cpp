@@ -153,13 +153,10 @@ int run(int argc, char** argv) {
       return 1;
     }
   try {
-    nsinspect::ScanOptions opt;
-    opt.root = o.root;
-    // ps needs processes, their cgroups and command lines; not the namespace graph's extras.
-    opt.threads = opt.fds = opt.sockets = opt.bind_mounts = opt.hierarchy = opt.netnsid = opt.users = false;
-    opt.status = false;
+    // Containers, their processes' namespaces and command lines; not the namespace graph's extras.
+    using namespace nsinspect;
     nsview::warn_capabilities(o.root);
-    auto snap = nsinspect::scan(opt);
+    auto snap = scan(scan_options_for(kFindContainers | src_namespaces | src_cmdline, o.root));
     int rc = show(snap, o);
     nsview::warn_unreadable(snap.stats);
     return rc;

@@ -69,6 +69,7 @@ int run(int argc, char** argv) {
     return 0;
   }
   Options o;
+  o.table = &avail;
   if (columns.empty()) {
     if (kind == "cgroup") o.columns = {"NPROCS", "MEM", "MEMLIMIT", "CPUTIME", "PIDS", "PIDSLIMIT"};
     else if (kind == "proc") o.columns = {"USER", "COMMAND"};
@@ -89,16 +90,19 @@ int run(int argc, char** argv) {
   o.color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
 
   try {
-    nsinspect::ScanOptions opt;
-    opt.root = scan_root;
-    opt.sockets = opt.fds = opt.bind_mounts = opt.netnsid = false;  // not shown by any tree
-    opt.containers = kind != "cgroup";  // container tags in the pid/user/proc trees
-    opt.threads = false;
-    opt.hierarchy = kind == "pid" || kind == "user";
-    opt.cgroup_tree = kind == "cgroup";
-    opt.namespaces = kind != "cgroup";  // the cgroup tree shows none (and must not warn of them)
+    using namespace nsinspect;
+    // Each kind's preset, and what its shown columns need. The cgroup tree shows no
+    // namespaces (and must not warn of them); its members are labelled by command line.
+    // The others label processes by comm and NSpid (status) and tag containers.
+    Sources base = kind == "cgroup" ? src_cgroup_tree | src_cmdline
+                                    : src_namespaces | src_status | src_containers |
+                                          (kind == "proc" ? Sources{0} : Sources{src_hierarchy});
+    std::vector<int> shown;
+    for (const auto& c : o.columns)
+      for (std::size_t i = 0; i < avail.size(); ++i)
+        if (avail[i].name == c) shown.push_back(static_cast<int>(i));
     nsview::warn_capabilities(scan_root);
-    auto snap = nsinspect::scan(opt);
+    auto snap = scan(scan_options_for(base | needs_of(avail, shown), scan_root));
     BuildArgs a{snap, root, all, hierarchy, o.columns};
     std::vector<Row> rows = kind == "pid"    ? build_ns_tree(a, nsinspect::NsType::pid)
                             : kind == "user" ? build_ns_tree(a, nsinspect::NsType::user)

@@ -1,6 +1,7 @@
 // scan(): read a live system (or a tree shaped like one) into a Snapshot.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "nsinspect/snapshot.hpp"
@@ -32,6 +33,39 @@ struct ScanOptions {
 // both are content with them. The TUI merges a view's needs with its sampler's this way.
 // A new ScanOptions field must be merged here (it will not compile until it is).
 ScanOptions merge(ScanOptions a, const ScanOptions& b);
+
+// The sources of ScanOptions as flags, so that what a view reads can be the union of what
+// its columns need (each column of the views layer names its sources). Leader-only reads
+// and the root are the view's choice, set on the ScanOptions afterwards.
+enum Source : uint32_t {
+  src_cmdline = 1u << 0,
+  src_status = 1u << 1,
+  src_cgroups = 1u << 2,
+  src_cgroup_tree = 1u << 3,
+  src_threads = 1u << 4,
+  src_fds = 1u << 5,
+  src_sockets = 1u << 6,
+  src_bind_mounts = 1u << 7,
+  src_hierarchy = 1u << 8,
+  src_netnsid = 1u << 9,
+  src_users = 1u << 10,
+  src_containers = 1u << 11,
+  src_namespaces = 1u << 12,
+  src_usage = 1u << 13,
+};
+using Sources = uint32_t;
+
+// Presets: what a kind of view reads before any column adds to it.
+// Every namespace a process, thread, fd, socket or bind mount holds (list, the TUI's
+// namespaces), with the ancestors nobody holds.
+inline constexpr Sources kFindAllNamespaces =
+    src_namespaces | src_threads | src_fds | src_sockets | src_bind_mounts | src_hierarchy;
+// Containers and pods of every engine (ps, the TUI's containers): found from cgroups.
+inline constexpr Sources kFindContainers = src_cgroups | src_containers;
+
+// ScanOptions that read exactly the given sources (containers imply cgroups, which they are
+// found from), from `root`.
+ScanOptions scan_options_for(Sources sources, std::string root = "/");
 
 // Never throws for vanished processes or unreadable files; throws std::runtime_error only
 // when root/proc itself cannot be opened.

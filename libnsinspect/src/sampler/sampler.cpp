@@ -513,17 +513,14 @@ Sampler::~Sampler() = default;
 const SamplerOptions& Sampler::options() const { return impl_->opt; }
 
 ScanOptions Sampler::scan_options() const {
-  ScanOptions o;
-  o.root = impl_->opt.root;
-  o.threads = o.fds = o.sockets = o.bind_mounts = o.hierarchy = o.netnsid = o.users = false;
-  o.status = false;
-  o.cgroups = true;
-  o.containers = true;  // rows carry container and pod names
-  o.cgroup_tree = false;  // the cgroup group walks the hierarchies it reads itself
+  // Rows carry container and pod names; the cgroup group walks the hierarchies it reads
+  // itself (no cgroup tree). Ten readlinks per process: only the namespace group needs them.
+  const UsageGroup g = impl_->opt.group;
+  Sources s = kFindContainers | src_cmdline;
+  if (g == UsageGroup::ns || g == UsageGroup::process) s |= src_usage;
+  if (g == UsageGroup::ns) s |= src_namespaces;
+  ScanOptions o = scan_options_for(s, impl_->opt.root);
   o.uid_leaders_only = true;  // no row shows a user: with namespaces off, no uid is read
-  o.usage = impl_->opt.group == UsageGroup::ns || impl_->opt.group == UsageGroup::process;
-  // Ten readlinks per process: only the namespace group needs them.
-  o.namespaces = impl_->opt.group == UsageGroup::ns;
   return o;
 }
 
