@@ -195,7 +195,7 @@ TEST_CASE("root in a container: top, tree cgroup and dump read the node's cgroup
     INFO(row->dump());
     CHECK((*row)["cgroup"] == t.cgroup);
     CHECK((*row)["pid"].get<long>() == std::stol(t.pid));  // the node's pid, also without hostPID
-    CHECK((*row)["pids"].get<long>() == std::stol(t.file("pids", "pids.current")));
+    CHECK((*row)["pids_current"].get<long>() == std::stol(t.file("pids", "pids.current")));
     REQUIRE((*row)["mem_bytes"].is_number());
     CHECK(within_mem((*row)["mem_bytes"].get<double>(), mem_before, mem_after));
     REQUIRE((*row)["cpu_pct"].is_number());
@@ -220,7 +220,7 @@ TEST_CASE("root in a container: top, tree cgroup and dump read the node's cgroup
     json jm = json::parse(tm.out);
     node = find_cgroup(jm["cgroups"], t.cgroup);
     REQUIRE(node);
-    CHECK(within_mem((*node)["memory_current"].get<double>(), mem_before, mem_usage(t)));
+    CHECK(within_mem((*node)["mem_bytes"].get<double>(), mem_before, mem_usage(t)));
 
     // dump -J: the node's hierarchies at the node's mount points (not /host/host/...), the
     // container with its cgroup, its process's cgroup lines as host paths.
@@ -264,7 +264,7 @@ TEST_CASE("root in a container: top, tree cgroup and dump read the node's cgroup
   REQUIRE(row);
   CHECK((*row)["pid"].get<long>() == std::stol(t.pid));
   CHECK((*row)["mem_bytes"].is_null());
-  CHECK((*row)["pids"].is_null());
+  CHECK((*row)["pids_current"].is_null());
 }
 
 TEST_CASE("root in a container: list counts, partial marks and the host label", "[rootcontainer][podman]") {
