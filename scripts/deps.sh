@@ -17,6 +17,9 @@ pkgs+=(clang-14 libclang-rt-14-dev libfuzzer-14-dev)
 # nsview serve: libmicrohttpd (headers; the library is loaded at run time) and zlib (static, for
 # gzip); its tests validate with promtool (package prometheus) and scrape with curl.
 pkgs+=(libmicrohttpd-dev zlib1g-dev prometheus curl)
+# deploy/: the manifests' test parses them with python3's yaml (no Kubernetes here); the
+# image test builds the Containerfile with podman (already above).
+pkgs+=(python3 python3-yaml)
 # --bench: also the anchor tools the benchmarks compare with (the tests never need them).
 if [ "${1:-}" = "--bench" ]; then pkgs+=(htop hey); fi
 missing=()

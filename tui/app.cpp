@@ -127,6 +127,7 @@ class App {
     if (!s) {
       SamplerOptions so;
       so.group = *g;
+      so.root = opt_.root;
       s = std::make_unique<Sampler>(so);
     }
     return s.get();
@@ -137,6 +138,7 @@ class App {
     Sampler* sampler = sampler_for(view_);
     ScanOptions so = view_needs(view_);
     if (sampler) so = nsinspect::merge(so, sampler->scan_options());
+    so.root = opt_.root;
     try {
       snap_ = std::make_shared<const Snapshot>(scan(so));
       if (sampler) cur().usage = sampler->sample(snap_);
@@ -386,10 +388,15 @@ class App {
     return true;
   }
 
+  // Under --root without hostPID the pids shown are another pid namespace's: signalling or
+  // entering one would reach a different process of ours.
+  bool pids_are_ours() const { return opt_.root == "/" || (snap_ && snap_->self_pid == ::getpid()); }
+
   void enter_selected() {
     ObjectKind kind;
     std::string key, why;
     if (!target(kind, key) || !snap_) return message("nothing selected", true);
+    if (!pids_are_ours()) return message("e: the pids under --root are not this pid namespace's (run with hostPID)", true);
     auto args = enter_args(*snap_, kind, key, &why);
     if (args.empty()) return message("e: " + why, true);
     args.insert(args.begin(), "/proc/self/exe");
@@ -404,6 +411,7 @@ class App {
     ObjectKind kind;
     std::string key;
     if (!target(kind, key) || !snap_) return message("nothing selected", true);
+    if (!pids_are_ours()) return message("k: the pids under --root are not this pid namespace's (run with hostPID)", true);
     auto pid = signal_target(*snap_, kind, key);
     if (!pid) return message("k: select a process or a container (its init process gets the signal)", true);
     kill_pid_ = *pid;

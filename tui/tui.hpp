@@ -1,6 +1,8 @@
 // `nsview tui`: the interactive ncurses UI. The entry point the subcommand calls.
 #pragma once
 
+#include <string>
+
 #include "views.hpp"
 
 namespace nsview::tui {
@@ -9,6 +11,7 @@ struct TuiOptions {
   double delay_s = 2.0;  // refresh interval
   ViewId view = ViewId::containers;
   bool ascii = false;    // force ASCII tree lines
+  std::string root = "/";  // read ROOT/proc, ROOT's cgroup mounts, ROOT/run, ROOT/var/lib
 };
 
 // Runs until q (returns 0), a fatal error (message on stderr after the terminal is

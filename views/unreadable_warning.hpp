@@ -17,4 +17,18 @@ std::string unreadable_warning(const std::string& prog, const nsinspect::ScanSta
 // loop scans many times), never to stdout, so JSON output stays clean.
 void warn_unreadable(const nsinspect::ScanStats& stats);
 
+// The line said once at start when the scan runs without capabilities that reading the node
+// needs: "PROG: warning: no CAP_SYS_PTRACE (hides ...)". Said as root (in a container: the
+// DaemonSet's case) or with --root (root != "/"); an ordinary user is told by the end
+// warning ("not root"). Empty when nothing is missing.
+std::string capability_warning(const std::string& prog, const std::string& root);
+
+// Writes capability_warning() to stderr, at most once per process.
+void warn_capabilities(const std::string& root);
+
+// Under --root, when no cgroup hierarchy is mounted below root (the host's /proc mounted
+// without its /sys/fs/cgroup), readings are unknown for a reason '-' does not tell: says so
+// once, "PROG: warning: no cgroup hierarchy is mounted below /host (...)".
+void warn_no_cgroups(const std::string& root, const nsinspect::CgroupLayout& layout);
+
 }  // namespace nsview

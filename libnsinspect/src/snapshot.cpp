@@ -43,23 +43,23 @@ std::optional<std::string> Snapshot::user_name(uid_t uid) const {
 }
 
 std::optional<NsInode> Snapshot::initial_ns(NsType t) const {
-  if (t == NsType::user || t == NsType::pid) {
-    // The root of the hierarchy that holds the lowest readable process.
-    for (const auto& p : processes) {
-      auto cur = p.ns_of(t);
-      if (!cur) continue;
-      for (int guard = 0; guard < 64; ++guard) {
-        const Namespace* n = ns(*cur);
-        if (!n || !n->parent || !ns(*n->parent)) return cur;
-        cur = n->parent;
-      }
-      return cur;
-    }
-    return std::nullopt;
+  // Only init (pid 1 of the pid namespace /proc shows) and kernel threads (which live in the
+  // initial namespaces) tell. The lowest readable pid does not: without CAP_SYS_PTRACE in a
+  // container it is a container's own process, which must not be called the host's. Some
+  // supervisors' pid 1 is unreadable even to root; kthreadd (pid 2) then tells.
+  std::optional<NsInode> cur;
+  for (const auto& p : processes) {
+    if (p.pid != 1 && !p.kernel_thread) continue;
+    if ((cur = p.ns_of(t))) break;
   }
-  for (const auto& p : processes)
-    if (auto n = p.ns_of(t)) return n;
-  return std::nullopt;
+  if (!cur || (t != NsType::user && t != NsType::pid)) return cur;
+  // pid and user: the root of the hierarchy that holds it.
+  for (int guard = 0; guard < 64; ++guard) {
+    const Namespace* n = ns(*cur);
+    if (!n || !n->parent || !ns(*n->parent)) return cur;
+    cur = n->parent;
+  }
+  return cur;
 }
 
 void Snapshot::reindex() {

@@ -22,6 +22,7 @@ int run(int argc, char** argv) {
   try {
     nsinspect::ScanOptions opt;
     opt.root = root;
+    nsview::warn_capabilities(root);
     auto snap = nsinspect::scan(opt);
     nsview::write_json(stdout, nsinspect::to_json(snap), 2);
     nsview::warn_unreadable(snap.stats);

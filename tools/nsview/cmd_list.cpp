@@ -306,6 +306,7 @@ int run(int argc, char** argv) {
       nsinspect::kFindAllNamespaces | needs_of(all, cols) | needs_of(all, filter.used_columns()), o.root);
   so.cmdline_leaders_only = !o.ns;  // COMMAND is that of each namespace's lowest pid
   so.uid_leaders_only = !o.ns;      // ...and UID/USER; `list INODE` shows every member's
+  warn_capabilities(o.root);
   nsinspect::Snapshot snap;
   try {
     snap = nsinspect::scan(so);

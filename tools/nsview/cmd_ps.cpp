@@ -155,6 +155,7 @@ int run(int argc, char** argv) {
   try {
     // Containers, their processes' namespaces and command lines; not the namespace graph's extras.
     using namespace nsinspect;
+    nsview::warn_capabilities(o.root);
     auto snap = scan(scan_options_for(kFindContainers | src_namespaces | src_cmdline, o.root));
     int rc = show(snap, o);
     nsview::warn_unreadable(snap.stats);

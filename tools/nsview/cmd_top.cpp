@@ -400,7 +400,9 @@ int run(int argc, char** argv) {
     }
     g_fields = fields_for(o, view.filter.used_columns());
     std::unique_ptr<nsinspect::Sampler> sampler;
+    warn_capabilities(o.root);
     UsageSample s = first_sample(o, sampler);
+    warn_no_cgroups(o.root, s.snapshot->cgroup_tree.layout);
     view.cols = o.output.empty() ? default_columns(s.group) : parse_columns(o.output, s.group);
     if (o.sort) view.sort = *o.sort;
     const bool screen = !o.batch && !o.json && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);

@@ -101,6 +101,7 @@ int run(int argc, char** argv) {
     for (const auto& c : o.columns)
       for (std::size_t i = 0; i < avail.size(); ++i)
         if (avail[i].name == c) shown.push_back(static_cast<int>(i));
+    nsview::warn_capabilities(scan_root);
     auto snap = scan(scan_options_for(base | needs_of(avail, shown), scan_root));
     BuildArgs a{snap, root, all, hierarchy, o.columns};
     std::vector<Row> rows = kind == "pid"    ? build_ns_tree(a, nsinspect::NsType::pid)

@@ -6,6 +6,7 @@
 #include "cli.hpp"
 #include "subcommand.hpp"
 #include "tui.hpp"
+#include "unreadable_warning.hpp"
 
 namespace {
 
@@ -17,9 +18,11 @@ int run(int argc, char** argv) {
   double delay = 2.0;
   std::string view = "containers";
   bool ascii = false;
+  std::string root = "/";
   app.add_option("-d,--delay", delay, "seconds between refreshes (default 2)")->check(CLI::Range(0.2, 3600.0));
   app.add_option("--view", view, "the view to start on: containers, namespaces, cgroups or processes");
   app.add_flag("--ascii", ascii, "draw tree lines with ASCII characters");
+  app.add_option("--root", root, "read ROOT/proc, ROOT's cgroup mounts, ROOT/run and ROOT/var/lib (a host's / mounted in a container)");
   if (auto rc = nsview::parse_cli(app, argc, argv)) return *rc;
   auto v = nsview::tui::view_from_name(view);
   if (!v) {
@@ -30,7 +33,8 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "nsview tui: needs a terminal (for scripts: nsview ps, list, tree, dump)\n");
     return 1;
   }
-  return nsview::tui::run({delay, *v, ascii});
+  nsview::warn_capabilities(root);
+  return nsview::tui::run({delay, *v, ascii, root});
 }
 
 nsview::RegisterSubcommand reg({"tui", "the interactive UI (default on a terminal)", run, 5});

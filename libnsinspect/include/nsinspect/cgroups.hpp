@@ -57,6 +57,13 @@ CgroupLayout detect_cgroup_layout(const std::vector<procfs::MountInfo>& mounts,
                                   const std::vector<procfs::CgroupLine>& self,
                                   std::string_view v2_controllers = {});
 
+// A live scan under a root other than "/" (`--root /host` in a container) reads the
+// scanner's own mountinfo: its mount points are paths in the scanner's mount namespace and
+// already carry the root ("/host/sys/fs/cgroup/memory"). Keeps the mounts at or below root
+// with root taken off (the readers prefix it again) and drops the rest, such as the
+// container's own /sys/fs/cgroup, which shows only its own cgroup.
+std::vector<procfs::MountInfo> mounts_below_root(std::vector<procfs::MountInfo> mounts, std::string_view root);
+
 // Joins a path seen through a cgroup namespace to the host path of that namespace's root
 // and normalises "." and "..": ("/a/b", "/../c") -> "/a/c". Never climbs above "/".
 std::string cgroup_host_path(std::string_view ns_root, std::string_view seen);

@@ -193,8 +193,8 @@ struct Snapshot {
   const Namespace* ns(NsInode inode) const;
   // The user name for a uid, if known.
   std::optional<std::string> user_name(uid_t uid) const;
-  // The initial (host) namespace of a type: that of the lowest readable pid, the
-  // namespace with no parent for pid/user. nullopt if unknown.
+  // The initial (host) namespace of a type: that of pid 1, else of a kernel thread (the root
+  // of its hierarchy for pid/user). nullopt when neither could be read: never a guess.
   std::optional<NsInode> initial_ns(NsType t) const;
 
   // Indexes; filled by scan() and by reindex().

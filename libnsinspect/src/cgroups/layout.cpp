@@ -145,6 +145,21 @@ CgroupLayout detect_cgroup_layout(const std::vector<procfs::MountInfo>& mounts,
   return layout;
 }
 
+std::vector<procfs::MountInfo> mounts_below_root(std::vector<procfs::MountInfo> mounts, std::string_view root) {
+  while (root.size() > 1 && root.back() == '/') root.remove_suffix(1);
+  if (root.empty() || root == "/") return mounts;
+  std::vector<procfs::MountInfo> kept;
+  for (auto& m : mounts) {
+    std::string_view mp = m.mount_point;
+    if (mp.substr(0, root.size()) != root) continue;
+    std::string_view rest = mp.substr(root.size());
+    if (!rest.empty() && rest.front() != '/') continue;  // "/hostile" is not below "/host"
+    m.mount_point = rest.empty() ? "/" : std::string(rest);
+    kept.push_back(std::move(m));
+  }
+  return kept;
+}
+
 std::string cgroup_host_path(std::string_view ns_root, std::string_view seen) {
   std::vector<std::string_view> parts;
   auto add = [&](std::string_view p) {

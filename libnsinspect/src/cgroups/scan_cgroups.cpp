@@ -1,6 +1,8 @@
 // The scan's cgroup step: the layout, host paths (also through a cgroup namespace) and the
 // primary path of every process, the tree of every hierarchy with member processes attached
 // through a path -> node hash map, so the work stays linear.
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <unordered_map>
@@ -71,6 +73,11 @@ void build_cgroups(Snapshot& snap, const std::string& root, int proc_fd, bool tr
   std::vector<procfs::MountInfo> mounts;
   std::vector<procfs::CgroupLine> self;
   if (read_file_at(proc_fd, "self/mountinfo", buf) == 0) mounts = procfs::parse_mountinfo(buf);
+  // A live /proc under another root is the scanner's own view (see mounts_below_root); a
+  // fixture tree's mountinfo names paths inside the tree.
+  struct statfs fs;
+  if (root != "/" && fstatfs(proc_fd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC)
+    mounts = mounts_below_root(std::move(mounts), root);
   if (read_file_at(proc_fd, "self/cgroup", buf) == 0) self = procfs::parse_cgroup(buf);
   std::string controllers;
   for (const auto& m : mounts)
@@ -80,7 +87,7 @@ void build_cgroups(Snapshot& snap, const std::string& root, int proc_fd, bool tr
       break;
     }
   CgroupLayout layout = detect_cgroup_layout(mounts, self, controllers);
-  resolve_ns_roots(layout, root, root == "/" ? getpid() : 0, self);
+  resolve_ns_roots(layout, root, snap.self_pid, self);
 
   // Hierarchy id -> layout index, then translate every line to a host path.
   std::unordered_map<int, std::size_t> by_id;

@@ -69,7 +69,16 @@ class Builder {
     proc_owned_ = detail::open_dir_at(AT_FDCWD, proc.c_str());
     if (!proc_owned_) throw std::runtime_error("cannot open " + proc + ": " + std::strerror(errno));
     proc_ = proc_owned_.get();
-    if (o.root == "/") snap_.self_pid = getpid();
+    if (o.root == "/") {
+      snap_.self_pid = getpid();
+    } else if (std::string self; detail::readlink_at(proc_, "self", self) == 0) {
+      // Under another root (a host's /proc in a container, with or without hostPID) our
+      // pid is the one that /proc's own pid namespace gives us; a fixture tree has none.
+      snap_.self_pid = detail::to_number<pid_t>(self).value_or(0);
+    }
+    // pidfd_open takes a pid of our own pid namespace: only when ROOT/proc shows that one
+    // (hostPID) do its pids name the same processes, so sockets can be asked for theirs.
+    pids_ours_ = snap_.self_pid != 0 && snap_.self_pid == getpid();
     struct stat st;
     if (fstatat(proc_, "self/ns/net", &st, 0) == 0) nsfs_dev_ = st.st_dev;
   }
@@ -77,7 +86,7 @@ class Builder {
   // A shard: scans a range of pids for `parent` into its own maps (see scan_processes).
   struct ShardOf {};
   Builder(ShardOf, const Builder& parent)
-      : opt_(parent.opt_), proc_(parent.proc_), nsfs_dev_(parent.nsfs_dev_) {}
+      : opt_(parent.opt_), proc_(parent.proc_), nsfs_dev_(parent.nsfs_dev_), pids_ours_(parent.pids_ours_) {}
 
   Snapshot build() {
     auto t0 = std::chrono::steady_clock::now();
@@ -445,7 +454,7 @@ class Builder {
         else pending_path_fds_[link_].emplace_back(p.pid, fdnum);
         return;
       }
-      if (!opt_.sockets || opt_.root != "/") return;
+      if (!opt_.sockets || !pids_ours_) return;
       auto sock = procfs::parse_socket_link(link_);
       if (!sock) return;
       std::optional<NsInode> netns;
@@ -628,6 +637,7 @@ class Builder {
   Process* slot_ = nullptr;  // parallel scan: where this worker's next process goes
   std::unordered_set<std::string> nsfs_mount_points_;
   dev_t nsfs_dev_ = 0;
+  bool pids_ours_ = false;  // ROOT/proc is our own pid namespace's (pidfd_open may be used)
   detail::NetnsidQuery netnsid_;
   std::string buf_, link_, nsfs_lines_;  // reused for every read
   std::unordered_map<std::string, CgroupLines> cgroup_lines_;  // /proc/PID/cgroup text -> lines
