@@ -456,11 +456,13 @@ class App {
       if (const Container* c = container_by_id(*snap_, r->key)) {
         auto t = nsinspect::inspect::container_target(*snap_, *c);
         if (t.pids.empty()) return;
-        t.initial_ns = nsinspect::inspect::initial_namespaces();
+        t.initial_ns = nsinspect::inspect::initial_namespaces(opt_.root);
         RenderOptions o;
         o.ascii = !locale_is_utf8();
+        nsinspect::inspect::InspectOptions io;
+        io.root = opt_.root;
         inspect_lines_ = {"", "Inspect (as nsview inspect; read when this pane opened)"};
-        for (auto& l : inspect_lines(nsinspect::inspect::inspect(t), {}, o)) inspect_lines_.push_back("  " + l);
+        for (auto& l : inspect_lines(nsinspect::inspect::inspect(t, io), {}, o)) inspect_lines_.push_back("  " + l);
       }
   }
 

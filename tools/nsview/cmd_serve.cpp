@@ -22,6 +22,7 @@
 #include "serve_http.hpp"
 #include "subcommand.hpp"
 #include "top_view.hpp"
+#include "unreadable_warning.hpp"
 
 namespace {
 
@@ -205,6 +206,8 @@ int run(int argc, char** argv) {
   try {
     std::string bound;
     const int fd = bind_listen(parse_listen(listen), bound);
+    // Which capabilities the agent lacks and what that hides, once, in its log.
+    nsview::warn_capabilities(root);
     // The signals are taken by sigwait in this thread; the server's threads inherit the mask.
     sigset_t stop;
     sigemptyset(&stop);
