@@ -316,13 +316,16 @@ class App {
   }
 
   // A scrollable page of text over the body (detail pane, help).
-  void draw_page(int top, int height, const std::string& title, const std::vector<std::string>& text, int& scroll) {
+  // Lines are made terminal-safe here unless they already are (escaped = true).
+  void draw_page(int top, int height, const std::string& title, const std::vector<std::string>& text, int& scroll,
+                 bool escaped = false) {
     line(top, fit(" " + title, static_cast<std::size_t>(COLS)), term_.attr(kHeader));
     int body = height - 1;
     int max_scroll = std::max(0, static_cast<int>(text.size()) - body);
     scroll = std::clamp(scroll, 0, max_scroll);
     for (int r = 0; r < body && scroll + r < static_cast<int>(text.size()); ++r)
-      line(top + 1 + r, safe_text(text[static_cast<std::size_t>(scroll + r)]), A_NORMAL);
+      line(top + 1 + r, escaped ? text[static_cast<std::size_t>(scroll + r)] : safe_text(text[static_cast<std::size_t>(scroll + r)]),
+           A_NORMAL);
   }
 
   void draw_status() {
@@ -362,8 +365,10 @@ class App {
         const UsageSample* u = cur().usage ? &*cur().usage : nullptr;
         auto text = snap_ ? detail_lines(*snap_, u, detail_kind_, detail_key_) : std::vector<std::string>{};
         if (text.empty()) text = {"(gone: the object no longer exists)"};
-        else text.insert(text.end(), inspect_lines_.begin(), inspect_lines_.end());
-        draw_page(top, height, "Detail", text, detail_scroll_);
+        for (auto& l : text) l = safe_text(l);
+        // inspect's tables are escaped by the renderer: not a second time.
+        if (text.size() > 1) text.insert(text.end(), inspect_lines_.begin(), inspect_lines_.end());
+        draw_page(top, height, "Detail", text, detail_scroll_, true);
       } else {
         draw_table(top, height);
       }
