@@ -179,7 +179,7 @@ struct RawCgroups {
 
 }  // namespace
 
-TEST_CASE("serve: /metrics matches a podman container's and a pod's cgroup files and podman inspect; promtool is clean", "[serve][podman][integration]") {
+TEST_CASE("serve: /metrics matches a podman container's and a pod's cgroup files and podman inspect - promtool is clean", "[serve][podman][integration]") {
   if (!have_podman()) {
     WARN("SKIPPED: podman is not installed");
     return;
@@ -255,7 +255,7 @@ TEST_CASE("serve: /metrics matches a podman container's and a pod's cgroup files
   CHECK(check.status == 0);
 }
 
-TEST_CASE("serve: a cgroup with a hostile name stays escaped and valid; unread values are absent, not 0", "[serve][hostile][integration]") {
+TEST_CASE("serve: a cgroup with a hostile name stays escaped and valid - unread values are absent, not 0", "[serve][hostile][integration]") {
   REQUIRE(is_root());
   // A quote, a backslash, a tab and a byte that is not UTF-8 (cgroupfs refuses a newline;
   // its escape is checked in the unit tests).
@@ -282,7 +282,7 @@ TEST_CASE("serve: a cgroup with a hostile name stays escaped and valid; unread v
   CHECK(check.status == 0);
 }
 
-TEST_CASE("serve: OpenMetrics and gzip by negotiation; HEAD, other methods, unknown paths and groups", "[serve][integration]") {
+TEST_CASE("serve: OpenMetrics and gzip by negotiation - HEAD, other methods, unknown paths and groups", "[serve][integration]") {
   REQUIRE(is_root());
   Server srv({"--min-interval", "60"});  // one collection: every body below is the same one
   Reply plain = get(srv.port, "/metrics");
@@ -387,7 +387,7 @@ TEST_CASE("serve: /api/v1/top rows have top -J's schema and /api/v1/snapshot is 
   CHECK(found);
 }
 
-TEST_CASE("serve: --min-interval answers a burst from one collection; --max-series drops whole objects and counts them", "[serve][integration]") {
+TEST_CASE("serve: --min-interval answers a burst from one collection - --max-series drops whole objects and counts them", "[serve][integration]") {
   REQUIRE(is_root());
   {
     Server srv({"--min-interval", "30"});
@@ -570,7 +570,7 @@ std::optional<double> promql(int port, const std::string& q) {
 
 }  // namespace
 
-TEST_CASE("serve: a real Prometheus scrapes it; PromQL sees a busy cgroup's CPU rate and memory as the files do", "[serve][prometheus][integration]") {
+TEST_CASE("serve: a real Prometheus scrapes it - PromQL sees a busy cgroup's CPU rate and memory as the files do", "[serve][prometheus][integration]") {
   if (sh("command -v prometheus >/dev/null").status != 0) {
     WARN("SKIPPED: prometheus is not installed");
     return;

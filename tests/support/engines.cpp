@@ -332,7 +332,7 @@ void check_nsview_sees(const EngineTruth& t) {
   CHECK(row["cgroup"] == cgroup);
   const std::string pids_cg = kCgroupRoot + "/pids" + cgroup_of(t.pid, "pids");
   const std::string mem_cg = kCgroupRoot + "/memory" + cgroup_of(t.pid, "memory");
-  if (!cgroup_of(t.pid, "pids").empty()) CHECK(row["pids"] == std::stoull(slurp(pids_cg + "/pids.current")));
+  if (!cgroup_of(t.pid, "pids").empty()) CHECK(row["pids_current"] == std::stoull(slurp(pids_cg + "/pids.current")));
   if (!cgroup_of(t.pid, "memory").empty()) {
     // The container's own v1 memory cgroup, not a parent's: a sleeping busybox moves little.
     REQUIRE(row["mem_bytes"].is_number());

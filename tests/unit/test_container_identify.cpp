@@ -366,7 +366,7 @@ TEST_CASE("nsview ps on the fixture node", "[containers][ps]") {
   CHECK(r.err.find("nsview ps: cannot open /nonexistent-nsview/proc") == 0);
 }
 
-TEST_CASE("identify: a containerd container's namespace and key; meta.db read again when it changes",
+TEST_CASE("identify: a containerd container's namespace and key - meta.db read again when it changes",
           "[containers][identify]") {
   // A copy of the fixture node whose meta.db the test replaces between scans: the image map
   // is kept across scans of a process, so it must follow the file.
