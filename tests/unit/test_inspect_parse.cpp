@@ -372,7 +372,8 @@ TEST_CASE("inspect: PSS on evidence of a restricted container, a privileged one,
   userns.processes[0].uids_inside = std::array<uint32_t, 4>{0, 0, 0, 0};
   userns.processes[0].status.uids = std::array<uint32_t, 4>{100000, 100000, 100000, 100000};
   userns.processes[0].in_initial_userns = false;
-  const Control& rn = control(judge_pss(userns), "restricted", "runAsNonRoot");
+  const auto userns_controls = judge_pss(userns);  // kept: control() returns a reference into it
+  const Control& rn = control(userns_controls, "restricted", "runAsNonRoot");
   CHECK(rn.verdict == Verdict::pass);
   CHECK_FALSE(rn.exact);
 
