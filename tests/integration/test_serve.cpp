@@ -425,7 +425,8 @@ TEST_CASE("serve: idle, slow and hostile clients neither hold up a scrape nor ou
   const std::string part = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ";
   REQUIRE(send(slow.fd, part.data(), part.size(), MSG_NOSIGNAL) > 0);
   // Bytes that are not HTTP, and a header larger than a connection's memory.
-  Reply junk = request(srv.port, "", "", {}, std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03garbage\r\n\r\n", 24));
+  static const char kJunk[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03garbage\r\n\r\n";
+  Reply junk = request(srv.port, "", "", {}, std::string(kJunk, sizeof kJunk - 1));
   CHECK((junk.status == 400 || junk.status == 0));
   Reply huge = request(srv.port, "GET", "/metrics", {"X-Big: " + std::string(64 * 1024, 'a')});
   CHECK((huge.status == 431 || huge.status == 413));
