@@ -303,11 +303,11 @@ class App {
         int cx = x;
         if (i == 0) {
           put(y, cx, room, ln.prefix, base);
-          put(y, cx, room, row.cells[0].text, sel ? base : style_attr(row.style));
+          put(y, cx, room, cell_text(row.cells[0]), sel ? base : style_attr(row.style));
           if (!row.mark.empty()) put(y, cx, room, " " + row.mark, sel ? base : term_.attr(kMark));
         } else if (i < row.cells.size()) {
           const auto& c = tb.columns()[i];
-          std::string t = fit(row.cells[i].text, static_cast<std::size_t>(widths[i]), c.right);
+          std::string t = fit(cell_text(row.cells[i]), static_cast<std::size_t>(widths[i]), c.right);
           put(y, cx, room, t, base);
         }
         x += widths[i] + 1;

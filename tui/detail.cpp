@@ -39,16 +39,16 @@ std::string proc_line(const Snapshot& s, pid_t pid) {
 
 void usage_lines(const UsageRow& u, std::vector<std::string>& out) {
   out.push_back("Usage (last interval):");
-  out.push_back(fmt::format("  cpu {}%   throttled {}%   memory {} of {} ({}%)", pct_cell(u.cpu_pct).text,
-                            pct_cell(u.throttled_pct).text, bytes_cell(u.mem_bytes).text,
-                            limit_text(u.mem_limit, true), pct_cell(u.mem_pct).text));
-  out.push_back(fmt::format("  pids {} of {}   io read {}/s write {}/s   oom kills {}", count_cell(u.pids).text,
-                            limit_text(u.pids_limit, false), rate_cell(u.io_read_bps).text,
-                            rate_cell(u.io_write_bps).text, count_cell(u.oom_kills).text));
+  out.push_back(fmt::format("  cpu {}%   throttled {}%   memory {} of {} ({}%)", cell_text(percent_cell(u.cpu_pct)),
+                            cell_text(percent_cell(u.throttled_pct)), cell_text(bytes_cell(u.mem_bytes)),
+                            cell_text(limit_cell(u.mem_limit, true)), cell_text(percent_cell(u.mem_pct))));
+  out.push_back(fmt::format("  pids {} of {}   io read {}/s write {}/s   oom kills {}", cell_text(number_cell(u.pids)),
+                            cell_text(limit_cell(u.pids_limit, false)), cell_text(rate_cell(u.io_read_bps)),
+                            cell_text(rate_cell(u.io_write_bps)), cell_text(number_cell(u.oom_kills))));
   out.push_back(fmt::format("  pressure avg10 some/full: cpu {}/{}  memory {}/{}  io {}/{}",
-                            pct_cell(u.psi_cpu_some).text, pct_cell(u.psi_cpu_full).text,
-                            pct_cell(u.psi_mem_some).text, pct_cell(u.psi_mem_full).text,
-                            pct_cell(u.psi_io_some).text, pct_cell(u.psi_io_full).text));
+                            cell_text(percent_cell(u.psi_cpu_some)), cell_text(percent_cell(u.psi_cpu_full)),
+                            cell_text(percent_cell(u.psi_mem_some)), cell_text(percent_cell(u.psi_mem_full)),
+                            cell_text(percent_cell(u.psi_io_some)), cell_text(percent_cell(u.psi_io_full))));
 }
 
 // Who else is in a namespace: "host", other containers, and how many processes outside.
@@ -108,7 +108,7 @@ void pod_lines(const Snapshot& s, const Pod& p, const UsageSample* usage, std::v
     if (const Container* c = container_by_id(s, id)) {
       std::string u;
       if (const UsageRow* r = usage_row(usage, UsageGroup::container, c->id))
-        u = "  cpu " + pct_cell(r->cpu_pct).text + "%  mem " + bytes_cell(r->mem_bytes).text;
+        u = "  cpu " + cell_text(percent_cell(r->cpu_pct)) + "%  mem " + cell_text(bytes_cell(r->mem_bytes));
       out.push_back(fmt::format("  {:<24} {}  pid {}{}{}", display_name(*c), c->id.substr(0, 12), opt(c->init_pid),
                                 c->infra ? "  (infra)" : "", u));
     }
@@ -176,7 +176,7 @@ void process_lines(const Snapshot& s, const Process& p, const UsageSample* usage
   out.push_back("  container " + (c ? display_name(*c) + " (" + c->id.substr(0, 12) + ")" : std::string("-")));
   out.push_back("  cgroup   " + dash(p.cgroup));
   if (const UsageRow* u = usage_row(usage, UsageGroup::process, std::to_string(p.pid)))
-    out.push_back(fmt::format("  cpu {}%   memory {}", pct_cell(u->cpu_pct).text, bytes_cell(u->mem_bytes).text));
+    out.push_back(fmt::format("  cpu {}%   memory {}", cell_text(percent_cell(u->cpu_pct)), cell_text(bytes_cell(u->mem_bytes))));
   out.push_back("Namespaces:");
   for (auto t : kAllNsTypes) {
     auto inode = p.ns_of(t);

@@ -57,7 +57,7 @@ void TableModel::set_rows(std::vector<Row> rows) {
   // What is drawn is made terminal-safe once, here: names and commands are hostile.
   for (auto& r : rows) {
     for (auto& c : r.cells)
-      if (!is_safe_text(c.text, locale_is_utf8())) c.text = safe_text(c.text);
+      if (c && !is_safe_text(*c, locale_is_utf8())) *c = safe_text(*c);
     if (!is_safe_text(r.mark, locale_is_utf8())) r.mark = safe_text(r.mark);
   }
   rows_ = std::move(rows);
@@ -97,13 +97,14 @@ bool TableModel::less(std::size_t a, std::size_t b) const {
   const Cell& cb = rb.cells[col];
   if (columns_[col].right) {
     // Unknown values go last whichever the direction.
-    if (!ca.num || !cb.num) return ca.num.has_value() && !cb.num.has_value();
-    if (*ca.num != *cb.num) return desc_ ? *ca.num > *cb.num : *ca.num < *cb.num;
+    auto na = cell_number(ca), nb = cell_number(cb);
+    if (!na || !nb) return na.has_value() && !nb.has_value();
+    if (*na != *nb) return desc_ ? *na > *nb : *na < *nb;
     return false;
   }
-  bool ua = ca.text == "-", ub = cb.text == "-";
+  bool ua = !ca || ca.unknown, ub = !cb || cb.unknown;
   if (ua || ub) return !ua && ub;
-  int c = lower(ca.text).compare(lower(cb.text));
+  int c = lower(*ca).compare(lower(*cb));
   return desc_ ? c > 0 : c < 0;
 }
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "cells.hpp"
+
 namespace nsview::tui {
 
 enum class ObjectKind : uint8_t { none, container, pod, ns, cgroup, process };
@@ -22,10 +24,9 @@ struct ColumnSpec {
 
 enum class RowStyle : uint8_t { plain, group, ns, cgroup, process, dim };
 
-struct Cell {
-  std::string text;           // as shown; "-" unknown
-  std::optional<double> num;  // sort key of numeric columns; nullopt sorts last
-};
+// The views layer's cell: text as shown, the value behind it (numeric columns sort by it,
+// unknown last), unknown and partial marks.
+using Cell = nsview::Cell;
 
 struct Row {
   std::string id;       // stable across refreshes: "c:ID", "pod:ID", "ns:INODE", "cg:PATH", "p:PID"

@@ -44,37 +44,8 @@ std::optional<UsageGroup> usage_group(ViewId v) {
   return std::nullopt;
 }
 
-Cell pct_cell(std::optional<double> v) {
-  if (!v) return {"-", std::nullopt};
-  return {fmt::format("{:.1f}", *v), *v};
-}
-
-Cell bytes_cell(std::optional<uint64_t> v) {
-  if (!v) return {"-", std::nullopt};
-  return {tree::bytes_cell(v).text, static_cast<double>(*v)};
-}
-
-Cell rate_cell(std::optional<double> v) {
-  if (!v) return {"-", std::nullopt};
-  Cell c = bytes_cell(static_cast<uint64_t>(std::max(0.0, *v)));
-  c.num = *v;
-  return c;
-}
-
-Cell count_cell(std::optional<uint64_t> v) {
-  if (!v) return {"-", std::nullopt};
-  return {std::to_string(*v), static_cast<double>(*v)};
-}
-
-std::string limit_text(const Limit& l, bool bytes) {
-  if (l.is_unlimited()) return "max";
-  if (!l.known()) return "-";
-  return bytes ? bytes_cell(l.value).text : std::to_string(l.value);
-}
-
 namespace {
 
-Cell text(const std::string& s) { return {s.empty() ? "-" : s, std::nullopt}; }
 
 // A row about one object; its id, PREFIX:KEY, stays the same across refreshes.
 Row object_row(ObjectKind kind, const char* prefix, const std::string& key, int parent, RowStyle style) {
@@ -120,15 +91,15 @@ Row container_row(const Snapshot& s, const Container& c, const UsageRow* u, int 
   if (c.infra) r.style = RowStyle::dim;
   std::string pod;
   if (const Pod* p = pod_of(s, c)) pod = p->name;
-  r.cells = {text(display_name(c)),
-             text(c.id.substr(0, 12)),
-             text(c.engine),
-             text(c.state),
-             pct_cell(u ? u->cpu_pct : std::nullopt),
+  r.cells = {text_cell(display_name(c)),
+             text_cell(c.id.substr(0, 12)),
+             text_cell(c.engine),
+             text_cell(c.state),
+             percent_cell(u ? u->cpu_pct : std::nullopt),
              bytes_cell(u ? u->mem_bytes : std::nullopt),
-             pct_cell(u ? u->mem_pct : std::nullopt),
-             count_cell(u ? u->pids : std::nullopt),
-             text(c.image)};
+             percent_cell(u ? u->mem_pct : std::nullopt),
+             number_cell(u ? u->pids : std::nullopt),
+             text_cell(c.image)};
   r.search = c.name + " " + c.id + " " + c.cgroup + " " + pod + " " + c.image +
              (c.init_pid ? " " + std::to_string(*c.init_pid) : "");
   return r;
@@ -202,15 +173,15 @@ BuiltView build_containers(const Snapshot& s, const UsageSample* usage) {
     r.kind = ObjectKind::pod;
     r.key = p->id;
     r.style = RowStyle::group;
-    r.cells = {text(display_name(*p)),
-               text(p->id.substr(0, 12)),
-               text(p->engine),
-               text(p->containers.empty() ? "" : all_paused ? "paused" : "running"),
-               pct_cell(sum_over(members, [](const UsageRow& u) { return u.cpu_pct; })),
+    r.cells = {text_cell(display_name(*p)),
+               text_cell(p->id.substr(0, 12)),
+               text_cell(p->engine),
+               text_cell(p->containers.empty() ? "" : all_paused ? "paused" : "running"),
+               percent_cell(sum_over(members, [](const UsageRow& u) { return u.cpu_pct; })),
                bytes_cell(sum_over(members, [](const UsageRow& u) { return u.mem_bytes; })),
-               {"-", std::nullopt},
-               count_cell(sum_over(members, [](const UsageRow& u) { return u.pids; })),
-               text(p->namespace_.empty() ? "" : "ns " + p->namespace_)};
+               unknown_cell(),
+               number_cell(sum_over(members, [](const UsageRow& u) { return u.pids; })),
+               text_cell(p->namespace_.empty() ? "" : "ns " + p->namespace_)};
     r.search = p->name + " " + p->id + " " + p->namespace_ + names;
   }
   std::vector<const Container*> lone;
@@ -262,17 +233,14 @@ struct TreeConv {
     }
     // Counts over what could be read are lower bounds ("3+"); none seen of an unknown is "-".
     auto lower_bound = [](std::size_t v, bool partial) {
-      if (!partial) return count_cell(v);
-      if (v == 0) return Cell{"-", std::nullopt};
-      return Cell{std::to_string(v) + "+", static_cast<double>(v)};
+      return partial && v == 0 ? unknown_cell() : partial_cell(number_cell(v), partial);
     };
-    r.cells = {text(type + " " + std::to_string(n.inode)),
-               n.members_partial ? Cell{std::to_string(n.nprocs()) + "+", static_cast<double>(n.nprocs())}
-                                 : count_cell(n.nprocs()),
-               n.lowest_pid ? count_cell(static_cast<uint64_t>(*n.lowest_pid)) : Cell{"-", std::nullopt},
+    r.cells = {text_cell(type + " " + std::to_string(n.inode)),
+               partial_cell(number_cell(n.nprocs()), n.members_partial),
+               number_cell(n.lowest_pid ? std::optional<uint64_t>(static_cast<uint64_t>(*n.lowest_pid)) : std::nullopt),
                lower_bound(n.holders.size(), n.members_partial || s.stats.holders_partial()),
-               text(user),
-               text(lowest ? lowest->command() : "")};
+               text_cell(user),
+               text_cell(lowest ? lowest->command() : "")};
     r.search = type + ":[" + std::to_string(n.inode) + "] " + mark + " " + (lowest ? lowest->comm : "");
     return r;
   }
@@ -319,19 +287,15 @@ struct CgConv {
     const std::string& path = tr.ref.cgroup;
     const UsageRow* u = find(usage, path);
     Row r = object_row(ObjectKind::cgroup, "cg", path, parent, RowStyle::cgroup);
-    std::optional<uint64_t> tasks;
-    if (tit != tr.cells.end() && tit->second.value.is_number()) tasks = tit->second.value.get<uint64_t>();
-    r.cells = {text(tr.label),
-               count_cell(tasks),
-               pct_cell(u ? u->cpu_pct : std::nullopt),
+    r.cells = {text_cell(tr.label),
+               tit != tr.cells.end() ? tit->second : unknown_cell(),
+               percent_cell(u ? u->cpu_pct : std::nullopt),
                bytes_cell(u ? u->mem_bytes : std::nullopt),
-               {u ? limit_text(u->mem_limit, true) : "-",
-                u && u->mem_limit.get() ? std::optional<double>(static_cast<double>(u->mem_limit.value))
-                                        : std::nullopt},
+               u ? limit_cell(u->mem_limit, true) : unknown_cell(),
                rate_cell(u ? u->io_read_bps : std::nullopt),
                rate_cell(u ? u->io_write_bps : std::nullopt),
-               count_cell(u ? u->pids : std::nullopt),
-               pct_cell(u ? u->psi_cpu_some : std::nullopt)};
+               number_cell(u ? u->pids : std::nullopt),
+               percent_cell(u ? u->psi_cpu_some : std::nullopt)};
     r.search = path;
     append_subtree(v, std::move(r), tr, [&](const tree::Row& c, int i) { add(c, i); });
   }
@@ -369,9 +333,9 @@ struct ProcConv {
   const std::unordered_map<std::string, const UsageRow*>& usage;
 
   void add(const tree::Row& tr, int parent) {
-    auto cell = [&](const char* name) -> const tree::Cell* {
+    auto cell = [&](const char* name) {
       auto it = tr.cells.find(name);
-      return it == tr.cells.end() ? nullptr : &it->second;
+      return it == tr.cells.end() ? unknown_cell() : it->second;
     };
     const std::string pid = std::to_string(tr.ref.pid);
     const UsageRow* u = find(usage, pid);
@@ -379,12 +343,12 @@ struct ProcConv {
     Row r = object_row(ObjectKind::process, "p", pid, parent, RowStyle::process);
     // The cgroup path would crowd out the container tag on a line; it is in the detail pane.
     r.mark = tree::mark_text(tr, false);
-    r.cells = {text(tr.label),
-               count_cell(p ? std::optional<uint64_t>(static_cast<uint64_t>(p->pid)) : std::nullopt),
-               text(cell("USER") ? cell("USER")->text : ""),
-               pct_cell(u ? u->cpu_pct : std::nullopt),
+    r.cells = {text_cell(tr.label),
+               number_cell(p ? std::optional<uint64_t>(static_cast<uint64_t>(p->pid)) : std::nullopt),
+               cell("USER"),
+               percent_cell(u ? u->cpu_pct : std::nullopt),
                bytes_cell(u ? u->mem_bytes : std::nullopt),
-               text(cell("COMMAND") ? cell("COMMAND")->text : "")};
+               cell("COMMAND")};
     r.search = tr.label + " " + tree::mark_text(tr) + " " + (p ? p->cgroup + " " + p->command() : "");
     append_subtree(v, std::move(r), tr, [&](const tree::Row& c, int i) { add(c, i); });
   }

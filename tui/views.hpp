@@ -42,11 +42,5 @@ BuiltView build_namespaces(const nsinspect::Snapshot& s, std::optional<nsinspect
 BuiltView build_cgroups(const nsinspect::Snapshot& s, const nsinspect::UsageSample* usage, bool all);
 BuiltView build_processes(const nsinspect::Snapshot& s, const nsinspect::UsageSample* usage, bool all);
 
-// Cell formatting shared by views and the detail pane ("-" for unknown).
-Cell pct_cell(std::optional<double> v);
-Cell bytes_cell(std::optional<uint64_t> v);
-Cell rate_cell(std::optional<double> bytes_per_s);
-Cell count_cell(std::optional<uint64_t> v);
-std::string limit_text(const nsinspect::Limit& l, bool bytes);  // "max", "-", "512.0M"
 
 }  // namespace nsview::tui

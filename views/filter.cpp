@@ -540,7 +540,7 @@ Value eval(const Filter::Node& n, const std::vector<Cell>& row, const std::vecto
     case N::Boolean: v.kind = Value::Bool; v.b = n.boolean; return v;
     case N::Column: {
       if (n.col < 0 || static_cast<std::size_t>(n.col) >= row.size() || !row[n.col]) return v;
-      const std::string& s = *row[n.col];
+      const std::string& s = row[n.col].val();
       const Column& c = cols[n.col];
       if (c.json == JsonType::number && !s.empty()) {
         if (auto d = cell_number(s)) {

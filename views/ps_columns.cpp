@@ -8,7 +8,7 @@ const std::vector<Column>& ps_columns() {
       view_column("ID", Unit::text, "container id (12 characters; --no-trunc: all)"),
       view_column("ENGINE", Unit::text, "container engine"),
       view_column("POD", Unit::text, "pod name"),
-      view_column("PID", Unit::id, "container init process"),
+      view_column("PID", Unit::id, "container init process", JsonType::number),
       view_column("STATE", Unit::text, "running, paused, stopped, ..."),
       view_column("IMAGE", Unit::text, "image name"),
       view_column("CREATED", Unit::age, "when the container was created (\"5 minutes ago\")"),

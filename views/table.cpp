@@ -1,4 +1,6 @@
 #include "table.hpp"
+
+#include "cells.hpp"
 #include "json_writer.hpp"
 
 #include <cstdlib>
@@ -218,24 +220,24 @@ bool is_json_number(std::string_view v) {
 void json_cell(ScolsJson& w, const Column& c, const Cell& v) {
   const std::string key = c.json_key();
   if (!v) return w.value_raw(key.c_str(), "");
+  const std::string& d = v.val();
   switch (c.json) {
     case JsonType::number:
       // A number column's text goes out as is; text that is no number (never expected)
       // stays a string so that the JSON stays valid.
-      if (v->empty() || is_json_number(*v)) return w.value_raw(key.c_str(), *v);
+      if (d.empty() || is_json_number(d)) return w.value_raw(key.c_str(), d);
       break;
     case JsonType::boolean: {
-      const std::string& d = *v;
       bool t = !(d.empty() || d[0] == '0' || d[0] == 'n' || d[0] == 'N' || d == "false");
       return w.value_raw(key.c_str(), t ? "true" : "false");
     }
     case JsonType::number_list: {
-      if (v->empty()) return w.value_raw(key.c_str(), "");
+      if (d.empty()) return w.value_raw(key.c_str(), "");
       w.open(key.c_str(), '[');
       std::size_t start = 0;
-      while (start <= v->size()) {
-        auto comma = v->find(',', start);
-        std::string_view part(v->data() + start, (comma == std::string::npos ? v->size() : comma) - start);
+      while (start <= d.size()) {
+        auto comma = d.find(',', start);
+        std::string_view part(d.data() + start, (comma == std::string::npos ? d.size() : comma) - start);
         if (is_json_number(part)) w.value_raw(nullptr, part);
         if (comma == std::string::npos) break;
         start = comma + 1;
@@ -244,10 +246,10 @@ void json_cell(ScolsJson& w, const Column& c, const Cell& v) {
     }
     case JsonType::string: break;
   }
-  if (is_valid_utf8(*v)) return w.value_string(key.c_str(), *v);
+  if (is_valid_utf8(d)) return w.value_string(key.c_str(), d);
   // Not UTF-8: U+FFFD per bad byte, and the exact bytes in KEY_raw (docs/json.md).
-  w.value_string(key.c_str(), replace_invalid_utf8(*v));
-  w.value_string((key + "_raw").c_str(), escape_invalid_utf8(*v));
+  w.value_string(key.c_str(), replace_invalid_utf8(d));
+  w.value_string((key + "_raw").c_str(), escape_invalid_utf8(d));
 }
 
 void json_rows(ScolsJson& w, const Table& t, const std::vector<std::vector<int>>& kids, const std::vector<int>& rows) {
@@ -335,8 +337,7 @@ void render(const Table& t, const RenderOptions& o, std::FILE* out) {
       // Values are made terminal-safe here, the one place text reaches the screen; raw
       // output escapes its own way below.
       const Cell& cell = t.rows[r][c];
-      std::string v = cell.unknown ? "-" : cell.value_or("");
-      if (cell.partial && !cell.unknown) v += "+";
+      std::string v = cell_text(cell);
       if (t.columns[c].wrap) {
         row[c] = split_lines(v);
         if (!o.wrap || o.raw) {

@@ -77,11 +77,22 @@ uint32_t needs_of(const std::vector<Column>& table, const std::vector<int>& colu
 // - unknown: could not be read (permission) -> "-" in text, null in JSON, never 0 or a guess;
 // - partial: a count or list over partly readable data, a lower bound -> "12+" in text, and
 //   in JSON the value plus "<key>_partial": true beside it (absent when complete).
+//
+// The optional string is the text people read. `value` is the value behind it when that
+// text is not the value itself (bytes shown as "1.5M" are 1572864), read by the column's
+// JsonType: JSON, sorting and -Q filters use val(), never the rendered text. Cells are
+// made by views/cells.hpp, so every view formats a quantity alike.
 struct Cell : std::optional<std::string> {
   using std::optional<std::string>::optional;
   Cell(const std::optional<std::string>& v) : std::optional<std::string>(v) {}
   bool unknown = false;
   bool partial = false;
+  std::string value;
+  // The value: `value` if set, else the text ("" for none).
+  const std::string& val() const {
+    static const std::string none;
+    return !value.empty() ? value : has_value() ? **this : none;
+  }
 };
 inline Cell unknown_cell() {
   Cell c;

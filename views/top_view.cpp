@@ -103,11 +103,6 @@ namespace {
 std::optional<double> opt(std::optional<uint64_t> v) { return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt; }
 std::optional<double> limit(const Limit& l) { return opt(l.get()); }
 
-std::string fixed(double v, int digits) {
-  char b[64];
-  std::snprintf(b, sizeof b, "%.*f", digits, v);
-  return b;
-}
 }  // namespace
 
 std::optional<double> number_of(const UsageRow& r, int col) {
@@ -145,46 +140,25 @@ static const std::string& text_of(const UsageRow& r, int col) {
   }
 }
 
-Cell raw_cell(const UsageRow& r, int col) {
-  if (!is_numeric(col)) return text_of(r, col);
-  if (col == T_MEMLIMIT && r.mem_limit.is_unlimited()) return std::string("max");
-  if (col == T_PIDSLIMIT && r.pids_limit.is_unlimited()) return std::string("max");
-  auto v = number_of(r, col);
-  if (!v) return std::nullopt;
-  if (*v == static_cast<double>(static_cast<long long>(*v))) return std::to_string(static_cast<long long>(*v));
-  return fixed(*v, 2);
-}
-
-namespace {
-std::string text_of_value(const UsageRow& r, int col);
-}  // namespace
-
-std::string text_cell(const UsageRow& r, int col) {
-  std::string t = text_of_value(r, col);
-  if (t != "-" && is_partial(r, col)) t += "+";
-  return t;
-}
-
-namespace {
-std::string text_of_value(const UsageRow& r, int col) {
-  if (!is_numeric(col)) {
-    const std::string& s = text_of(r, col);
-    return s.empty() ? "-" : s;
-  }
-  if ((col == T_MEMLIMIT && r.mem_limit.is_unlimited()) || (col == T_PIDSLIMIT && r.pids_limit.is_unlimited()))
-    return "max";
-  auto v = number_of(r, col);
-  if (!v) return "-";
+Cell cell(const UsageRow& r, int col) {
+  Cell c;
   switch (col) {
     case T_CPU: case T_MEMPCT: case T_THROTTLED: case T_PSI_CPU: case T_PSI_MEM: case T_PSI_IO:
-      return fixed(*v, 1);
-    case T_MEM: case T_MEMLIMIT: case T_IOR: case T_IOW:
-      return format_bytes(*v);
-    default:
-      return fixed(*v, 0);
+      c = percent_cell(number_of(r, col));
+      break;
+    case T_MEM: c = bytes_cell(r.mem_bytes); break;
+    case T_MEMLIMIT: c = limit_cell(r.mem_limit, true); break;
+    case T_PIDSLIMIT: c = limit_cell(r.pids_limit, false); break;
+    case T_IOR: c = rate_cell(r.io_read_bps); break;
+    case T_IOW: c = rate_cell(r.io_write_bps); break;
+    default: {
+      if (!is_numeric(col)) return text_cell(text_of(r, col));
+      auto v = number_of(r, col);
+      c = number_cell(v ? std::optional<uint64_t>(static_cast<uint64_t>(*v)) : std::nullopt);
+    }
   }
+  return partial_cell(c, is_partial(r, col) && !c.unknown);
 }
-}  // namespace
 
 void sort_rows(std::vector<const UsageRow*>& rows, int col, bool reverse) {
   if (is_numeric(col)) {

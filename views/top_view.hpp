@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nsinspect/sampler.hpp"
+#include "cells.hpp"
 #include "table.hpp"
 
 namespace nsview::top {
@@ -27,10 +28,9 @@ int column_index(std::string_view name);  // case-insensitive; -1 if unknown
 // an unknown column.
 std::vector<int> parse_columns(const std::string& list, nsinspect::UsageGroup g);
 
-// Plain values for filters: numbers without units, "" for unknown.
-Cell raw_cell(const nsinspect::UsageRow& r, int col);
-// Display text: "12.5", "1.5G", "-" for unknown.
-std::string text_cell(const nsinspect::UsageRow& r, int col);
+// A column of a row: text "12.5", "1.5G" with the value behind it (what filters compare),
+// unknown and partial marked (views/cells.hpp).
+Cell cell(const nsinspect::UsageRow& r, int col);
 // The numeric value of a column, if it is a number column and known.
 std::optional<double> number_of(const nsinspect::UsageRow& r, int col);
 bool is_numeric(int col);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include <fmt/format.h>
 
 #include "nsinspect/cgroups.hpp"
 #include "tree_model.hpp"
@@ -14,7 +13,7 @@ using namespace nsinspect;
 
 const std::vector<Column>& cgroup_columns() {
   static const std::vector<Column> cols = {
-      view_column("NPROCS", Unit::count, "processes in the cgroup itself (scanned), as in top"),
+      view_column("NPROCS", Unit::count, "processes in the cgroup itself (scanned), as in top", JsonType::number),
       view_column("MEM", Unit::bytes, "memory in use: memory.current / memory.usage_in_bytes", JsonType::number, "mem_bytes"),
       view_column("MEMLIMIT", Unit::limit, "memory.max / memory.limit_in_bytes ('max': none)", JsonType::number, "mem_limit_bytes"),
       view_column("CPUTIME", Unit::seconds, "cpu time used (cpu.stat usage / cpuacct.usage); CPU is a percentage", JsonType::number, "cpu_seconds"),
@@ -67,7 +66,7 @@ struct Builder {
     r.style = Style::cgroup;
     r.ref.cgroup = n.path;
     // Processes whose /proc/PID/cgroup was refused are missing from every count.
-    r.cells["NPROCS"] = partial(num_cell(n.pids.size()), s.stats.cgroup_partial());
+    r.cells["NPROCS"] = partial_cell(number_cell(n.pids.size()), s.stats.cgroup_partial());
     r.cells["CGROUP"] = text_cell(n.path);
     r.json = {{"path", n.path}, {"pids", n.pids}, {"inode", n.inode}};
     if (fields && reader) {
@@ -80,16 +79,15 @@ struct Builder {
       r.cells["MEMLIMIT"] = limit_cell(rd.memory_limit, true);
       r.cells["MEMHIGH"] = limit_cell(rd.memory_high, true);
       r.cells["SWAP"] = bytes_cell(rd.swap_current);
-      r.cells["OOMKILLS"] = num_cell(rd.oom_kills);
-      if (rd.cpu_usage_ns) r.cells["CPUTIME"] = {fmt::format("{:.2f}", static_cast<double>(*rd.cpu_usage_ns) / 1e9), static_cast<double>(*rd.cpu_usage_ns) / 1e9};
-      else r.cells["CPUTIME"] = {"-", nullptr};
-      r.cells["NTHROTTLED"] = num_cell(rd.cpu_throttled_periods);
-      if (rd.cpu_quota_us.is_unlimited()) r.cells["CPUQUOTA"] = {"max", "max"};
+      r.cells["OOMKILLS"] = number_cell(rd.oom_kills);
+      r.cells["CPUTIME"] = decimal_cell(rd.cpu_usage_ns ? std::optional<double>(static_cast<double>(*rd.cpu_usage_ns) / 1e9)
+                                                        : std::nullopt);
+      r.cells["NTHROTTLED"] = number_cell(rd.cpu_throttled_periods);
+      if (rd.cpu_quota_us.is_unlimited()) r.cells["CPUQUOTA"] = Cell(std::string("max"));
       else if (auto q = rd.cpu_quota_us.get(); q && rd.cpu_period_us && *rd.cpu_period_us)
-        r.cells["CPUQUOTA"] = {fmt::format("{:.2f}", static_cast<double>(*q) / static_cast<double>(*rd.cpu_period_us)),
-                               static_cast<double>(*q) / static_cast<double>(*rd.cpu_period_us)};
-      else r.cells["CPUQUOTA"] = {"-", nullptr};
-      r.cells["PIDS"] = num_cell(rd.pids_current);
+        r.cells["CPUQUOTA"] = decimal_cell(static_cast<double>(*q) / static_cast<double>(*rd.cpu_period_us));
+      else r.cells["CPUQUOTA"] = unknown_cell();
+      r.cells["PIDS"] = number_cell(rd.pids_current);
       r.cells["PIDSLIMIT"] = limit_cell(rd.pids_limit, false);
       r.cells["IOREAD"] = bytes_cell(rd.io_read_bytes);
       r.cells["IOWRITE"] = bytes_cell(rd.io_write_bytes);

@@ -10,16 +10,12 @@
 #include <nlohmann/json.hpp>
 
 #include "nsinspect/snapshot.hpp"
+#include "cells.hpp"
 #include "table.hpp"
 
 namespace nsview::tree {
 
-struct Cell {
-  std::string text;      // as printed; "-" for unknown
-  nlohmann::json value;  // as in JSON; null for unknown
-  // A lower bound over partly readable data: text gets a "+", JSON "<key>_partial": true.
-  bool partial = false;
-};
+using nsview::Cell;  // text as shown, the value behind it, unknown and partial marks
 
 enum class Style : uint8_t { plain, ns, process, cgroup, mark };
 
@@ -65,12 +61,6 @@ std::string mark_text(const Row& r, bool with_cgroup = true);
 
 void render_text(const std::vector<Row>& roots, const Options& o, std::FILE* out);
 nlohmann::json render_json(const std::vector<Row>& roots, const Options& o);
-
-Cell num_cell(std::optional<uint64_t> v);
-Cell bytes_cell(std::optional<uint64_t> v);
-Cell limit_cell(const nsinspect::Limit& l, bool bytes);
-Cell text_cell(const std::string& s);
-Cell partial(Cell c, bool is_partial);
 
 // The kinds. `root` is the user's root argument ("" for all).
 struct BuildArgs {

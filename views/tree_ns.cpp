@@ -14,11 +14,11 @@ using namespace nsinspect;
 const std::vector<Column>& ns_columns() {
   static const std::vector<Column> cols = {
       view_column("TYPE", Unit::text, "namespace type"),
-      view_column("NPROCS", Unit::count, "number of processes in the namespace"),
-      view_column("PID", Unit::id, "namespace: lowest pid; process: pid in the scanner's namespace"),
-      view_column("UID", Unit::id, "namespace: uid of its lowest pid (as list); process: its uid"),
+      view_column("NPROCS", Unit::count, "number of processes in the namespace", JsonType::number),
+      view_column("PID", Unit::id, "namespace: lowest pid; process: pid in the scanner's namespace", JsonType::number),
+      view_column("UID", Unit::id, "namespace: uid of its lowest pid (as list); process: its uid", JsonType::number),
       needing(view_column("USER", Unit::text, "name of UID"), src_users),
-      view_column("OWNERUID", Unit::id, "namespace: uid that made its user namespace (NS_GET_OWNER_UID)"),
+      view_column("OWNERUID", Unit::id, "namespace: uid that made its user namespace (NS_GET_OWNER_UID)", JsonType::number),
       needing(view_column("COMMAND", Unit::text, "command line (of the lowest pid for a namespace)"), src_cmdline),
   };
   return cols;
@@ -40,16 +40,16 @@ std::optional<uid_t> owner_uid_of(const Snapshot& s, const Namespace& n) {
   return std::nullopt;
 }
 
-Cell uid_cell(std::optional<uid_t> u) { return num_cell(u ? std::optional<uint64_t>(*u) : std::nullopt); }
+Cell uid_cell(std::optional<uid_t> u) { return number_cell(u ? std::optional<uint64_t>(*u) : std::nullopt); }
 Cell user_cell(const Snapshot& s, std::optional<uid_t> u) {
-  if (!u) return {"-", nullptr};
+  if (!u) return unknown_cell();
   auto name = s.user_name(*u);
   return text_cell(name ? *name : std::to_string(*u));
 }
 
 // A command line that was refused is unknown, not the comm shown as if it were the command.
 Cell command_cell(const Process& p) {
-  return (p.unreadable & kUnreadCmdline) ? Cell{"-", nullptr} : text_cell(p.command());
+  return (p.unreadable & kUnreadCmdline) ? unknown_cell() : text_cell(p.command());
 }
 
 Row process_row(const Snapshot& s, const Process& p) {
@@ -57,7 +57,7 @@ Row process_row(const Snapshot& s, const Process& p) {
   r.label = pid_chain(p) + " " + p.comm;
   r.style = Style::process;
   r.member = true;
-  r.cells["PID"] = num_cell(static_cast<uint64_t>(p.pid));
+  r.cells["PID"] = number_cell(static_cast<uint64_t>(p.pid));
   r.cells["UID"] = uid_cell(p.uid);
   r.cells["USER"] = user_cell(s, p.uid);
   r.cells["COMMAND"] = command_cell(p);
@@ -81,14 +81,14 @@ struct Builder {
     auto uid = owner_uid_of(s, n);
     const Process* lowest = n.lowest_pid ? s.process(*n.lowest_pid) : nullptr;
     r.cells["TYPE"] = text_cell(std::string(ns_type_name(n.type)));
-    r.cells["NPROCS"] = partial(num_cell(n.nprocs()), n.members_partial);
-    r.cells["PID"] = n.lowest_pid ? num_cell(static_cast<uint64_t>(*n.lowest_pid)) : Cell{"-", nullptr};
+    r.cells["NPROCS"] = partial_cell(number_cell(n.nprocs()), n.members_partial);
+    r.cells["PID"] = n.lowest_pid ? number_cell(static_cast<uint64_t>(*n.lowest_pid)) : unknown_cell();
     // UID is a process's, as in list; the user namespace's maker is OWNERUID.
     if (lowest) {
       r.cells["UID"] = uid_cell(lowest->uid);
       r.cells["USER"] = user_cell(s, lowest->uid);
     } else {
-      r.cells["UID"] = r.cells["USER"] = Cell{"-", nullptr};
+      r.cells["UID"] = r.cells["USER"] = unknown_cell();
     }
     r.cells["OWNERUID"] = uid_cell(uid);
     r.cells["COMMAND"] = lowest ? command_cell(*lowest) : text_cell(std::string());

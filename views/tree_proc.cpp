@@ -14,9 +14,9 @@ using namespace nsinspect;
 
 const std::vector<Column>& proc_columns() {
   static const std::vector<Column> cols = {
-      view_column("PID", Unit::id, "process id"),
-      view_column("PPID", Unit::id, "parent process id"),
-      view_column("UID", Unit::id, "effective uid"),
+      view_column("PID", Unit::id, "process id", JsonType::number),
+      view_column("PPID", Unit::id, "parent process id", JsonType::number),
+      view_column("UID", Unit::id, "effective uid", JsonType::number),
       needing(view_column("USER", Unit::text, "name of UID"), src_users),
       view_column("NEWNS", Unit::text, "namespace types that differ from the parent's", JsonType::string,
                   "new_namespaces_text"),
@@ -65,21 +65,21 @@ struct Builder {
     const Container* ctr = container_of_pid(s, p.pid);
     if (ctr && (!parent || container_of_pid(s, parent->pid) != ctr))
       r.marks.push_back({MarkKind::container, "{" + display_name(*ctr) + "}"});
-    r.cells["PID"] = num_cell(static_cast<uint64_t>(p.pid));
-    r.cells["PPID"] = num_cell(static_cast<uint64_t>(p.ppid));
-    r.cells["UID"] = num_cell(p.uid ? std::optional<uint64_t>(*p.uid) : std::nullopt);
+    r.cells["PID"] = number_cell(static_cast<uint64_t>(p.pid));
+    r.cells["PPID"] = number_cell(static_cast<uint64_t>(p.ppid));
+    r.cells["UID"] = number_cell(p.uid ? std::optional<uint64_t>(*p.uid) : std::nullopt);
     auto name = p.uid ? s.user_name(*p.uid) : std::nullopt;
-    r.cells["USER"] = p.uid ? text_cell(name ? *name : std::to_string(*p.uid)) : Cell{"-", nullptr};
-    r.cells["NEWNS"] = ns_unknown && nslist.empty() ? Cell{"-", nullptr} : partial(text_cell(nslist), ns_unknown);
+    r.cells["USER"] = p.uid ? text_cell(name ? *name : std::to_string(*p.uid)) : unknown_cell();
+    r.cells["NEWNS"] = ns_unknown && nslist.empty() ? unknown_cell() : partial_cell(text_cell(nslist), ns_unknown);
     r.cells["CGROUP"] = text_cell(cg);
-    r.cells["COMMAND"] = (p.unreadable & kUnreadCmdline) ? Cell{"-", nullptr} : text_cell(p.command());
+    r.cells["COMMAND"] = (p.unreadable & kUnreadCmdline) ? unknown_cell() : text_cell(p.command());
     r.json = {{"pid", p.pid}, {"ppid", p.ppid}, {"comm", p.comm}, {"new_namespaces", changed},
               {"cgroup", cg.empty() ? nlohmann::json(nullptr) : nlohmann::json(cg)}, {"cgroup_changed", cg_changed}};
     // Listed changes are certain; more may hide in the types that could not be read.
     if (ns_unknown) r.json["new_namespaces_partial"] = true;
     if ((p.unreadable | (parent ? parent->unreadable : 0)) & kUnreadCgroup) {
       r.json["cgroup_changed"] = nullptr;
-      if (p.unreadable & kUnreadCgroup) r.cells["CGROUP"] = Cell{"-", nullptr};
+      if (p.unreadable & kUnreadCgroup) r.cells["CGROUP"] = unknown_cell();
     }
     nlohmann::json ns = nlohmann::json::object();
     for (auto t : kAllNsTypes) ns[std::string(ns_type_name(t))] = p.ns_of(t) ? nlohmann::json(*p.ns_of(t)) : nlohmann::json(nullptr);

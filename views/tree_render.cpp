@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include "format.hpp"
 #include "text.hpp"
 #include "tree_model.hpp"
 
@@ -32,7 +31,7 @@ void flatten(const Row& r, const std::string& prefix, const std::string& own, in
   // Names, cgroup paths and commands are hostile: made terminal-safe before they are measured.
   out.push_back({own, safe_text(r.label), safe_text(mark_text(r)), r.style, &r, {}});
   for (const auto& c : o.columns)
-    if (auto it = r.cells.find(c); it != r.cells.end()) out.back().cells[c] = safe_text(it->second.text);
+    if (auto it = r.cells.find(c); it != r.cells.end()) out.back().cells[c] = safe_text(cell_text(it->second));
   std::vector<const Row*> kids;
   for (const auto& c : r.children)
     if (shown(c, c.member ? level : level + 1, o.depth)) kids.push_back(&c);
@@ -55,12 +54,12 @@ const char* color_of(Style s) {
   }
 }
 
-// A selected column's JSON key: the column table's, so it is the same in every view.
-std::string json_key(const std::string& col, const Options& o) {
+// A selected column of the kind's table (its JSON key and type are the same in every view).
+const Column* column_of(const std::string& col, const Options& o) {
   if (o.table)
     for (const auto& c : *o.table)
-      if (c.name == col) return c.json_key();
-  return lower(col);
+      if (c.name == col) return &c;
+  return nullptr;
 }
 
 nlohmann::json to_json_row(const Row& r, int level, const Options& o) {
@@ -68,9 +67,10 @@ nlohmann::json to_json_row(const Row& r, int level, const Options& o) {
   for (const auto& c : o.columns) {
     auto it = r.cells.find(c);
     if (it == r.cells.end()) continue;
-    const std::string key = json_key(c, o);
-    j[key] = it->second.value;
-    if (it->second.partial) j[key + "_partial"] = true;
+    const Column* col = column_of(c, o);
+    const std::string key = col ? col->json_key() : lower(c);
+    j[key] = cell_json(it->second, col ? col->json : JsonType::string);
+    if (it->second.partial && !j[key].is_null()) j[key + "_partial"] = true;
   }
   nlohmann::json kids = nlohmann::json::array();
   for (const auto& c : r.children) {
@@ -103,10 +103,8 @@ void render_text(const std::vector<Row>& roots, const Options& o, std::FILE* out
       if (auto it = l.cells.find(o.columns[i]); it != l.cells.end()) w[i] = std::max(w[i], display_width(it->second));
   }
   auto right = [&](const std::string& col) {
-    if (o.table)
-      for (const auto& c : *o.table)
-        if (c.name == col) return c.right;
-    return false;
+    const Column* c = column_of(col, o);
+    return c && c->right;
   };
   auto emit_cells = [&](auto get) {
     std::string s;
@@ -154,31 +152,5 @@ std::string mark_text(const Row& r, bool with_cgroup) {
     if (with_cgroup || m.kind != MarkKind::cgroup) s += (s.empty() ? "" : " ") + m.text;
   return s;
 }
-
-Cell num_cell(std::optional<uint64_t> v) {
-  if (!v) return {"-", nullptr};
-  return {std::to_string(*v), *v};
-}
-
-Cell bytes_cell(std::optional<uint64_t> v) {
-  if (!v) return {"-", nullptr};
-  return {format_bytes(static_cast<double>(*v)), *v};
-}
-
-Cell limit_cell(const nsinspect::Limit& l, bool bytes) {
-  if (l.is_unlimited()) return {"max", "max"};
-  if (!l.known()) return {"-", nullptr};
-  return bytes ? bytes_cell(l.value) : num_cell(l.value);
-}
-
-Cell partial(Cell c, bool is_partial) {
-  if (is_partial && !c.value.is_null()) {
-    c.partial = true;
-    c.text += "+";
-  }
-  return c;
-}
-
-Cell text_cell(const std::string& s) { return {s.empty() ? "-" : s, s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s)}; }
 
 }  // namespace nsview::tree

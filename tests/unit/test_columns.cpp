@@ -49,6 +49,16 @@ TEST_CASE("a column name has one unit in every view, and numbers align right eve
                   << unit_name(it->second.first));
       CHECK(it->second.first == c.unit);
     }
+  // One JSON type per name too: PID is a number in list -J, so it is one in ps -J and tree -J.
+  std::map<std::string, std::pair<JsonType, std::string>> types;
+  for (const auto& s : all_sets())
+    for (const auto& c : s.columns) {
+      if (s.view.rfind("tui:", 0) == 0) continue;  // the TUI writes no column JSON
+      auto [it, fresh] = types.try_emplace(c.name, c.json, s.view);
+      INFO(c.name << " in " << s.view << " has JSON type " << static_cast<int>(c.json) << ", in " << it->second.second
+                  << " " << static_cast<int>(it->second.first));
+      CHECK(it->second.first == c.json);
+    }
   // Names that once meant two things.
   CHECK(first.at("CPU").first == Unit::percent);
   CHECK(first.at("CPUTIME").first == Unit::seconds);

@@ -26,15 +26,18 @@ TEST_CASE("top view: cells for people and for filters", "[top]") {
   UsageRow r = make("/a", 12.345, 1536);
   r.mem_limit = Limit::unlimited();
   r.pids_limit = Limit::of(64);
-  CHECK(text_cell(r, T_CPU) == "12.3");
-  CHECK(text_cell(r, T_MEM) == "1.5K");
-  CHECK(text_cell(r, T_MEMLIMIT) == "max");
-  CHECK(text_cell(r, T_IOR) == "-");
-  CHECK(text_cell(r, T_POD) == "-");
-  CHECK(raw_cell(r, T_MEM) == std::optional<std::string>("1536"));
-  CHECK(raw_cell(r, T_CPU) == std::optional<std::string>("12.35"));
-  CHECK_FALSE(raw_cell(r, T_IOR));
-  CHECK(raw_cell(r, T_PIDSLIMIT) == std::optional<std::string>("64"));
+  auto text = [&](int c) { return nsview::cell_text(cell(r, c)); };
+  CHECK(text(T_CPU) == "12.3");
+  CHECK(text(T_MEM) == "1.5K");
+  CHECK(text(T_MEMLIMIT) == "max");
+  CHECK(text(T_IOR) == "-");
+  CHECK(text(T_POD) == "-");
+  // The values behind the text: what -Q compares and numeric columns sort by.
+  CHECK(cell(r, T_MEM).val() == "1536");
+  CHECK(cell(r, T_CPU).val() == "12.345");
+  CHECK(cell(r, T_IOR).unknown);
+  CHECK(cell(r, T_PIDSLIMIT).val() == "64");
+  CHECK(cell(r, T_MEMLIMIT).val() == "max");
   CHECK(nsview::format_bytes(100.0 * (1 << 20)) == "100.0M");
   CHECK(nsview::format_bytes(1023) == "1023B");
   CHECK(column_index("psi-cpu") == T_PSI_CPU);
@@ -44,7 +47,7 @@ TEST_CASE("top view: cells for people and for filters", "[top]") {
   // The filter language over raw cells.
   auto f = nsview::Filter::parse("CPU > 10 && MEM >= 1536", columns());
   std::vector<nsview::Cell> cells(columns().size());
-  for (int c : f.used_columns()) cells[static_cast<std::size_t>(c)] = raw_cell(r, c);
+  for (int c : f.used_columns()) cells[static_cast<std::size_t>(c)] = cell(r, c);
   CHECK(f.matches(cells));
 }
 

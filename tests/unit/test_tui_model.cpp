@@ -13,7 +13,8 @@ Row row(std::string id, int parent, std::string name, std::optional<double> num)
   r.id = id;
   r.key = id;
   r.parent = parent;
-  r.cells = {{name, std::nullopt}, {num ? std::to_string(static_cast<int>(*num)) : "-", num}};
+  r.cells = {nsview::text_cell(name),
+             nsview::number_cell(num ? std::optional<uint64_t>(static_cast<uint64_t>(*num)) : std::nullopt)};
   r.search = name + " " + id;
   return r;
 }
@@ -30,7 +31,7 @@ std::vector<Row> forest() {
 
 std::vector<std::string> shown(const TableModel& m) {
   std::vector<std::string> out;
-  for (const auto& l : m.lines()) out.push_back(l.prefix + m.rows()[l.row].cells[0].text);
+  for (const auto& l : m.lines()) out.push_back(l.prefix + nsview::cell_text(m.rows()[l.row].cells[0]));
   return out;
 }
 
@@ -98,7 +99,7 @@ TEST_CASE("tui model: the selection stays on its object across refreshes", "[tui
   rows.insert(rows.begin() + 1, row("x", 0, "xray", 50));
   for (auto& r : rows)
     if (r.parent >= 1) r.parent += 1;
-  rows[4].cells[1] = {"2", 2.0};
+  rows[4].cells[1] = nsview::number_cell(2);
   m.set_rows(rows);
   CHECK(m.selected()->id == "c");
   CHECK(*m.cursor() == 4);

@@ -119,7 +119,7 @@ UsageSample usage() {
 
 std::vector<std::string> column(const BuiltView& v, std::size_t c) {
   std::vector<std::string> out;
-  for (const auto& r : v.rows) out.push_back(r.cells.at(c).text);
+  for (const auto& r : v.rows) out.push_back(nsview::cell_text(r.cells.at(c)));
   return out;
 }
 
@@ -159,7 +159,7 @@ TEST_CASE("tui views: containers grouped by pod with live usage - a pod sums its
   m.set_rows(v.rows);
   m.set_sort(4, true);
   std::vector<std::string> order;
-  for (const auto& l : m.lines()) order.push_back(m.rows()[l.row].cells[0].text);
+  for (const auto& l : m.lines()) order.push_back(nsview::cell_text(m.rows()[l.row].cells[0]));
   CHECK(order == std::vector<std::string>{"pod/mypod", "web", "bbbbbbbbbbbb-infra", "lone"});
   m.set_filter("104");
   REQUIRE(m.lines().size() == 1);
@@ -183,7 +183,7 @@ TEST_CASE("tui views: namespaces by type with process counts, holders and contai
   // All types: the user namespace first, owning the rest (nothing is lost).
   BuiltView all = build_namespaces(s, std::nullopt);
   CHECK(all.rows.size() == s.namespaces.size());
-  CHECK(all.rows[0].cells[0].text == "user 4026531846");
+  CHECK(nsview::cell_text(all.rows[0].cells[0]) == "user 4026531846");
 }
 
 TEST_CASE("tui views: the process tree marks namespace changes and container starts", "[tui]") {

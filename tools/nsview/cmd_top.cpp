@@ -197,7 +197,7 @@ struct View {
     std::vector<Cell> cells(columns().size());
     for (const auto& r : s.rows) {
       if (!o.filter.empty()) {
-        for (int c : filter.used_columns()) cells[static_cast<std::size_t>(c)] = raw_cell(r, c);
+        for (int c : filter.used_columns()) cells[static_cast<std::size_t>(c)] = cell(r, c);
         if (!filter.matches(cells)) continue;
       }
       rows.push_back(&r);
@@ -214,13 +214,15 @@ struct View {
       std::vector<Cell> line;
       line.reserve(cols.size());
       for (int c : cols) {
-        std::string text = text_cell(*r, c);
-        // The sampler's tree order: indent cgroup names by depth, as a tree.
+        Cell v = cell(*r, c);
+        // The sampler's tree order: indent cgroup names by depth, as a tree (the value stays
+        // the name).
         if (c == T_NAME && sort < 0 && s.group == UsageGroup::cgroup && r->depth > 0) {
           auto slash = r->name.rfind('/');
-          text = std::string(static_cast<std::size_t>(r->depth) * 2, ' ') + r->name.substr(slash + 1);
+          v = Cell(std::string(static_cast<std::size_t>(r->depth) * 2, ' ') + r->name.substr(slash + 1));
+          v.value = r->name;
         }
-        line.push_back(std::move(text));
+        line.push_back(std::move(v));
       }
       t.rows.push_back(std::move(line));
     }
