@@ -84,7 +84,7 @@ void container_lines(const Snapshot& s, const Container& c, const UsageSample* u
                 opt(c.monitor_pid));
   out.push_back("  command  " + dash(c.command));
   out.push_back("  cgroup   " + dash(c.cgroup));
-  if (const UsageRow* u = usage_row(usage, UsageGroup::container, c.id)) usage_lines(*u, out);
+  if (const UsageRow* u = usage_row(usage, UsageGroup::container, container_key(c))) usage_lines(*u, out);
   out.push_back("Namespaces:");
   for (auto t : kAllNsTypes) {
     auto inode = c.namespaces[index_of(t)];

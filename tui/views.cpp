@@ -162,7 +162,7 @@ BuiltView build_containers(const Snapshot& s, const UsageSample* usage) {
     std::string names;
     for (const auto& id : p->containers)
       if (const Container* c = container_by_id(s, id)) {
-        const UsageRow* u = find(by_id, c->id);
+        const UsageRow* u = find(by_id, container_key(*c));
         members.push_back(u);
         all_paused &= c->state == "paused";
         names += " " + c->name;
@@ -188,7 +188,7 @@ BuiltView build_containers(const Snapshot& s, const UsageSample* usage) {
   for (const auto& c : s.containers)
     if (!c.pod || !pod_by_id(s, c.pod->id)) lone.push_back(&c);
   std::sort(lone.begin(), lone.end(), [](auto* a, auto* b) { return display_name(*a) < display_name(*b); });
-  for (const Container* c : lone) v.rows.push_back(container_row(s, *c, find(by_id, c->id), -1));
+  for (const Container* c : lone) v.rows.push_back(container_row(s, *c, find(by_id, container_key(*c)), -1));
   if (v.rows.empty()) v.note = "no containers found (podman, docker, containerd, CRI-O, LXC, nspawn)";
   return v;
 }

@@ -144,7 +144,7 @@ Rendered render(const Collection& c, const AgentStats& agent, ExpositionFormat f
       const nsinspect::Container* k = s ? nsinspect::container_by_id(*s, r.id) : nullptr;
       const nsinspect::Pod* p = s && k ? nsinspect::pod_of(*s, *k) : nullptr;
       std::string pod_ns = p ? p->namespace_ : k && k->pod ? k->pod->namespace_ : std::string();
-      o.labels = {{"container", r.container}, {"container_id", short_id(r.id)}, {"pod", r.pod},
+      o.labels = {{"container", r.container}, {"container_id", short_id(k ? k->id : r.id)}, {"pod", r.pod},
                   {"pod_namespace", pod_ns}, {"engine", r.engine}};
       o.info = {{"image", k ? k->image : std::string()}, {"cgroup", r.cgroup}, {"id", r.id}};
       containers.push_back(std::move(o));

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <map>
 #include <set>
 #include <sstream>
 #include <unistd.h>
@@ -175,6 +176,17 @@ TEST_CASE("containerd: the same id in two namespaces is two containers, each wit
   for (const auto& c : parsed["containers"])
     if (c["id"] == twin || c["id"] == hex) keys.insert(c["containerd_namespace"].get<std::string>() + "/" + c["id"].get<std::string>());
   CHECK(keys == std::multiset<std::string>{ns_a + "/" + twin, ns_b + "/" + twin, "default/" + hex, "k8s.io/" + hex});
+
+  // top -J: a row per twin, keyed NAMESPACE/ID, each with its own init (not the other's usage).
+  r = run({nsview_bin(), "top", "-J", "-n", "1", "--group", "container"});
+  REQUIRE(r.status == 0);
+  std::map<std::string, long> init_of;
+  const auto top_rows = nlohmann::json::parse(r.out);
+  for (const auto& row : top_rows["rows"])
+    if (row["pid"].is_number()) init_of[row["id"].get<std::string>()] = row["pid"].get<long>();
+  CHECK(init_of[ns_a + "/" + twin] == a.pid);
+  CHECK(init_of[ns_b + "/" + twin] == b.pid);
+  CHECK(init_of.count(twin) == 0);
 
   // enter by the shared id, or a prefix of it: a one-line error naming both, exit 1.
   for (const std::string& query : {twin, twin.substr(0, 6)}) {

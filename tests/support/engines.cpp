@@ -324,7 +324,7 @@ void check_nsview_sees(const EngineTruth& t) {
   nlohmann::json row;
   const auto parsed_rows = nlohmann::json::parse(r.out);
   for (const auto& x : parsed_rows["rows"])
-    if (x["id"] == t.id && x["pid"] == t.pid) row = x;
+    if (x["id"] == (t.containerd_namespace ? *t.containerd_namespace + "/" + t.id : t.id) && x["pid"] == t.pid) row = x;
   REQUIRE(row.is_object());
   CHECK(row["container"] == label);
   CHECK(row["engine"] == t.engine);

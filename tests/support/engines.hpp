@@ -94,7 +94,7 @@ struct EngineTruth {
 };
 // Checks, against t and /proc and the container's cgroup files: `nsview ps -J`, the rows of
 // `nsview list -J -o +CONTAINER` for its own namespaces, its row of `nsview top -J -n 1
-// --group container`, and (running containers) `nsview enter ID -- hostname` against
+// --group container` (id NAMESPACE/ID for a containerd container), and (running containers) `nsview enter ID -- hostname` against
 // `nsenter -t PID -u hostname`.
 void check_nsview_sees(const EngineTruth& t);
 

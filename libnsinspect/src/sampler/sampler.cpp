@@ -145,7 +145,7 @@ struct Sampler::Impl {
   void container_rows(const Snapshot& s, double t, std::vector<UsageRow>& out) {
     for (const auto& c : s.containers) {
       UsageRow row;
-      row.id = c.id;
+      row.id = container_key(c);  // NS/ID for containerd: twins in two namespaces stay apart
       row.name = display_name(c);
       row.cgroup = c.cgroup;
       row.container = row.name;
