@@ -331,6 +331,11 @@ void render(const Table& t, const RenderOptions& o, std::FILE* out) {
   // Cell text per displayed row (tree prefix added; multi-line split).
   std::vector<std::vector<std::vector<std::string>>> cells;
   cells.reserve(ord.order.size());
+  // Tree views: where a row's tree text starts and its mark begins (bytes), for colour.
+  struct Paint {
+    std::size_t text_at = 0, mark_at = std::string::npos;
+  };
+  std::vector<Paint> paint(ord.order.size());
   for (int r : ord.order) {
     std::vector<std::vector<std::string>> row(ncol);
     for (std::size_t c = 0; c < ncol; ++c) {
@@ -349,7 +354,16 @@ void render(const Table& t, const RenderOptions& o, std::FILE* out) {
       }
       if (!o.raw)
         for (auto& l : row[c]) l = safe_text(l);
-      if (static_cast<int>(c) == t.tree_column) row[c][0] = ord.prefix[r] + row[c][0];
+      if (static_cast<int>(c) == t.tree_column) {
+        Paint& p = paint[cells.size()];
+        p.text_at = ord.prefix[r].size();
+        row[c][0] = ord.prefix[r] + row[c][0];
+        if (static_cast<std::size_t>(r) < t.tree_mark.size() && !t.tree_mark[r].empty()) {
+          row[c][0] += ' ';
+          p.mark_at = row[c][0].size();
+          row[c][0] += o.raw ? t.tree_mark[r] : safe_text(t.tree_mark[r]);
+        }
+      }
     }
     cells.push_back(std::move(row));
   }
@@ -372,8 +386,12 @@ void render(const Table& t, const RenderOptions& o, std::FILE* out) {
     // libsmartcols sizes a column for its header also when headings are off.
     if (o.headings || o.scols) width[c] = display_width(t.columns[c].name);
     std::size_t data = 0;
+    const bool capped = t.tree_cap && static_cast<int>(c) == t.tree_column;
     for (auto& row : cells)
-      for (auto& l : row[c]) data = std::max(data, display_width(l));
+      for (auto& l : row[c]) {
+        const std::size_t w = display_width(l);
+        if (!capped || w <= t.tree_cap) data = std::max(data, w);
+      }
     // libsmartcols: the header is the minimum; text at least that wide gets the width hint.
     const std::size_t hint = t.columns[c].width_hint > 0 ? static_cast<std::size_t>(t.columns[c].width_hint) : 0;
     if (data >= width[c] && o.scols && hint > data && width[c] < hint) width[c] = hint;
@@ -401,14 +419,37 @@ void render(const Table& t, const RenderOptions& o, std::FILE* out) {
   const char* mark = o.scols ? "" : cut_mark(!o.ascii && locale_is_utf8());
   // One output line. cont: a continuation line of a multi-line row (tree art for the tree
   // column's empty cell).
-  auto emit = [&](auto get, bool header, const std::string* cont) {
+  // The colours of a tree view's row: its text, then its mark (the tree lines stay plain).
+  auto painted = [&](const std::string& v, std::size_t i) {
+    const Paint& p = paint[i];
+    const char* tc = i < ord.order.size() && static_cast<std::size_t>(ord.order[i]) < t.tree_color.size()
+                         ? t.tree_color[ord.order[i]] : nullptr;
+    const std::size_t text_end = std::min(p.mark_at == std::string::npos ? v.size() : p.mark_at - 1, v.size());
+    std::string s = v.substr(0, p.text_at);
+    std::string text = v.substr(p.text_at, text_end - p.text_at);
+    s += tc && *tc && !text.empty() ? std::string(tc) + text + "\033[0m" : text;
+    if (p.mark_at != std::string::npos && p.mark_at <= v.size()) {
+      s += ' ';
+      std::string m = v.substr(p.mark_at);
+      s += t.mark_color && !m.empty() ? std::string(t.mark_color) + m + "\033[0m" : m;
+    }
+    return s;
+  };
+  // row: the displayed row's index for a first line of a tree view, else npos.
+  auto emit = [&](auto get, bool header, const std::string* cont, std::size_t row = std::string::npos) {
     std::string s;
     if (header) s += bold;
     for (std::size_t c = 0; c < ncol; ++c) {
       std::string v = get(c);
-      if (v.empty() && cont && static_cast<int>(c) == t.tree_column) v = *cont;
-      if (display_width(v) > width[c]) v = truncate_to_width(v, width[c], mark);
+      const bool tree = static_cast<int>(c) == t.tree_column;
+      if (v.empty() && cont && tree) v = *cont;
+      bool cut = false;
+      if (display_width(v) > width[c] && !(tree && t.tree_cap)) {
+        v = truncate_to_width(v, width[c], mark);
+        cut = true;
+      }
       std::size_t pad = width[c] - std::min(width[c], display_width(v));
+      if (tree && o.color && !cut && row != std::string::npos && !paint.empty()) v = painted(v, row);
       bool last = c + 1 == ncol;
       // A tree column is left-aligned whatever its type, so that the lines join up.
       if (t.columns[c].right && static_cast<int>(c) != t.tree_column) {
@@ -433,7 +474,7 @@ void render(const Table& t, const RenderOptions& o, std::FILE* out) {
     for (auto& c : row) lines = std::max(lines, c.size());
     for (std::size_t l = 0; l < lines; ++l)
       emit([&](std::size_t c) { return l < row[c].size() ? row[c][l] : std::string(); }, false,
-           l ? &ord.cont[ord.order[i]] : nullptr);
+           l ? &ord.cont[ord.order[i]] : nullptr, l ? std::string::npos : i);
   }
 }
 

@@ -110,6 +110,14 @@ struct Table {
   std::vector<int> parent;  // per row: index of its parent row, or -1; empty = no tree
   int tree_column = -1;     // column that carries the tree lines
   bool rows_partial = false;  // rows may be missing (unreadable): JSON adds "<name>_partial": true
+  // Tree views (`nsview tree`): per row, a mark drawn after the tree column's text
+  // (namespace changes, tags) and an SGR colour for that text (nullptr: none); the mark has
+  // mark_color. tree_cap: the tree column is sized for texts up to this width; a longer one
+  // (a cgroup's member command line) runs on and pushes only its own row's cells right.
+  std::vector<std::string> tree_mark;
+  std::vector<const char*> tree_color;
+  const char* mark_color = nullptr;
+  std::size_t tree_cap = 0;
   // Instead of rows: source_rows rows, each built when it is written. JSON streams them, so
   // list -J at thousands of namespaces never holds the table; text builds them all first
   // (column widths need every row).

@@ -17,40 +17,32 @@ std::string lower(std::string s) {
   return s;
 }
 
-struct Line {
-  std::string prefix, label, mark;
-  Style style;
-  const Row* row;
-  std::map<std::string, std::string> cells;  // the selected columns' text, made safe
-};
-
-bool shown(const Row& r, int level, int depth) { return depth < 0 || r.member || level <= depth; }
-
-void flatten(const Row& r, const std::string& prefix, const std::string& own, int level, const Options& o,
-             std::vector<Line>& out) {
-  // Names, cgroup paths and commands are hostile: made terminal-safe before they are measured.
-  out.push_back({own, safe_text(r.label), safe_text(mark_text(r)), r.style, &r, {}});
-  for (const auto& c : o.columns)
-    if (auto it = r.cells.find(c); it != r.cells.end()) out.back().cells[c] = safe_text(cell_text(it->second));
-  std::vector<const Row*> kids;
-  for (const auto& c : r.children)
-    if (shown(c, c.member ? level : level + 1, o.depth)) kids.push_back(&c);
-  const char* tee = o.ascii ? "|-" : "\u251c\u2500";
-  const char* elbow = o.ascii ? "`-" : "\u2514\u2500";
-  const char* bar = o.ascii ? "| " : "\u2502 ";
-  for (std::size_t i = 0; i < kids.size(); ++i) {
-    bool last = i + 1 == kids.size();
-    flatten(*kids[i], prefix + (last ? "  " : bar), prefix + (last ? elbow : tee),
-            kids[i]->member ? level : level + 1, o, out);
-  }
-}
-
 const char* color_of(Style s) {
   switch (s) {
     case Style::ns: return "\033[1;34m";
     case Style::cgroup: return "\033[1m";
     case Style::mark: return "\033[33m";
     default: return "";
+  }
+}
+
+bool shown(const Row& r, int level, int depth) { return depth < 0 || r.member || level <= depth; }
+
+// Appends r and its shown descendants to t as tree rows under parent.
+void add_rows(const Row& r, int parent, int level, const Options& o, Table& t) {
+  const int idx = static_cast<int>(t.rows.size());
+  std::vector<Cell> cells{Cell(r.label)};
+  for (const auto& c : o.columns) {
+    auto it = r.cells.find(c);
+    cells.push_back(it == r.cells.end() ? Cell() : it->second);
+  }
+  t.rows.push_back(std::move(cells));
+  t.parent.push_back(parent);
+  t.tree_mark.push_back(mark_text(r));
+  t.tree_color.push_back(color_of(r.style));
+  for (const auto& c : r.children) {
+    const int l = c.member ? level : level + 1;
+    if (shown(c, l, o.depth)) add_rows(c, idx, l, o, t);
   }
 }
 
@@ -84,60 +76,25 @@ nlohmann::json to_json_row(const Row& r, int level, const Options& o) {
 
 }  // namespace
 
+// Drawn by the one table renderer: the tree column carries the box lines, each row's mark
+// and colour; names and commands are made terminal-safe there.
 void render_text(const std::vector<Row>& roots, const Options& o, std::FILE* out) {
-  std::vector<Line> lines;
-  for (const auto& r : roots) flatten(r, "", "", 0, o, lines);
-  // Widths: the tree column, then each selected column (the last one is not padded).
-  std::size_t tw = o.headings ? display_width(o.label_header) : 0;
-  // Rows without cells (a cgroup's member processes) may run past the column; the rest
-  // align, up to a cap beyond which a long row pushes only its own cells right.
-  constexpr std::size_t kMaxTree = 72;
-  for (const auto& l : lines)
-    if (!l.row->cells.empty())
-      tw = std::max(tw, std::min(kMaxTree, display_width(l.prefix) + display_width(l.label) +
-                                               (l.mark.empty() ? 0 : 1 + display_width(l.mark))));
-  std::vector<std::size_t> w(o.columns.size(), 0);
-  for (std::size_t i = 0; i < o.columns.size(); ++i) {
-    w[i] = o.headings ? o.columns[i].size() : 0;
-    for (const auto& l : lines)
-      if (auto it = l.cells.find(o.columns[i]); it != l.cells.end()) w[i] = std::max(w[i], display_width(it->second));
+  Table t;
+  t.columns.push_back(view_column(o.label_header, Unit::text, ""));
+  for (const auto& c : o.columns) {
+    const Column* col = column_of(c, o);
+    t.columns.push_back(col ? *col : view_column(c, Unit::text, ""));
   }
-  auto right = [&](const std::string& col) {
-    const Column* c = column_of(col, o);
-    return c && c->right;
-  };
-  auto emit_cells = [&](auto get) {
-    std::string s;
-    for (std::size_t i = 0; i < o.columns.size(); ++i) {
-      std::string t = get(i);
-      bool last = i + 1 == o.columns.size();
-      std::size_t pad = w[i] > display_width(t) ? w[i] - display_width(t) : 0;
-      s += "  ";
-      if (right(o.columns[i])) s += std::string(pad, ' ') + t;
-      else s += last ? t : t + std::string(pad, ' ');
-    }
-    return s;
-  };
-  if (o.headings) {
-    std::string h = o.label_header + std::string(tw - display_width(o.label_header), ' ');
-    h += emit_cells([&](std::size_t i) { return o.columns[i]; });
-    while (!h.empty() && h.back() == ' ') h.pop_back();
-    std::fprintf(out, "%s\n", h.c_str());
-  }
-  for (const auto& l : lines) {
-    std::size_t used = display_width(l.prefix) + display_width(l.label) + (l.mark.empty() ? 0 : 1 + display_width(l.mark));
-    std::string s = l.prefix;
-    if (o.color && *color_of(l.style)) s += std::string(color_of(l.style)) + l.label + "\033[0m";
-    else s += l.label;
-    if (!l.mark.empty()) s += " " + (o.color ? std::string(color_of(Style::mark)) + l.mark + "\033[0m" : l.mark);
-    s += std::string(tw > used ? tw - used : 0, ' ');
-    s += emit_cells([&](std::size_t i) {
-      auto it = l.cells.find(o.columns[i]);
-      return it == l.cells.end() ? std::string() : it->second;
-    });
-    while (!s.empty() && s.back() == ' ') s.pop_back();
-    std::fprintf(out, "%s\n", s.c_str());
-  }
+  t.tree_column = 0;
+  t.tree_cap = 72;  // a cgroup's member command lines run on past it
+  t.mark_color = "\033[33m";
+  for (const auto& r : roots) add_rows(r, -1, 0, o, t);
+  RenderOptions ro;
+  ro.headings = o.headings;
+  ro.color = o.color;
+  ro.ascii = o.ascii;
+  ro.truncate = false;
+  render(t, ro, out);
 }
 
 nlohmann::json render_json(const std::vector<Row>& roots, const Options& o) {
