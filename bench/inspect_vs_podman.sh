@@ -2,24 +2,17 @@
 # nsview inspect of one podman container against podman inspect of the same container (the
 # anchor), in one run, on a node brought up to N processes (sleeps this script starts).
 # Usage: bench/inspect_vs_podman.sh [BUILD_DIR] [N] [RUNS]   (root; needs podman, runc)
-# Prints mean wall times: inspect (container name: identification scan + the container's own
-# processes), inspect by pid, inspect -U (reads every process's namespaces), podman inspect.
+# Prints mean wall times: inspect by container name and by pid (the container is found from
+# the engines' state; /proc is read for its processes only), inspect -U (reads every process's
+# namespaces), podman inspect; the ratio podman/nsview; and, from strace, how many /proc/PID
+# directories inspect opened against the container's processes and the node's.
 set -euo pipefail
 build=${1:-build}
 n=${2:-4000}
 runs=${3:-20}
 nsview="$build/tools/nsview"
 [ -x "$nsview" ] || { echo "no $nsview; build first" >&2; exit 1; }
-conf=/tmp/nsview-bench-podman.conf
-printf '[containers]\ndefault_ulimits = ["nofile=10000:10000", "nproc=10000:10000"]\n[engine]\nruntime = "runc"\n' > "$conf"
-export CONTAINERS_CONF=$conf
-img=localhost/nsview-bb
-if ! podman image exists $img; then
-  d=$(mktemp -d); mkdir -p "$d"/r/{bin,proc,sys,dev,etc,tmp}
-  cp /bin/busybox "$d"/r/bin/ && ln -s busybox "$d"/r/bin/sh && ln -s busybox "$d"/r/bin/sleep
-  tar -C "$d"/r -cf "$d"/bb.tar . && podman import --change "ENV PATH=/bin" "$d"/bb.tar $img >/dev/null
-  rm -rf "$d"
-fi
+. "$(dirname "$0")/podman_setup.sh"
 name=nsview-bench-inspect-$$
 pids=()
 cleanup() {
@@ -33,7 +26,8 @@ have=$(ls /proc | grep -c '^[0-9]')
 while [ "$have" -lt "$n" ]; do sleep 100000 & pids+=($!); have=$((have + 1)); done
 sleep 1
 pid=$(podman inspect -f '{{.State.Pid}}' "$name")
-# Mean and best wall time of RUNS runs after 3 warm-ups (nanoseconds from date).
+# Mean and best wall time of RUNS runs after 3 warm-ups (nanoseconds from date); the mean in
+# ms is left in $mean.
 measure() {
   local i t0 t1 total=0 best=
   for i in 1 2 3; do "$@" >/dev/null 2>&1; done
@@ -41,11 +35,22 @@ measure() {
     t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N)
     total=$((total + t1 - t0)); [ -z "$best" ] || [ $((t1 - t0)) -lt "$best" ] && best=$((t1 - t0))
   done
-  printf '  mean %7.1f ms  best %7.1f ms  %s\n' "$(echo "$total / $runs / 1000000" | bc -l)" \
-    "$(echo "$best / 1000000" | bc -l)" "${*#$build/tools/}"
+  mean=$(echo "$total / $runs / 1000000" | bc -l)
+  printf '  mean %7.1f ms  best %7.1f ms  %s\n' "$mean" "$(echo "$best / 1000000" | bc -l)" "${*#$build/tools/}"
 }
 echo "$(ls /proc | grep -c '^[0-9]') processes on the node, load $(cut -d' ' -f1 /proc/loadavg)"
-measure "$nsview" inspect -J "$name"
+measure "$nsview" inspect -J "$name"; by_name=$mean
 measure "$nsview" inspect -J "$pid"
 measure "$nsview" inspect -J -U "$name"
-measure podman inspect "$name"
+measure podman inspect "$name"; anchor=$mean
+printf '  ratio podman inspect / nsview inspect NAME: %.1fx\n' "$(echo "$anchor / $by_name" | bc -l)"
+if command -v strace >/dev/null; then
+  trace=$(mktemp)
+  strace -f -e trace=openat -o "$trace" "$nsview" inspect -J "$name" >/dev/null 2>&1 || true
+  # /proc/PID by absolute path, or PID relative to an open /proc (the scan's openat(procfd, "PID")).
+  opened=$(grep -oE 'openat\([^,]+, "(/proc/)?[0-9]+["/]' "$trace" | grep -oE '[0-9]+["/]$' | tr -d '"/' | sort -u | wc -l)
+  cg=$(awk -F: '$1 == 0 {print $3}' /proc/"$pid"/cgroup)
+  members=$(wc -l < /sys/fs/cgroup/unified"$cg"/cgroup.procs)
+  echo "  inspect NAME opened $opened /proc/PID directories ($members processes in the container, $(ls /proc | grep -c '^[0-9]') on the node)"
+  rm -f "$trace"
+fi

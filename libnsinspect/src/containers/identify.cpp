@@ -108,6 +108,8 @@ std::string_view basename(std::string_view p) {
   return s == std::string_view::npos ? p : p.substr(s + 1);
 }
 
+}  // namespace
+
 // The process's container cgroup: a container match beats a monitor or pod match; among
 // equals the unified line wins, then name=systemd, then any v1 line (on a hybrid host conmon
 // sits in "/" of v2 but in libpod_parent/conmon of v1).
@@ -137,6 +139,8 @@ std::optional<CgroupMatch> decode_process(const Process& p, const procfs::Cgroup
   }
   return best;
 }
+
+namespace {
 
 struct Identifier {
   Snapshot& s;

@@ -15,6 +15,10 @@ namespace nsinspect::containers {
 // Linear in processes: every lookup is a hash map keyed by pid or container id.
 void identify_containers(Snapshot& s, const ScanOptions& options);
 
+// The cgroup line that says which container a process is in, decoded (*line: that line);
+// nullopt when no line has a known shape.
+std::optional<CgroupMatch> decode_process(const Process& p, const procfs::CgroupLine** line);
+
 // What identification learnt about one container beyond the model, for grouping into pods.
 struct Evidence {
   std::string pod_key;      // Kubernetes pod UID or podman pod id; "" when not in a pod

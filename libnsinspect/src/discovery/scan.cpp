@@ -88,10 +88,12 @@ class Builder {
   Builder(ShardOf, const Builder& parent)
       : opt_(parent.opt_), proc_(parent.proc_), nsfs_dev_(parent.nsfs_dev_), pids_ours_(parent.pids_ours_) {}
 
-  Snapshot build() {
+  // Every process of ROOT/proc, or only `only` (ascending; see scan_pids).
+  Snapshot build(const std::vector<pid_t>* only = nullptr) {
     auto t0 = std::chrono::steady_clock::now();
     std::vector<pid_t> pids;
-    for_each_number(proc_, [&](int pid, const char*) { pids.push_back(pid); });
+    if (only) pids = *only;
+    else for_each_number(proc_, [&](int pid, const char*) { pids.push_back(pid); });
     scan_processes(pids);
     if (opt_.bind_mounts) scan_bind_mounts();
     if (opt_.fds) resolve_path_fds();
@@ -646,6 +648,15 @@ class Builder {
 }  // namespace
 
 Snapshot scan(const ScanOptions& options) { return Builder(options).build(); }
+
+Snapshot scan_pids(const ScanOptions& options, std::vector<pid_t> pids) {
+  // In /proc's own order (ascending), so that what depends on the order (a container's pids,
+  // a namespace's lowest pid) comes out as a whole scan gives it.
+  std::sort(pids.begin(), pids.end());
+  pids.erase(std::unique(pids.begin(), pids.end()), pids.end());
+  pids.erase(std::remove_if(pids.begin(), pids.end(), [](pid_t p) { return p <= 0; }), pids.end());
+  return Builder(options).build(&pids);
+}
 
 ScanOptions scan_options_for(Sources s, std::string root) {
   ScanOptions o;

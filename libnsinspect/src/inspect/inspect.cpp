@@ -225,19 +225,17 @@ void read_network(Inspection& in, int dirfd, const InspectTarget& target, const 
 
 std::array<std::optional<NsInode>, kNsTypeCount> initial_namespaces(const std::string& root) {
   std::array<std::optional<NsInode>, kNsTypeCount> out{};
-  // The lowest readable pid's, as the scan's Snapshot::initial_ns: init's links may be
-  // refused even to root (a sandbox's or VM's init).
-  std::vector<pid_t> pids;
-  Fd proc = detail::open_dir_at(AT_FDCWD, ((root == "/" ? std::string() : root) + "/proc").c_str());
-  DIR* d = proc ? fdopendir(proc.release()) : nullptr;
-  if (!d) return out;
-  while (dirent* e = readdir(d))
-    if (auto n = detail::to_number<pid_t>(e->d_name)) pids.push_back(*n);
-  closedir(d);
-  std::sort(pids.begin(), pids.end());
-  for (std::size_t i = 0; i < pids.size() && i < 256; ++i) {
-    Fd dir = detail::open_dir_at(AT_FDCWD, proc_path(root, pids[i]).c_str());
+  // Init's, else kthreadd's (a kernel thread is always in the initial namespaces; init's
+  // links may be refused even to root: a sandbox's or VM's init). No other process is read:
+  // another readable one (our own, unprivileged) may be in a container.
+  for (pid_t pid : {1, 2}) {
+    Fd dir = detail::open_dir_at(AT_FDCWD, proc_path(root, pid).c_str());
     if (!dir) continue;
+    std::string text;
+    if (pid == 2) {
+      auto st = read_file_at(dir.get(), "stat", text, true) == 0 ? procfs::parse_stat(text) : std::nullopt;
+      if (!st || !(st->flags & 0x00200000)) break;  // PF_KTHREAD
+    }
     bool all = true;
     for (auto t : kAllNsTypes) {
       if (!out[index_of(t)]) out[index_of(t)] = ns_link(dir.get(), t);
