@@ -110,6 +110,24 @@ void cgroup_pids(int dirfd, std::vector<pid_t>& out, int depth = 0) {
     if (Fd sub = detail::open_dir_at(dirfd, name.c_str())) cgroup_pids(sub.get(), out, depth + 1);
 }
 
+// The children of every thread of pid (/proc/PID/task/TID/children), appended to out.
+void children_of(const std::string& root, pid_t pid, std::vector<pid_t>& out) {
+  const std::string task = (root == "/" ? std::string() : root) + "/proc/" + std::to_string(pid) + "/task";
+  Fd dir = detail::open_dir_at(AT_FDCWD, task.c_str());
+  if (!dir) return;
+  std::string text;
+  for (const auto& tid : detail::cgroup_subdirs(dir.get())) {
+    if (detail::read_file_at(dir.get(), (tid + "/children").c_str(), text) != 0) continue;
+    std::string_view rest = text;
+    while (!rest.empty()) {
+      auto sp = rest.find(' ');
+      if (auto child = detail::to_number<pid_t>(rest.substr(0, sp))) out.push_back(*child);
+      if (sp == std::string_view::npos) break;
+      rest.remove_prefix(sp + 1);
+    }
+  }
+}
+
 // The layout index of a /proc/PID/cgroup line's hierarchy; -1 when it is not mounted.
 int hierarchy_of(const CgroupLayout& layout, const procfs::CgroupLine& l) {
   if (l.hierarchy_id == 0 && l.controllers.empty()) return layout.index_of_name("unified");
@@ -194,7 +212,12 @@ std::optional<Snapshot> scan_container_query(std::string_view query, const ScanO
     if (!rel) return std::nullopt;
     Fd mnt = detail::open_dir_at(AT_FDCWD, detail::cgroup_mount_dir(o.root, h).c_str());
     Fd cg = mnt ? detail::open_dir_at(mnt.get(), rel->c_str()) : Fd();
+    const std::size_t from = pids.size();
     if (cg) cgroup_pids(cg.get(), pids);  // else removed meanwhile: the container stopped
+    // Zombies have left cgroup.procs but their /proc/PID/cgroup still names the container,
+    // where a whole scan counts them: they are the members' children.
+    std::vector<pid_t> members(pids.begin() + static_cast<std::ptrdiff_t>(from), pids.end());
+    for (pid_t member : members) children_of(o.root, member, pids);
     pids.push_back(pid);
     pids.push_back(p->ppid);  // the monitor (conmon, shim) names the container and its bundle
   }

@@ -166,7 +166,23 @@ void read_network(Inspection& in, int dirfd, const InspectTarget& target, const 
   if (net.netns) net.host = target.initial_ns[index_of(NsType::net)] == net.netns;
   std::string text;
   bool any = false;
+  // As root, TCP listeners from sock_diag inside the namespace (the same list as
+  // /proc/PID/net/tcp without walking the node's every connection bucket).
+  std::optional<std::vector<Listener>> tcp4, tcp6;
+  if (opt.netlink) {
+    Fd nsfd(::openat(dirfd, "ns/net", O_RDONLY | O_CLOEXEC));
+    Fd diag = nsfd ? impl::netlink_socket_in(nsfd.get(), NETLINK_SOCK_DIAG) : Fd();
+    if (diag) tcp4 = impl::tcp_listeners(diag.get(), AF_INET);
+    if (tcp4) tcp6 = impl::tcp_listeners(diag.get(), AF_INET6);
+    if (!tcp6) tcp4.reset();
+  }
   for (std::string proto : {"tcp", "tcp6", "udp", "udp6"}) {
+    std::optional<std::vector<Listener>>& diag = proto == "tcp" ? tcp4 : tcp6;
+    if (proto.starts_with("tcp") && diag) {
+      any = true;
+      net.listeners.insert(net.listeners.end(), diag->begin(), diag->end());
+      continue;
+    }
     if (read_file_at(dirfd, ("net/" + proto).c_str(), text) != 0) continue;
     any = true;
     auto ls = parse_proc_net_sockets(text, proto);

@@ -19,7 +19,7 @@ namespace nsinspect::inspect::impl {
 
 using detail::Fd;
 
-Fd netlink_socket_in(int netns_fd) {
+Fd netlink_socket_in(int netns_fd, int protocol) {
   int fd = -1, err = 0;
   // A short-lived thread joins the namespace: the socket stays in it after the thread ends.
   std::thread t([&] {
@@ -27,7 +27,7 @@ Fd netlink_socket_in(int netns_fd) {
       err = errno;
       return;
     }
-    fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol ? protocol : NETLINK_ROUTE);
     if (fd < 0) err = errno;
   });
   t.join();
