@@ -13,6 +13,7 @@
 #include "cgroups/cgroups_internal.hpp"
 #include "containers/identify.hpp"
 #include "discovery/fs_util.hpp"
+#include "discovery/scan_internal.hpp"
 #include "nsinspect/container_sources.hpp"
 #include "nsinspect/procfs.hpp"
 #include "procfs/parse_util.hpp"
@@ -161,14 +162,30 @@ std::optional<Snapshot> scan_container_query(std::string_view query, const ScanO
   for (const auto& name : files.subdirs("/var/lib/lxc"))
     if (name.starts_with(query) || name == needle) return std::nullopt;
 
+  // containers/storage names podman's and CRI-O's containers; parsed only when it mentions
+  // the query, and then handed to identification, which would parse it again.
+  containers::KnownEngineFiles known;
   std::unordered_set<std::string> storage_named;
-  for (const char* p : {"/var/lib/containers/storage/overlay-containers/containers.json",
-                        "/var/lib/containers/storage/vfs-containers/containers.json"})
-    if (auto text = files.read(p); text && contains(*text, needle))
-      for (const auto& c : containers::parse_storage_containers(*text))
-        if (c.name == query || c.name == needle ||
-            (slash != std::string_view::npos && c.name == std::string(query.substr(0, slash)) + "-" + std::string(needle)))
-          storage_named.insert(c.id);
+  {
+    std::vector<std::string> texts;
+    bool mentioned = false;
+    for (const char* p : {"/var/lib/containers/storage/overlay-containers/containers.json",
+                          "/var/lib/containers/storage/vfs-containers/containers.json"})
+      if (auto text = files.read(p)) {
+        mentioned = mentioned || contains(*text, needle);
+        texts.push_back(std::move(*text));
+      }
+    if (mentioned) {
+      known.storage.emplace();
+      for (const auto& text : texts)
+        for (auto& c : containers::parse_storage_containers(text)) {
+          if (c.name == query || c.name == needle ||
+              (slash != std::string_view::npos && c.name == std::string(query.substr(0, slash)) + "-" + std::string(needle)))
+            storage_named.insert(c.id);
+          known.storage->push_back(std::move(c));
+        }
+    }
+  }
 
   // Each candidate's init, from its state: alive and the same process (its start time).
   std::vector<StateEntry> cands;
@@ -181,6 +198,7 @@ std::optional<Snapshot> scan_container_query(std::string_view query, const ScanO
       if (auto t = files.read(e.file)) e.text = std::move(*t);
     auto st = e.crun ? containers::parse_crun_status(e.text) : containers::parse_runc_state(e.text);
     if (st && st->init_pid) inits.emplace_back(*st->init_pid, st->init_start);
+    if (st) known.states.emplace(e.file, std::move(*st));
   }
   std::vector<pid_t> init_pids;
   for (const auto& [pid, start] : inits) init_pids.push_back(pid);
@@ -221,7 +239,7 @@ std::optional<Snapshot> scan_container_query(std::string_view query, const ScanO
     pids.push_back(pid);
     pids.push_back(p->ppid);  // the monitor (conmon, shim) names the container and its bundle
   }
-  return scan_pids(o, std::move(pids));
+  return detail::scan_pids_known(o, std::move(pids), &layout, &known);
 }
 
 std::optional<Snapshot> scan_pid_context(pid_t pid, const ScanOptions& o) {
