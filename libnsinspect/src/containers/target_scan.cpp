@@ -5,6 +5,7 @@
 #include "nsinspect/target_scan.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <dirent.h>
 #include <string>
 #include <unordered_set>
@@ -60,7 +61,11 @@ bool plain(std::string_view s) {
   });
 }
 
-bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
+// glibc's memmem (two-way): several MiB of runtime state per call on a node with a hundred
+// containers, where string_view::find's memchr+memcmp on a common first letter is slower.
+bool contains(std::string_view hay, std::string_view needle) {
+  return needle.empty() || ::memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
+}
 
 // The running containers' runtime state, where identify.cpp looks for it.
 std::vector<StateEntry> state_entries(const Files& files) {

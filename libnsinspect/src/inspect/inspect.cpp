@@ -213,7 +213,8 @@ void read_network(Inspection& in, int dirfd, const InspectTarget& target, const 
         Fd host_sock(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
         detail::NetnsidQuery q;
         auto nsid = q.query(nsfd.get());
-        std::optional<impl::LinkDump> h = host_sock ? impl::dump(host_sock.get()) : std::nullopt;
+        // The host's links only: its addresses and routes (a hundred veths' on a busy node) say nothing of peers.
+        std::optional<impl::LinkDump> h = host_sock ? impl::dump(host_sock.get(), true) : std::nullopt;
         if (h && nsid && *nsid >= 0)
           for (auto& i : net.interfaces)
             for (std::size_t k = 0; k < h->interfaces.size(); ++k) {

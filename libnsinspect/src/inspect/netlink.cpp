@@ -115,7 +115,7 @@ bool dump_one(int sock, uint16_t type, unsigned char family, unsigned seq, F f) 
 
 }  // namespace
 
-std::optional<LinkDump> dump(int sock) {
+std::optional<LinkDump> dump(int sock, bool links_only) {
   LinkDump d;
   bool ok = dump_one(sock, RTM_GETLINK, AF_UNSPEC, 1, [&](nlmsghdr* nh) {
     if (nh->nlmsg_type != RTM_NEWLINK) return;
@@ -153,6 +153,7 @@ std::optional<LinkDump> dump(int sock) {
     d.master.push_back(master);
   });
   if (!ok) return std::nullopt;
+  if (links_only) return d;
 
   ok = dump_one(sock, RTM_GETADDR, AF_UNSPEC, 2, [&](nlmsghdr* nh) {
     if (nh->nlmsg_type != RTM_NEWADDR) return;

@@ -20,8 +20,9 @@ struct LinkDump {
   std::vector<Route> routes;          // main table, unicast
   std::vector<int> master;            // per interface: IFLA_MASTER ifindex, 0 none
 };
-// Links, addresses and routes through sock; nullopt when a dump fails.
-std::optional<LinkDump> dump(int sock);
+// Links, addresses and routes through sock (links only: no addresses, no routes); nullopt
+// when a dump fails.
+std::optional<LinkDump> dump(int sock, bool links_only = false);
 
 // The TCP sockets in LISTEN of one family (AF_INET: what /proc/PID/net/tcp lists, AF_INET6:
 // tcp6), in the same order, through a NETLINK_SOCK_DIAG socket; nullopt when the dump fails.
