@@ -15,13 +15,16 @@ nsview="$build/tools/nsview"
 . "$(dirname "$0")/podman_setup.sh"
 name=nsview-bench-inspect-$$
 pids=()
+id=
 cleanup() {
   podman rm -f -t 0 "$name" >/dev/null 2>&1 || true
+  # The empty cgroup directories podman leaves for the container, in every hierarchy.
+  [ -z "$id" ] || find /sys/fs/cgroup/*/libpod_parent -depth -type d -path "*$id*" -exec rmdir {} + 2>/dev/null || true
   [ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
-podman run -d --name "$name" --cap-drop ALL $img sleep 100000 >/dev/null
+id=$(podman run -d --name "$name" --cap-drop ALL $img sleep 100000)
 have=$(ls /proc | grep -c '^[0-9]')
 while [ "$have" -lt "$n" ]; do sleep 100000 & pids+=($!); have=$((have + 1)); done
 sleep 1
