@@ -7,16 +7,7 @@ build=${1:-build}
 n=${2:-10}
 nsview="$build/tools/nsview"
 [ -x "$nsview" ] || { echo "no $nsview; build first" >&2; exit 1; }
-conf=/tmp/nsview-bench-podman.conf
-printf '[containers]\ndefault_ulimits = ["nofile=10000:10000", "nproc=10000:10000"]\n[engine]\nruntime = "runc"\n' > "$conf"
-export CONTAINERS_CONF=$conf
-img=localhost/nsview-bb
-if ! podman image exists $img; then
-  d=$(mktemp -d); mkdir -p "$d"/r/{bin,proc,sys,dev,etc,tmp}
-  cp /bin/busybox "$d"/r/bin/ && ln -s busybox "$d"/r/bin/sh && ln -s busybox "$d"/r/bin/sleep
-  tar -C "$d"/r -cf "$d"/bb.tar . && podman import --change "ENV PATH=/bin" "$d"/bb.tar $img >/dev/null
-  rm -rf "$d"
-fi
+. "$(dirname "$0")/podman_setup.sh"
 prefix=nsview-bench-$$
 cleanup() { podman ps -a --format '{{.Names}}' | grep "^$prefix-" | xargs -r podman rm -f -t 0 >/dev/null 2>&1 || true; }
 trap cleanup EXIT

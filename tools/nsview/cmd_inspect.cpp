@@ -8,6 +8,7 @@
 #include "nsinspect/enter.hpp"
 #include "nsinspect/inspect.hpp"
 #include "nsinspect/scan.hpp"
+#include "nsinspect/target_scan.hpp"
 #include "cli.hpp"
 #include "inspect_view.hpp"
 #include "subcommand.hpp"
@@ -31,7 +32,17 @@ ins::InspectTarget resolve(const std::string& text, const std::string& root, boo
   o.threads = o.fds = o.sockets = o.bind_mounts = o.netnsid = o.cgroup_tree = o.users = false;
   o.namespaces = o.hierarchy = other_userns;  // the user namespace tree, when asked for
   o.status = false;
-  nsinspect::Snapshot snap = nsinspect::scan(o);
+  // Without -U only the target's processes (and its container's) are read: the container is
+  // found from the engines' state. A whole scan when that state cannot say.
+  std::optional<nsinspect::Snapshot> part;
+  if (!other_userns)
+    part = spec->kind == nsinspect::enter::TargetSpec::Kind::pid ? nsinspect::scan_pid_context(spec->pid, o)
+                                                                : nsinspect::scan_container_query(text, o);
+  if (part && spec->kind != nsinspect::enter::TargetSpec::Kind::pid) {
+    auto m = nsinspect::enter::find_container(*part, text);
+    if (!m.container && m.candidates.empty()) part.reset();  // no candidate matched after all
+  }
+  nsinspect::Snapshot snap = part ? std::move(*part) : nsinspect::scan(o);
   ins::InspectTarget t;
   t.initial_ns = ins::initial_namespaces(root);
   if (other_userns) {

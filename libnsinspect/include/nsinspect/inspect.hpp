@@ -278,7 +278,8 @@ namespace nsinspect::inspect {
 // engine, bundle, cgroup and pod. initial_ns and user_namespaces are left to the caller.
 InspectTarget container_target(const Snapshot& snap, const Container& c);
 
-// The host's namespaces: those of the lowest readable pid in ROOT/proc (init, where readable).
+// The host's namespaces: init's (ROOT/proc/1/ns), else kthreadd's where init's are refused;
+// unknown (nullopt) where neither can be read. Reads no other process.
 std::array<std::optional<NsInode>, kNsTypeCount> initial_namespaces(const std::string& root = "/");
 
 struct InspectOptions {

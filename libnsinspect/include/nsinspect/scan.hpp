@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+#include <sys/types.h>
 
 #include "nsinspect/snapshot.hpp"
 
@@ -70,5 +72,10 @@ ScanOptions scan_options_for(Sources sources, std::string root = "/");
 // Never throws for vanished processes or unreadable files; throws std::runtime_error only
 // when root/proc itself cannot be opened.
 Snapshot scan(const ScanOptions& options = {});
+
+// The same reads for the listed processes only (ROOT/proc is not listed): a snapshot of part
+// of the node, for a question about a few processes already known by pid. Pids that do not
+// exist are skipped as vanished ones are.
+Snapshot scan_pids(const ScanOptions& options, std::vector<pid_t> pids);
 
 }  // namespace nsinspect

@@ -26,6 +26,8 @@ void resolve_ns_roots(CgroupLayout& layout, const std::string& root, pid_t self_
 CgroupHierarchyTree walk_cgroup_hierarchy(const CgroupLayout& layout, std::size_t index,
                                           const std::string& root);
 // The scan's cgroup step: layout, host paths and primary path of every process, the tree.
-void build_cgroups(Snapshot& snap, const std::string& root, int proc_fd, bool tree);
+// known: a layout an earlier scan of the same root detected (its mountinfo is not read again).
+void build_cgroups(Snapshot& snap, const std::string& root, int proc_fd, bool tree,
+                   const CgroupLayout* known = nullptr);
 
 }  // namespace nsinspect::detail

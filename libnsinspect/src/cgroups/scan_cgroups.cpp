@@ -68,7 +68,10 @@ void resolve_ns_roots(CgroupLayout& layout, const std::string& root, pid_t self_
   }
 }
 
-void build_cgroups(Snapshot& snap, const std::string& root, int proc_fd, bool tree) {
+namespace {
+
+// The node's hierarchies from the scanner's mountinfo and cgroup lines.
+CgroupLayout detect_layout(const std::string& root, int proc_fd, pid_t self_pid) {
   std::string buf;
   std::vector<procfs::MountInfo> mounts;
   std::vector<procfs::CgroupLine> self;
@@ -87,7 +90,14 @@ void build_cgroups(Snapshot& snap, const std::string& root, int proc_fd, bool tr
       break;
     }
   CgroupLayout layout = detect_cgroup_layout(mounts, self, controllers);
-  resolve_ns_roots(layout, root, snap.self_pid, self);
+  resolve_ns_roots(layout, root, self_pid, self);
+  return layout;
+}
+
+}  // namespace
+
+void build_cgroups(Snapshot& snap, const std::string& root, int proc_fd, bool tree, const CgroupLayout* known) {
+  CgroupLayout layout = known ? *known : detect_layout(root, proc_fd, snap.self_pid);
 
   // Hierarchy id -> layout index, then translate every line to a host path.
   std::unordered_map<int, std::size_t> by_id;

@@ -108,6 +108,8 @@ std::string_view basename(std::string_view p) {
   return s == std::string_view::npos ? p : p.substr(s + 1);
 }
 
+}  // namespace
+
 // The process's container cgroup: a container match beats a monitor or pod match; among
 // equals the unified line wins, then name=systemd, then any v1 line (on a hybrid host conmon
 // sits in "/" of v2 but in libpod_parent/conmon of v1).
@@ -138,6 +140,8 @@ std::optional<CgroupMatch> decode_process(const Process& p, const procfs::Cgroup
   return best;
 }
 
+namespace {
+
 struct Identifier {
   Snapshot& s;
   NodeFiles files;
@@ -155,7 +159,9 @@ struct Identifier {
   std::optional<int64_t> btime;
   long ticks = sysconf(_SC_CLK_TCK);
 
-  Identifier(Snapshot& snap, const ScanOptions& o) : s(snap), files(o.root) {}
+  const KnownEngineFiles* known = nullptr;
+
+  Identifier(Snapshot& snap, const ScanOptions& o, const KnownEngineFiles* k) : s(snap), files(o.root), known(k) {}
 
   // A monitor's command line when the scan read none for it (list reads only each
   // namespace's first process's): monitors name the containers no cgroup shape names.
@@ -313,6 +319,11 @@ struct Identifier {
     for (const auto& ns : nss) paths.emplace_back("/run/containerd/runc/" + ns + "/" + c.id + "/state.json", "runc");
     paths.emplace_back("/run/docker/runtime-runc/moby/" + c.id + "/state.json", "runc");
     for (const auto& [path, rt] : paths) {
+      if (known)
+        if (auto it = known->states.find(path); it != known->states.end()) {
+          *runtime = rt;
+          return it->second;
+        }
       auto text = files.read(path);
       if (!text) continue;
       auto st = rt == "crun" ? parse_crun_status(*text) : parse_runc_state(*text);
@@ -342,6 +353,10 @@ struct Identifier {
   }
 
   const StorageContainer* storage_entry(const std::string& id) {
+    if (!storage && known && known->storage) {
+      storage.emplace();
+      for (const auto& e : *known->storage) storage->emplace(e.id, e);
+    }
     if (!storage) {
       storage.emplace();
       const std::size_t before = files.denied();
@@ -524,10 +539,10 @@ struct Identifier {
 
 }  // namespace
 
-void identify_containers(Snapshot& s, const ScanOptions& options) {
+void identify_containers(Snapshot& s, const ScanOptions& options, const KnownEngineFiles* known) {
   s.containers.clear();
   s.pods.clear();
-  Identifier(s, options).run();
+  Identifier(s, options, known).run();
   index_containers(s);
 }
 

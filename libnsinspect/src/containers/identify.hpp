@@ -1,7 +1,9 @@
 // Container identification inside scan(): private to libnsinspect.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "nsinspect/container_sources.hpp"
@@ -10,10 +12,24 @@
 
 namespace nsinspect::containers {
 
+// Engine files a caller already read and parsed (scan_container_query), so that the
+// identification it runs next does not read and parse them again. Lives no longer than that
+// caller: nothing is kept between calls.
+struct KnownEngineFiles {
+  // containers/storage's entries (both drivers' files), when they were read.
+  std::optional<std::vector<StorageContainer>> storage;
+  // Runtime state files (path under the root -> parsed), as runtime_state() would parse them.
+  std::unordered_map<std::string, RuntimeState> states;
+};
+
 // Fills s.containers and s.pods from the processes' cgroup lines and command lines, the
 // runtime state, OCI bundles and engine stores under options.root; then indexes them.
 // Linear in processes: every lookup is a hash map keyed by pid or container id.
-void identify_containers(Snapshot& s, const ScanOptions& options);
+void identify_containers(Snapshot& s, const ScanOptions& options, const KnownEngineFiles* known = nullptr);
+
+// The cgroup line that says which container a process is in, decoded (*line: that line);
+// nullopt when no line has a known shape.
+std::optional<CgroupMatch> decode_process(const Process& p, const procfs::CgroupLine** line);
 
 // What identification learnt about one container beyond the model, for grouping into pods.
 struct Evidence {

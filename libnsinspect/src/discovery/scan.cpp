@@ -19,6 +19,7 @@
 #include "containers/identify.hpp"
 #include "discovery/fs_util.hpp"
 #include "discovery/nsfs.hpp"
+#include "discovery/scan_internal.hpp"
 #include "privilege.hpp"
 #include "procfs/parse_util.hpp"
 #include "nsinspect/procfs.hpp"
@@ -88,17 +89,21 @@ class Builder {
   Builder(ShardOf, const Builder& parent)
       : opt_(parent.opt_), proc_(parent.proc_), nsfs_dev_(parent.nsfs_dev_), pids_ours_(parent.pids_ours_) {}
 
-  Snapshot build() {
+  // Every process of ROOT/proc, or only `only` (ascending; see scan_pids); a known cgroup
+  // layout and engine files are not read again (scan_pids_known).
+  Snapshot build(const std::vector<pid_t>* only = nullptr, const CgroupLayout* layout = nullptr,
+                 const containers::KnownEngineFiles* known = nullptr) {
     auto t0 = std::chrono::steady_clock::now();
     std::vector<pid_t> pids;
-    for_each_number(proc_, [&](int pid, const char*) { pids.push_back(pid); });
+    if (only) pids = *only;
+    else for_each_number(proc_, [&](int pid, const char*) { pids.push_back(pid); });
     scan_processes(pids);
     if (opt_.bind_mounts) scan_bind_mounts();
     if (opt_.fds) resolve_path_fds();
     if (opt_.users) read_users();
     finish();
-    if (opt_.cgroups) detail::build_cgroups(snap_, opt_.root, proc_, opt_.cgroup_tree);
-    if (opt_.containers && opt_.cgroups) containers::identify_containers(snap_, opt_);
+    if (opt_.cgroups) detail::build_cgroups(snap_, opt_.root, proc_, opt_.cgroup_tree, layout);
+    if (opt_.containers && opt_.cgroups) containers::identify_containers(snap_, opt_, known);
     // Refusals found after finish() (cgroup mounts, engine files) are judged the same way.
     if (!snap_.stats.privileged && snap_.stats.refused()) snap_.stats.privileged = detail::have_sys_ptrace();
     snap_.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -646,6 +651,20 @@ class Builder {
 }  // namespace
 
 Snapshot scan(const ScanOptions& options) { return Builder(options).build(); }
+
+Snapshot scan_pids(const ScanOptions& options, std::vector<pid_t> pids) {
+  return detail::scan_pids_known(options, std::move(pids), nullptr, nullptr);
+}
+
+Snapshot detail::scan_pids_known(const ScanOptions& options, std::vector<pid_t> pids, const CgroupLayout* layout,
+                                 const containers::KnownEngineFiles* known) {
+  // In /proc's own order (ascending), so that what depends on the order (a container's pids,
+  // a namespace's lowest pid) comes out as a whole scan gives it.
+  std::sort(pids.begin(), pids.end());
+  pids.erase(std::unique(pids.begin(), pids.end()), pids.end());
+  pids.erase(std::remove_if(pids.begin(), pids.end(), [](pid_t p) { return p <= 0; }), pids.end());
+  return Builder(options).build(&pids, layout, known);
+}
 
 ScanOptions scan_options_for(Sources s, std::string root) {
   ScanOptions o;

@@ -166,7 +166,23 @@ void read_network(Inspection& in, int dirfd, const InspectTarget& target, const 
   if (net.netns) net.host = target.initial_ns[index_of(NsType::net)] == net.netns;
   std::string text;
   bool any = false;
+  // As root, TCP listeners from sock_diag inside the namespace (the same list as
+  // /proc/PID/net/tcp without walking the node's every connection bucket).
+  std::optional<std::vector<Listener>> tcp4, tcp6;
+  if (opt.netlink) {
+    Fd nsfd(::openat(dirfd, "ns/net", O_RDONLY | O_CLOEXEC));
+    Fd diag = nsfd ? impl::netlink_socket_in(nsfd.get(), NETLINK_SOCK_DIAG) : Fd();
+    if (diag) tcp4 = impl::tcp_listeners(diag.get(), AF_INET);
+    if (tcp4) tcp6 = impl::tcp_listeners(diag.get(), AF_INET6);
+    if (!tcp6) tcp4.reset();
+  }
   for (std::string proto : {"tcp", "tcp6", "udp", "udp6"}) {
+    std::optional<std::vector<Listener>>& diag = proto == "tcp" ? tcp4 : tcp6;
+    if (proto.starts_with("tcp") && diag) {
+      any = true;
+      net.listeners.insert(net.listeners.end(), diag->begin(), diag->end());
+      continue;
+    }
     if (read_file_at(dirfd, ("net/" + proto).c_str(), text) != 0) continue;
     any = true;
     auto ls = parse_proc_net_sockets(text, proto);
@@ -197,7 +213,8 @@ void read_network(Inspection& in, int dirfd, const InspectTarget& target, const 
         Fd host_sock(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
         detail::NetnsidQuery q;
         auto nsid = q.query(nsfd.get());
-        std::optional<impl::LinkDump> h = host_sock ? impl::dump(host_sock.get()) : std::nullopt;
+        // The host's links only: its addresses and routes (a hundred veths' on a busy node) say nothing of peers.
+        std::optional<impl::LinkDump> h = host_sock ? impl::dump(host_sock.get(), true) : std::nullopt;
         if (h && nsid && *nsid >= 0)
           for (auto& i : net.interfaces)
             for (std::size_t k = 0; k < h->interfaces.size(); ++k) {
@@ -225,19 +242,17 @@ void read_network(Inspection& in, int dirfd, const InspectTarget& target, const 
 
 std::array<std::optional<NsInode>, kNsTypeCount> initial_namespaces(const std::string& root) {
   std::array<std::optional<NsInode>, kNsTypeCount> out{};
-  // The lowest readable pid's, as the scan's Snapshot::initial_ns: init's links may be
-  // refused even to root (a sandbox's or VM's init).
-  std::vector<pid_t> pids;
-  Fd proc = detail::open_dir_at(AT_FDCWD, ((root == "/" ? std::string() : root) + "/proc").c_str());
-  DIR* d = proc ? fdopendir(proc.release()) : nullptr;
-  if (!d) return out;
-  while (dirent* e = readdir(d))
-    if (auto n = detail::to_number<pid_t>(e->d_name)) pids.push_back(*n);
-  closedir(d);
-  std::sort(pids.begin(), pids.end());
-  for (std::size_t i = 0; i < pids.size() && i < 256; ++i) {
-    Fd dir = detail::open_dir_at(AT_FDCWD, proc_path(root, pids[i]).c_str());
+  // Init's, else kthreadd's (a kernel thread is always in the initial namespaces; init's
+  // links may be refused even to root: a sandbox's or VM's init). No other process is read:
+  // another readable one (our own, unprivileged) may be in a container.
+  for (pid_t pid : {1, 2}) {
+    Fd dir = detail::open_dir_at(AT_FDCWD, proc_path(root, pid).c_str());
     if (!dir) continue;
+    std::string text;
+    if (pid == 2) {
+      auto st = read_file_at(dir.get(), "stat", text, true) == 0 ? procfs::parse_stat(text) : std::nullopt;
+      if (!st || !(st->flags & 0x00200000)) break;  // PF_KTHREAD
+    }
     bool all = true;
     for (auto t : kAllNsTypes) {
       if (!out[index_of(t)]) out[index_of(t)] = ns_link(dir.get(), t);

@@ -19,7 +19,7 @@ namespace nsinspect::inspect::impl {
 
 using detail::Fd;
 
-Fd netlink_socket_in(int netns_fd) {
+Fd netlink_socket_in(int netns_fd, int protocol) {
   int fd = -1, err = 0;
   // A short-lived thread joins the namespace: the socket stays in it after the thread ends.
   std::thread t([&] {
@@ -27,7 +27,7 @@ Fd netlink_socket_in(int netns_fd) {
       err = errno;
       return;
     }
-    fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol ? protocol : NETLINK_ROUTE);
     if (fd < 0) err = errno;
   });
   t.join();
@@ -115,7 +115,7 @@ bool dump_one(int sock, uint16_t type, unsigned char family, unsigned seq, F f) 
 
 }  // namespace
 
-std::optional<LinkDump> dump(int sock) {
+std::optional<LinkDump> dump(int sock, bool links_only) {
   LinkDump d;
   bool ok = dump_one(sock, RTM_GETLINK, AF_UNSPEC, 1, [&](nlmsghdr* nh) {
     if (nh->nlmsg_type != RTM_NEWLINK) return;
@@ -153,6 +153,7 @@ std::optional<LinkDump> dump(int sock) {
     d.master.push_back(master);
   });
   if (!ok) return std::nullopt;
+  if (links_only) return d;
 
   ok = dump_one(sock, RTM_GETADDR, AF_UNSPEC, 2, [&](nlmsghdr* nh) {
     if (nh->nlmsg_type != RTM_NEWADDR) return;
