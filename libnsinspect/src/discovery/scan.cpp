@@ -532,15 +532,18 @@ class Builder {
         }
       });
       if (nsfs_lines_.empty()) continue;
+      // A mount stacked twice on one path is one holder. Holders of other mount namespaces
+      // differ in pid and mnt_ns, so only this mountinfo's are compared (no search through
+      // a namespace's holders: a node with N mount namespaces has N copies of /run/netns/*).
+      std::unordered_set<std::string> seen;
       for (auto& m : procfs::parse_mountinfo(nsfs_lines_)) {
         if (m.fstype != "nsfs") continue;
         auto l = procfs::parse_ns_link(m.root);
         if (!l) continue;
         nsfs_mount_points_.insert(m.mount_point);
+        if (!seen.insert(std::string(m.root) + ' ' + m.mount_point).second) continue;
         NsEntry& e = get_ns(l->type, l->inode);
-        Holder h{HolderKind::bind_mount, pid, -1, m.mount_point, mnt_ino};
-        if (std::find(e.ns.holders.begin(), e.ns.holders.end(), h) == e.ns.holders.end())
-          e.ns.holders.push_back(h);
+        e.ns.holders.push_back(Holder{HolderKind::bind_mount, pid, -1, m.mount_point, mnt_ino});
         if (!e.probed) {
           std::string through = std::to_string(pid) + "/root" + m.mount_point;
           probe_path(e, proc_, through.c_str());
