@@ -282,6 +282,11 @@ TEST_CASE("root in a container: list counts, partial marks and the host label", 
   std::string sock_line = sock.read_line();
   REQUIRE(sock_line.find(' ') != std::string::npos);
   const std::string sock_net = sock_line.substr(sock_line.find(' ') + 1);
+  // A namespace bound under the node's /run/netns: NSFS shows the node's path.
+  const std::string netns = "nsvroot" + std::to_string(getpid());
+  Cleanup del_netns("ip netns del " + netns + " 2>/dev/null");
+  REQUIRE(sh("ip netns add " + netns).status == 0);
+  const std::string bound_net = sh_out("stat -L -c %i /run/netns/" + netns + " | tr -d '\\n'");
   auto lsns_nprocs = [&](const std::string& inode) {
     json j = json::parse(sh_out("lsns -J -t net"));
     for (const auto& n : j["namespaces"])
@@ -291,7 +296,7 @@ TEST_CASE("root in a container: list counts, partial marks and the host label", 
   for (const auto& s : kShapes) {
     INFO(s.label());
     long before = lsns_nprocs(host_net);
-    Result r = agent.run(s, {"list", "-J", "-t", "net", "-o", "NS,NPROCS,CONTAINER"});
+    Result r = agent.run(s, {"list", "-J", "-t", "net", "-o", "NS,NPROCS,CONTAINER,NSFS"});
     long after = lsns_nprocs(host_net);
     REQUIRE(r.status == 0);
     check_warnings(s, r, "list");
@@ -317,6 +322,9 @@ TEST_CASE("root in a container: list counts, partial marks and the host label", 
       if (s.host_pid) {
         REQUIRE(rows.count(sock_net));
         CHECK(rows[sock_net]["nprocs"] == 0);
+        // The node's init is readable: its mount namespace's path, as lsns on the node shows.
+        REQUIRE(rows.count(bound_net));
+        CHECK(rows[bound_net]["nsfs"] == "/run/netns/" + netns);
       } else {
         CHECK_FALSE(rows.count(sock_net));  // its pids are not ours: not asked, not guessed
       }

@@ -315,7 +315,11 @@ int run(int argc, char** argv) {
   }
 
   NsCellContext ctx{snap, 0, o.nowrap || o.raw};
-  if (snap.self_pid)
+  // NSFS paths as seen from nsview's mount namespace, as lsns shows them; under --root, as
+  // the node sees them (its init's mount namespace, when readable), not as /host/run/...
+  if (auto node = o.root != "/" ? snap.initial_ns(NsType::mnt) : std::nullopt; node && snap.ns(*node))
+    ctx.self_mnt_ns = *node;
+  else if (snap.self_pid)
     if (const auto* self = snap.process(snap.self_pid))
       ctx.self_mnt_ns = self->ns_of(NsType::mnt).value_or(0);
 
