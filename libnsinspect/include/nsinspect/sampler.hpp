@@ -112,9 +112,12 @@ struct SamplerOptions {
   // directory) and list a directory again only after a cgroup was made, removed or renamed
   // in it. false, or inotify unavailable or out of watches: list every directory each time.
   bool watch_cgroups = true;
-  // sample() in the container and pod groups rescans /proc when a cgroup came or went, and
-  // at the latest after this many seconds (process counts, states and names come from it).
+  // sample() in the container and pod groups rescans /proc when a cgroup came or went, when
+  // a container's cgroup.procs count changed at the previous sample (a process started or
+  // ended in it: rows show it one sample late), and at the latest after rescan_seconds
+  // (process counts, states and names come from the scan; so does UsageSample::snapshot).
   static constexpr double kRescanSeconds = 5.0;
+  double rescan_seconds = kRescanSeconds;
   // What else the sampler's own scans should read (merged into scan_options()), so that a
   // caller that also shows the snapshot (`nsview serve`'s namespace counts) needs no second
   // scan: it reads UsageSample::snapshot.

@@ -51,6 +51,7 @@ struct RowState {
   Counters prev;
   double prev_time = 0;
   uint64_t gen = 0;  // last sample that saw the row
+  std::optional<uint64_t> nprocs;  // container rows: cgroup.procs lines at the last sample
 };
 
 // A process's counters between samples (namespace group).
@@ -77,8 +78,12 @@ struct Sampler::Impl {
   CgroupReadings readings;  // reused
   long hz = sysconf(_SC_CLK_TCK);
 
-  // The cgroup group also counts each cgroup's processes.
-  unsigned read_fields() const { return opt.fields | (opt.group == UsageGroup::cgroup ? kCgProcs : 0u); }
+  // The cgroup group also counts each cgroup's processes; the container group reads the count
+  // to notice a process start or end without a /proc scan.
+  unsigned read_fields() const {
+    return opt.fields | (opt.group == UsageGroup::cgroup || opt.group == UsageGroup::container ? kCgProcs : 0u);
+  }
+  bool procs_changed = false;  // a container's cgroup.procs count changed in the last run()
 
   double mono() const { return opt.clock ? opt.clock() : now_of(CLOCK_MONOTONIC); }
 
@@ -161,6 +166,10 @@ struct Sampler::Impl {
       const Process* p = c.init_pid ? s.process(*c.init_pid) : nullptr;
       if (!p && !c.pids.empty()) p = s.process(c.pids.front());
       read_cgroup(st, fresh, [&] { return p && !p->cgroups.empty() ? reader->open_own(p->cgroups, c.cgroup) : reader->open(c.cgroup); });
+      if (readings.nprocs) {
+        procs_changed = procs_changed || (!fresh && st.nprocs && *st.nprocs != *readings.nprocs);
+        st.nprocs = readings.nprocs;
+      }
       for (auto& o : reader->outside(st.handle))
         row.outside.push_back({reader->layout().hierarchies[o.hierarchy].name, std::move(o.path)});
       detail::fill_levels(row, readings);
@@ -555,13 +564,14 @@ UsageSample Sampler::sample() {
   // Groups built from cgroups read no /proc while the cgroups stay the same: the cgroup
   // files give every usage column, and the last scan labels the rows. A cgroup that
   // appeared (a new container?) brings a new scan; for containers and pods so does one that
-  // vanished (a container stopped) and a scan older than kRescanSeconds (their process
-  // counts and states come from the scan).
+  // vanished (a container stopped), a container whose process count changed, and a scan
+  // older than rescan_seconds (their process counts and states come from the scan).
   auto change = m.walk_merged(*m.last_scan);
   bool fresh = change.appeared;
   if (g != UsageGroup::cgroup)
-    fresh = fresh || change.vanished || m.mono() - m.last_scan_time >= SamplerOptions::kRescanSeconds;
+    fresh = fresh || change.vanished || m.procs_changed || m.mono() - m.last_scan_time >= m.opt.rescan_seconds;
   if (fresh) rescan();
+  m.procs_changed = false;
   return m.run(m.last_scan, /*walked=*/true, fresh);
 }
 
