@@ -40,6 +40,7 @@ nsinspect::SamplerOptions sampler_options(const CollectOptions& o, nsinspect::Us
     ns.namespaces = ns.bind_mounts = true;
     ns.fds = ns.threads = o.ns_fds;
     so.also_scan = ns;
+    so.keep_readings = true;  // the cgroup families take the containers' cgroups from it
   }
   return so;
 }
@@ -95,7 +96,7 @@ std::shared_ptr<const Collection> Collector::collect() {
     c->containers = containers_.sample();
     auto snap = c->containers.snapshot;
     c->pods = pods_.sample(snap);
-    c->cgroups = cgroups_.sample(snap);
+    c->cgroups = cgroups_.sample(snap, c->containers);
     c->snapshot = std::move(snap);
     c->ok = true;
   } catch (const std::exception& e) {

@@ -84,6 +84,8 @@ struct Sampler::Impl {
     return opt.fields | (opt.group == UsageGroup::cgroup || opt.group == UsageGroup::container ? kCgProcs : 0u);
   }
   bool procs_changed = false;  // a container's cgroup.procs count changed in the last run()
+  std::shared_ptr<CgroupReadingsByPath> kept;       // keep_readings: this run's
+  const CgroupReadingsByPath* same = nullptr;       // cgroup group: readings to take
 
   double mono() const { return opt.clock ? opt.clock() : now_of(CLOCK_MONOTONIC); }
 
@@ -148,6 +150,10 @@ struct Sampler::Impl {
   }
 
   void container_rows(const Snapshot& s, double t, std::vector<UsageRow>& out) {
+    if (opt.keep_readings) {
+      kept = std::make_shared<CgroupReadingsByPath>();
+      kept->fields = read_fields();
+    }
     for (const auto& c : s.containers) {
       UsageRow row;
       row.id = c.id;
@@ -175,6 +181,7 @@ struct Sampler::Impl {
       detail::fill_levels(row, readings);
       set_sources(row, readings);
       finish_row(row, st, fresh, detail::counters_of(readings), t);
+      if (kept && row.outside.empty()) kept->by_path.insert_or_assign(c.cgroup, readings);
       out.push_back(std::move(row));
     }
   }
@@ -367,8 +374,14 @@ struct Sampler::Impl {
       }
       bool fresh;
       RowState& st = state(n.path, n.sig, fresh);
-      read_cgroup(st, fresh, [&] { return reader->open(n.path); });
-      if (!reader->vanished(st.handle)) {  // removed since the walk: no row
+      auto taken = same ? same->by_path.find(n.path) : decltype(same->by_path.end()){};
+      const bool take = same && taken != same->by_path.end();
+      if (take) {
+        readings = taken->second;
+        if (st.has_handle) reader->close(st.handle), st.has_handle = false;  // its fds too
+      }
+      else read_cgroup(st, fresh, [&] { return reader->open(n.path); });
+      if (take || !reader->vanished(st.handle)) {  // removed since the walk: no row
         if (readings.nprocs) row.nprocs = *readings.nprocs;
         else if (auto it = scan_nprocs.find(n.path); it != scan_nprocs.end()) row.nprocs = it->second;
         else if (fresh_scan) row.nprocs = 0;
@@ -525,6 +538,8 @@ struct Sampler::Impl {
       return true;
     });
     out.snapshot = std::move(snap);
+    out.readings = std::move(kept);
+    kept.reset();
     return out;
   }
 };
@@ -576,5 +591,14 @@ UsageSample Sampler::sample() {
 }
 
 UsageSample Sampler::sample(std::shared_ptr<const Snapshot> snapshot) { return impl_->run(std::move(snapshot)); }
+
+UsageSample Sampler::sample(std::shared_ptr<const Snapshot> snapshot, const UsageSample& same) {
+  Impl& m = *impl_;
+  const bool usable = same.readings && same.readings->fields == m.read_fields();
+  m.same = usable ? same.readings.get() : nullptr;
+  auto out = m.run(std::move(snapshot));
+  m.same = nullptr;
+  return out;
+}
 
 }  // namespace nsinspect
