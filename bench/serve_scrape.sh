@@ -50,8 +50,13 @@ start_serve() {  # $@: serve options; sets PORT and SPID
   "$BIN" serve --listen 127.0.0.1:0 "$@" > $TMP.out 2>&1 &
   SPID=$!
   PIDS+=("$SPID")
-  for _ in $(seq 100); do grep -q listening $TMP.out && break; sleep 0.05; done
-  PORT=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' $TMP.out)
+  PORT=
+  for _ in $(seq 200); do
+    PORT=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' $TMP.out)
+    [ -z "$PORT" ] || break
+    sleep 0.05
+  done
+  [ -n "$PORT" ] || { echo "serve did not start:"; cat $TMP.out; exit 1; }
 }
 
 # process-exporter: every process in a group named by its comm (a walk of all of /proc per
@@ -79,12 +84,12 @@ run_regime() {
   [ -z "$EPID" ] || curl -s -o /dev/null "http://127.0.0.1:$EPORT/metrics"
   local s0 e0 coll=0 series bytes
   s0=$(ticks $SPID); e0=$([ -z "$EPID" ] || ticks $EPID)
-  local minute=0 t0=$SECONDS
+  local minute=0 t0=$SECONDS failed=0
   : > $TMP.soak
   for i in $(seq "$n"); do
     sleep "$gap"
-    curl -s -o $TMP.m "http://127.0.0.1:$PORT/metrics"
-    [ -z "$EPID" ] || curl -s -o /dev/null "http://127.0.0.1:$EPORT/metrics"
+    if ! curl -sf -o $TMP.m "http://127.0.0.1:$PORT/metrics"; then failed=$((failed + 1)); continue; fi
+    [ -z "$EPID" ] || curl -s -o /dev/null "http://127.0.0.1:$EPORT/metrics" || true
     coll=$(calc "$coll + $(awk '$1=="nsview_scrape_cpu_seconds" {print $2}' $TMP.m)")
     if [ "$SOAK" = 1 ] && [ $(( (SECONDS - t0) / 60 )) -gt $minute ]; then
       minute=$(( (SECONDS - t0) / 60 ))
@@ -97,10 +102,11 @@ run_regime() {
   sp=$(calc "($(ticks $SPID) - $s0) / $HZ / $n")
   printf "  every %ss, %d scrapes: nsview serve %.2f ms CPU per scrape (collection alone %.2f ms), %.3f %% of one core; RSS %s kB, %s fds; %s series, %s bytes\n" \
     "$gap" "$n" "$(calc "$sp * 1000")" "$(calc "$coll / $n * 1000")" "$(calc "$sp / $gap * 100")" "$(rss $SPID)" "$(fds $SPID)" "$series" "$bytes"
+  [ "$failed" = 0 ] || echo "  FAILED scrapes: $failed"
   if [ -n "$EPID" ]; then
     ep=$(calc "($(ticks $EPID) - $e0) / $HZ / $n")
     printf "               process-exporter %.2f ms CPU per scrape, %.3f %% of one core; RSS %s kB; nsview/exporter CPU ratio %.2f\n" \
-      "$(calc "$ep * 1000")" "$(calc "$ep / $gap * 100")" "$(rss $EPID)" "$(calc "$ep > 0 ? $sp / $ep : 0")"
+      "$(calc "$ep * 1000")" "$(calc "$ep / $gap * 100")" "$(rss $EPID)" "$(calc "($ep > 0 ? $sp / $ep : 0)")"
     kill -TERM "$EPID"; wait "$EPID" || true
   fi
   if [ "$SOAK" = 1 ] && [ -s $TMP.soak ]; then
