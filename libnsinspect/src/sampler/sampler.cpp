@@ -379,8 +379,9 @@ struct Sampler::Impl {
       if (take) {
         readings = taken->second;
         if (st.has_handle) reader->close(st.handle), st.has_handle = false;  // its fds too
+      } else {
+        read_cgroup(st, fresh, [&] { return reader->open(n.path); });
       }
-      else read_cgroup(st, fresh, [&] { return reader->open(n.path); });
       if (take || !reader->vanished(st.handle)) {  // removed since the walk: no row
         if (readings.nprocs) row.nprocs = *readings.nprocs;
         else if (auto it = scan_nprocs.find(n.path); it != scan_nprocs.end()) row.nprocs = it->second;
