@@ -21,7 +21,7 @@ pkgs+=(libmicrohttpd-dev zlib1g-dev prometheus curl)
 # image test builds the Containerfile with podman (already above).
 pkgs+=(python3 python3-yaml)
 # --bench: also the anchor tools the benchmarks compare with (the tests never need them).
-if [ "${1:-}" = "--bench" ]; then pkgs+=(htop hey); fi
+if [ "${1:-}" = "--bench" ]; then pkgs+=(htop hey prometheus-process-exporter); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

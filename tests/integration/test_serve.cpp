@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -80,6 +81,29 @@ bool closed_by_server(int fd, int timeout_ms) {
     if (n == 0 || (n < 0 && errno != EAGAIN)) return true;
     if (n < 0) return false;  // bytes (an error page), then still open
   }
+}
+
+// A process's open fds: all, and those that are sockets.
+struct FdCount {
+  int all = 0, sockets = 0;
+};
+FdCount fd_count(pid_t pid) {
+  FdCount n;
+  const std::string dir = "/proc/" + std::to_string(pid) + "/fd";
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    ++n.all;
+    char target[64] = {};
+    if (readlink(e.path().c_str(), target, sizeof target - 1) > 0 && std::string(target).rfind("socket:", 0) == 0) ++n.sockets;
+  }
+  return n;
+}
+
+long rss_kb(pid_t pid) {
+  std::istringstream in(slurp("/proc/" + std::to_string(pid) + "/status"));
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
 }
 
 struct Reply {
@@ -413,6 +437,12 @@ TEST_CASE("serve: --min-interval answers a burst from one collection - --max-ser
 TEST_CASE("serve: idle, slow and hostile clients neither hold up a scrape nor outlast their bounds", "[serve][hostile][integration]") {
   REQUIRE(is_root());
   Server srv({"--max-connections", "24", "--max-connections-per-ip", "4", "--timeout", "4", "--min-interval", "0"});
+  // The level the hostile clients must leave behind: after two scrapes (the first opens
+  // every cgroup's files).
+  REQUIRE(get(srv.port, "/metrics").status == 200);
+  REQUIRE(get(srv.port, "/metrics").status == 200);
+  const FdCount fds_before = fd_count(srv.child->pid());
+  const long rss_before = rss_kb(srv.child->pid());
   // 40 idle connections from one address: the server keeps 4 and closes the rest at once.
   std::vector<std::unique_ptr<Fd>> idle;
   for (int i = 0; i < 40; ++i) idle.push_back(std::unique_ptr<Fd>(new Fd{connect_from(srv.port, "127.0.0.2")}));
@@ -462,6 +492,15 @@ TEST_CASE("serve: idle, slow and hostile clients neither hold up a scrape nor ou
   CHECK(closed_by_server(slow.fd, 0));
   for (auto& f : more) CHECK(closed_by_server(f->fd, 0));
   CHECK(get(srv.port, "/metrics").status == 200);
+  // Every connection gone: the sockets are the listening one and the server's own as before,
+  // the other fds (cgroup files kept open) change only as cgroups on the node come and go,
+  // and memory is back within what the allocator keeps.
+  const FdCount fds_after = fd_count(srv.child->pid());
+  CHECK(fds_after.sockets == fds_before.sockets);
+  CHECK(std::abs(fds_after.all - fds_before.all) <= 64);
+  const long rss_after = rss_kb(srv.child->pid());
+  INFO("RSS before " << rss_before << " kB, after " << rss_after << " kB");
+  CHECK(rss_after <= rss_before + 4096);
   // SIGTERM: the listening socket closes and the process exits 0.
   CHECK(srv.child->terminate(SIGTERM, 5000) == 0);
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -471,6 +510,60 @@ TEST_CASE("serve: idle, slow and hostile clients neither hold up a scrape nor ou
   inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr);
   CHECK(connect(fd, reinterpret_cast<sockaddr*>(&dst), sizeof dst) != 0);
   close(fd);
+}
+
+TEST_CASE("serve: SIGTERM while a request is in flight - the response completes and the process exits 0", "[serve][integration]") {
+  REQUIRE(is_root());
+  // 300 cgroups with long names: a long first collection, and a body of more than 256 KiB
+  // that a client with a small receive buffer takes a while to read.
+  const std::string parent = kCgroupRoot + "/pids/" + unique("term");
+  std::vector<std::string> dirs{parent};
+  for (int i = 0; i < 300; ++i) dirs.push_back(parent + "/" + std::to_string(i) + "-" + std::string(180, 'x'));
+  TestCgroups cg(dirs);
+  Server srv({"--cgroup-depth", "-1", "--min-interval", "0"});
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  Fd c{fd};
+  int small = 4096;
+  REQUIRE(setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small) == 0);
+  sockaddr_in dst{};
+  dst.sin_family = AF_INET;
+  dst.sin_port = htons(static_cast<uint16_t>(srv.port));
+  inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr);
+  REQUIRE(connect(c.fd, reinterpret_cast<sockaddr*>(&dst), sizeof dst) == 0);
+  const std::string req = "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  REQUIRE(send(c.fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size()));
+  // The first collection (every cgroup opened, every engine file parsed: far longer than
+  // 50 ms with 300 cgroups more) is running when SIGTERM arrives.
+  sleep_ms(50);
+  REQUIRE(kill(srv.child->pid(), SIGTERM) == 0);
+  sleep_ms(100);
+  {  // a new connection is refused: the listening socket is closed
+    int n = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    CHECK(connect(n, reinterpret_cast<sockaddr*>(&dst), sizeof dst) != 0);
+    close(n);
+  }
+  std::string all;
+  char b[65536];
+  for (;;) {
+    pollfd q{c.fd, POLLIN, 0};
+    if (poll(&q, 1, 10000) <= 0) break;
+    ssize_t n = recv(c.fd, b, sizeof b, 0);
+    if (n <= 0) break;
+    all.append(b, static_cast<std::size_t>(n));
+  }
+  REQUIRE(all.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  const auto end = all.find("\r\n\r\n");
+  REQUIRE(end != std::string::npos);
+  const auto cl = all.find("Content-Length: ");
+  REQUIRE(cl != std::string::npos);
+  const std::size_t length = std::stoul(all.substr(cl + 16));
+  const std::string body = all.substr(end + 4);
+  CHECK(length > 256 * 1024);
+  CHECK(body.size() == length);
+  CHECK(body.back() == '\n');
+  CHECK(body.find("/299-" + std::string(180, 'x')) != std::string::npos);
+  CHECK(srv.child->terminate(SIGTERM, 5000) == 0);
 }
 
 TEST_CASE("serve: a bad --listen and a port in use are one-line errors with exit 1", "[serve][integration]") {

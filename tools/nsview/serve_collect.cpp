@@ -27,6 +27,7 @@ nsinspect::SamplerOptions sampler_options(const CollectOptions& o, nsinspect::Us
   // Everything the families show; memory.stat for the working set.
   so.fields |= nsinspect::kCgMemoryStat;
   so.cgroup_depth = o.cgroup_depth;
+  so.rescan_seconds = o.rescan_seconds;
   if (g == nsinspect::UsageGroup::container) {
     // The namespace families: the links, and bind mounts (ip netns add) for namespaces
     // without a process. Open files and threads only on request: every process's fd
@@ -39,6 +40,7 @@ nsinspect::SamplerOptions sampler_options(const CollectOptions& o, nsinspect::Us
     ns.namespaces = ns.bind_mounts = true;
     ns.fds = ns.threads = o.ns_fds;
     so.also_scan = ns;
+    so.keep_readings = true;  // the cgroup families take the containers' cgroups from it
   }
   return so;
 }
@@ -86,14 +88,15 @@ std::shared_ptr<const Collection> Collector::collect() {
   auto c = std::make_shared<Collection>();
   ++collections_;
   try {
-    // The container sampler scans /proc only when cgroups came or went, or its last scan is
-    // older than SamplerOptions::kRescanSeconds; otherwise it reads cgroup files alone. Its
+    // The container sampler scans /proc only when cgroups came or went, a container's
+    // process count changed, or its last scan is older than rescan_seconds; otherwise it
+    // reads cgroup files alone. Its
     // snapshot (with the namespaces, see sampler_options) labels the pod and cgroup rows
     // and gives the namespace counts.
     c->containers = containers_.sample();
     auto snap = c->containers.snapshot;
     c->pods = pods_.sample(snap);
-    c->cgroups = cgroups_.sample(snap);
+    c->cgroups = cgroups_.sample(snap, c->containers);
     c->snapshot = std::move(snap);
     c->ok = true;
   } catch (const std::exception& e) {

@@ -22,6 +22,10 @@ struct CollectOptions {
   double min_interval = 1.0;  // seconds between collections
   std::size_t max_series = 0;
   bool ns_fds = false;  // namespaces kept by an open file or a thread (reads every fd directory)
+  // The longest a /proc scan is kept while no container comes, goes or changes its process
+  // count: the namespace families and process states are at most this old. A scan of a
+  // busy node costs several scrapes' worth of cgroup reads (bench/serve_scrape.sh).
+  double rescan_seconds = 60;
 };
 
 struct Collection {

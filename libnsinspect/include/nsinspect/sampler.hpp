@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 #include <sys/types.h>
 
@@ -91,12 +92,22 @@ struct UsageRow {
   std::vector<Outside> outside;
 };
 
+// Cgroup readings of one sample by cgroup path, read with `fields` (SamplerOptions::keep_readings).
+struct CgroupReadingsByPath {
+  unsigned fields = 0;
+  std::unordered_map<std::string, CgroupReadings> by_path;
+};
+
 struct UsageSample {
   double time = 0;        // CLOCK_REALTIME seconds
   double interval_s = 0;  // since the previous sample; 0 on the first
   UsageGroup group = UsageGroup::container;
   std::vector<UsageRow> rows;  // cgroup group: tree order, parents before children
   std::shared_ptr<const Snapshot> snapshot;  // the scan the rows were built from
+  // Container group with SamplerOptions::keep_readings: the readings of each row whose
+  // cgroup was read in every hierarchy at that path (no Outside), for a cgroup-group sampler
+  // of the same fields to take instead of reading the files again.
+  std::shared_ptr<const CgroupReadingsByPath> readings;
 };
 
 struct SamplerOptions {
@@ -112,13 +123,18 @@ struct SamplerOptions {
   // directory) and list a directory again only after a cgroup was made, removed or renamed
   // in it. false, or inotify unavailable or out of watches: list every directory each time.
   bool watch_cgroups = true;
-  // sample() in the container and pod groups rescans /proc when a cgroup came or went, and
-  // at the latest after this many seconds (process counts, states and names come from it).
+  // sample() in the container and pod groups rescans /proc when a cgroup came or went, when
+  // a container's cgroup.procs count changed at the previous sample (a process started or
+  // ended in it: rows show it one sample late), and at the latest after rescan_seconds
+  // (process counts, states and names come from the scan; so does UsageSample::snapshot).
   static constexpr double kRescanSeconds = 5.0;
+  double rescan_seconds = kRescanSeconds;
   // What else the sampler's own scans should read (merged into scan_options()), so that a
   // caller that also shows the snapshot (`nsview serve`'s namespace counts) needs no second
   // scan: it reads UsageSample::snapshot.
   std::optional<ScanOptions> also_scan;
+  // Container group: keep each row's readings in UsageSample::readings.
+  bool keep_readings = false;
   // Monotonic seconds used for rates; empty = CLOCK_MONOTONIC (tests inject their own).
   std::function<double()> clock;
 };
@@ -136,6 +152,10 @@ class Sampler {
   // Reads usage for a snapshot the caller already has (the TUI scans once for every view);
   // the snapshot must hold what scan_options() asks for.
   UsageSample sample(std::shared_ptr<const Snapshot> snapshot);
+  // The same, in the cgroup group taking the rows whose path `same` read (another sampler's
+  // sample of this moment, with keep_readings and the same fields) from it: `nsview serve`
+  // reads a container's cgroup once for its container and its cgroup families.
+  UsageSample sample(std::shared_ptr<const Snapshot> snapshot, const UsageSample& same);
   // The smallest scan that serves this sampler's group and fields.
   ScanOptions scan_options() const;
   const SamplerOptions& options() const;

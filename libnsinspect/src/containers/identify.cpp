@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "containers/node_files.hpp"
 #include "discovery/fs_util.hpp"
 #include "nsinspect/container_lookup.hpp"
 #include "nsinspect/procfs.hpp"
@@ -23,46 +24,6 @@
 namespace nsinspect::containers {
 
 namespace {
-
-// Reads files below the scan root (readers read, parsers parse).
-class NodeFiles {
- public:
-  explicit NodeFiles(const std::string& root) : prefix_(root == "/" ? std::string() : root) {}
-  // Contents of an absolute path under the root; nullopt when absent or unreadable.
-  std::optional<std::string> read(const std::string& path) const {
-    std::string out;
-    if (int err = detail::read_file_at(AT_FDCWD, (prefix_ + path).c_str(), out); err != 0) {
-      denied_ += err == EACCES || err == EPERM;
-      return std::nullopt;
-    }
-    return out;
-  }
-  // The target of a symbolic link under the root; "" when unreadable.
-  std::string link(const std::string& path) const {
-    char buf[256];
-    ssize_t n = ::readlink((prefix_ + path).c_str(), buf, sizeof buf);
-    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
-  }
-  // What identifies a file's version: device, inode, size, mtime and ctime. nullopt when it
-  // cannot be stat'ed (a refusal counts as denied).
-  std::optional<std::array<int64_t, 7>> version(const std::string& path) const {
-    struct stat st;
-    if (::stat((prefix_ + path).c_str(), &st) != 0) {
-      denied_ += errno == EACCES || errno == EPERM;
-      return std::nullopt;
-    }
-    return std::array<int64_t, 7>{static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino), st.st_size,
-                                  st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec};
-  }
-  const std::string& prefix() const { return prefix_; }
-  // How many reads were refused (engine state is often root's only): what they would have
-  // said is unknown, not absent.
-  std::size_t denied() const { return denied_; }
-
- private:
-  std::string prefix_;
-  mutable std::size_t denied_ = 0;
-};
 
 using ImageMap = std::unordered_map<std::string, std::string>;  // "NS/ID" -> image
 
@@ -74,7 +35,7 @@ std::shared_ptr<const ImageMap> containerd_images_of(const NodeFiles& files) {
   struct Cache {
     std::mutex lock;
     std::string where;  // the scan root's prefix plus the path
-    std::array<int64_t, 7> version{};
+    NodeFiles::Version version{};
     std::shared_ptr<const ImageMap> images;
   };
   static Cache cache;
@@ -96,6 +57,23 @@ std::shared_ptr<const ImageMap> containerd_images_of(const NodeFiles& files) {
     cache.images = images;
   }
   return images;
+}
+
+// Engine state parsed on earlier scans, while its file stays the same.
+using StorageMap = std::unordered_map<std::string, StorageContainer>;
+struct StateCaches {
+  ParsedFiles<std::optional<RuntimeState>> runc, crun;
+  ParsedFiles<std::optional<OciConfig>> config;
+  ParsedFiles<StorageMap> storage;
+  ParsedFiles<std::optional<DockerContainer>> docker;
+  ParsedFiles<std::unordered_map<std::string, std::string>> podman_names;
+  void sweep() {
+    runc.sweep(), crun.sweep(), config.sweep(), storage.sweep(), docker.sweep(), podman_names.sweep();
+  }
+};
+StateCaches& state_caches() {
+  static StateCaches c;
+  return c;
 }
 
 // An id from a command line that is safe to use as one component of a state path.
@@ -153,7 +131,7 @@ struct Identifier {
   std::unordered_map<pid_t, MonitorInfo> monitors;           // pid -> monitor
   std::unordered_multimap<std::string, pid_t> monitor_by_id;  // conmon -c ID, shim -id, lxc name, ...
   std::unordered_set<pid_t> claimed;                          // monitors a container has taken
-  std::optional<std::unordered_map<std::string, StorageContainer>> storage;
+  std::optional<std::vector<std::shared_ptr<const StorageMap>>> storage;  // first wins
   bool storage_denied = false;
   std::shared_ptr<const ImageMap> containerd_images;
   std::optional<int64_t> btime;
@@ -318,23 +296,22 @@ struct Identifier {
     if (mon && safe_id(mon->ns)) nss.insert(nss.begin(), mon->ns);
     for (const auto& ns : nss) paths.emplace_back("/run/containerd/runc/" + ns + "/" + c.id + "/state.json", "runc");
     paths.emplace_back("/run/docker/runtime-runc/moby/" + c.id + "/state.json", "runc");
+    StateCaches& cache = state_caches();
     for (const auto& [path, rt] : paths) {
       if (known)
         if (auto it = known->states.find(path); it != known->states.end()) {
           *runtime = rt;
           return it->second;
         }
-      auto text = files.read(path);
-      if (!text) continue;
-      auto st = rt == "crun" ? parse_crun_status(*text) : parse_runc_state(*text);
-      if (!st) continue;
+      auto st = rt == "crun" ? cache.crun.get(files, path, parse_crun_status) : cache.runc.get(files, path, parse_runc_state);
+      if (!st || !*st) continue;
       *runtime = rt;
-      return st;
+      return *st;
     }
     return std::nullopt;
   }
 
-  std::optional<OciConfig> bundle_config(Container& c, const MonitorInfo* mon) {
+  std::shared_ptr<const std::optional<OciConfig>> bundle_config(Container& c, const MonitorInfo* mon) {
     std::vector<std::string> dirs;
     if (!c.bundle.empty()) dirs.push_back(c.bundle);
     std::vector<std::string> nss = {"k8s.io", "moby", "default"};
@@ -342,32 +319,38 @@ struct Identifier {
     for (const auto& ns : nss)
       if (safe_id(c.id)) dirs.push_back("/run/containerd/io.containerd.runtime.v2.task/" + ns + "/" + c.id);
     for (const auto& d : dirs) {
-      auto text = files.read(d + "/config.json");
-      if (!text) continue;
-      if (auto cfg = parse_oci_config(*text)) {
+      auto cfg = state_caches().config.get(files, d + "/config.json", parse_oci_config);
+      if (cfg && *cfg) {
         c.bundle = d;
         return cfg;
       }
     }
-    return std::nullopt;
+    return nullptr;
   }
 
   const StorageContainer* storage_entry(const std::string& id) {
     if (!storage && known && known->storage) {
+      auto m = std::make_shared<StorageMap>();
+      for (const auto& e : *known->storage) m->emplace(e.id, e);  // first wins
       storage.emplace();
-      for (const auto& e : *known->storage) storage->emplace(e.id, e);
+      storage->push_back(std::move(m));
     }
     if (!storage) {
       storage.emplace();
       const std::size_t before = files.denied();
       for (const char* p : {"/var/lib/containers/storage/overlay-containers/containers.json",
                             "/var/lib/containers/storage/vfs-containers/containers.json"})
-        if (auto text = files.read(p))
-          for (auto& e : parse_storage_containers(*text)) storage->emplace(e.id, std::move(e));
+        if (auto m = state_caches().storage.get(files, p, [](std::string_view text) {
+              StorageMap m;
+              for (auto& e : parse_storage_containers(text)) m.emplace(e.id, std::move(e));
+              return m;
+            }))
+          storage->push_back(std::move(m));
       storage_denied = files.denied() > before;
     }
-    auto it = storage->find(id);
-    return it == storage->end() ? nullptr : &it->second;
+    for (const auto& m : *storage)
+      if (auto it = m->find(id); it != m->end()) return &it->second;
+    return nullptr;
   }
 
   // The image of a plain containerd container (ctr, nerdctl without annotations): only
@@ -445,9 +428,10 @@ struct Identifier {
     if (mon && !mon->bundle.empty()) c.bundle = mon->bundle;
     else if (st && !st->bundle.empty()) c.bundle = st->bundle;
 
-    std::optional<OciConfig> cfg;
+    std::shared_ptr<const std::optional<OciConfig>> parsed;
     const std::size_t denied_before_config = files.denied();
-    if (c.engine != "lxc" && c.engine != "nspawn") cfg = bundle_config(c, mon);
+    if (c.engine != "lxc" && c.engine != "nspawn") parsed = bundle_config(c, mon);
+    const OciConfig* cfg = parsed ? &**parsed : nullptr;
     const bool config_denied = !cfg && files.denied() > denied_before_config;
     if (cfg) {
       c.labels = cfg->annotations;
@@ -470,8 +454,8 @@ struct Identifier {
     if (c.engine == "podman" || c.engine == "cri-o") sc = storage_entry(c.id);
     std::optional<DockerContainer> dc;
     if (c.engine == "docker")
-      if (auto text = files.read("/var/lib/docker/containers/" + c.id + "/config.v2.json"))
-        dc = parse_docker_config(*text);
+      if (auto d = state_caches().docker.get(files, "/var/lib/docker/containers/" + c.id + "/config.v2.json", parse_docker_config))
+        dc = *d;
 
     c.kube_container_name = ann.container_name;
     if (!ann.container_name.empty()) c.name = ann.container_name;
@@ -526,7 +510,10 @@ struct Identifier {
     if (podman_pods)
       for (const char* p : {"/var/lib/containers/storage/libpod/bolt_state.db",
                             "/var/lib/containers/storage/db.sql"})
-        if (auto bytes = files.read(p)) podman_names.merge(parse_podman_db_names(*bytes));
+        if (auto names = state_caches().podman_names.get(files, p, parse_podman_db_names)) {
+          auto copy = *names;
+          podman_names.merge(copy);
+        }
     group_pods(s, evidence, podman_names);
     s.stats.engine_files_denied = files.denied();
 
@@ -543,6 +530,7 @@ void identify_containers(Snapshot& s, const ScanOptions& options, const KnownEng
   s.containers.clear();
   s.pods.clear();
   Identifier(s, options, known).run();
+  state_caches().sweep();
   index_containers(s);
 }
 

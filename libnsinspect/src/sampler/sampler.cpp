@@ -51,6 +51,7 @@ struct RowState {
   Counters prev;
   double prev_time = 0;
   uint64_t gen = 0;  // last sample that saw the row
+  std::optional<uint64_t> nprocs;  // container rows: cgroup.procs lines at the last sample
 };
 
 // A process's counters between samples (namespace group).
@@ -77,8 +78,14 @@ struct Sampler::Impl {
   CgroupReadings readings;  // reused
   long hz = sysconf(_SC_CLK_TCK);
 
-  // The cgroup group also counts each cgroup's processes.
-  unsigned read_fields() const { return opt.fields | (opt.group == UsageGroup::cgroup ? kCgProcs : 0u); }
+  // The cgroup group also counts each cgroup's processes; the container group reads the count
+  // to notice a process start or end without a /proc scan.
+  unsigned read_fields() const {
+    return opt.fields | (opt.group == UsageGroup::cgroup || opt.group == UsageGroup::container ? kCgProcs : 0u);
+  }
+  bool procs_changed = false;  // a container's cgroup.procs count changed in the last run()
+  std::shared_ptr<CgroupReadingsByPath> kept;       // keep_readings: this run's
+  const CgroupReadingsByPath* same = nullptr;       // cgroup group: readings to take
 
   double mono() const { return opt.clock ? opt.clock() : now_of(CLOCK_MONOTONIC); }
 
@@ -143,6 +150,10 @@ struct Sampler::Impl {
   }
 
   void container_rows(const Snapshot& s, double t, std::vector<UsageRow>& out) {
+    if (opt.keep_readings) {
+      kept = std::make_shared<CgroupReadingsByPath>();
+      kept->fields = read_fields();
+    }
     for (const auto& c : s.containers) {
       UsageRow row;
       row.id = container_key(c);  // NS/ID for containerd: twins in two namespaces stay apart
@@ -161,11 +172,16 @@ struct Sampler::Impl {
       const Process* p = c.init_pid ? s.process(*c.init_pid) : nullptr;
       if (!p && !c.pids.empty()) p = s.process(c.pids.front());
       read_cgroup(st, fresh, [&] { return p && !p->cgroups.empty() ? reader->open_own(p->cgroups, c.cgroup) : reader->open(c.cgroup); });
+      if (readings.nprocs) {
+        procs_changed = procs_changed || (!fresh && st.nprocs && *st.nprocs != *readings.nprocs);
+        st.nprocs = readings.nprocs;
+      }
       for (auto& o : reader->outside(st.handle))
         row.outside.push_back({reader->layout().hierarchies[o.hierarchy].name, std::move(o.path)});
       detail::fill_levels(row, readings);
       set_sources(row, readings);
       finish_row(row, st, fresh, detail::counters_of(readings), t);
+      if (kept && row.outside.empty()) kept->by_path.insert_or_assign(c.cgroup, readings);
       out.push_back(std::move(row));
     }
   }
@@ -358,8 +374,15 @@ struct Sampler::Impl {
       }
       bool fresh;
       RowState& st = state(n.path, n.sig, fresh);
-      read_cgroup(st, fresh, [&] { return reader->open(n.path); });
-      if (!reader->vanished(st.handle)) {  // removed since the walk: no row
+      auto taken = same ? same->by_path.find(n.path) : decltype(same->by_path.end()){};
+      const bool take = same && taken != same->by_path.end();
+      if (take) {
+        readings = taken->second;
+        if (st.has_handle) reader->close(st.handle), st.has_handle = false;  // its fds too
+      } else {
+        read_cgroup(st, fresh, [&] { return reader->open(n.path); });
+      }
+      if (take || !reader->vanished(st.handle)) {  // removed since the walk: no row
         if (readings.nprocs) row.nprocs = *readings.nprocs;
         else if (auto it = scan_nprocs.find(n.path); it != scan_nprocs.end()) row.nprocs = it->second;
         else if (fresh_scan) row.nprocs = 0;
@@ -516,6 +539,8 @@ struct Sampler::Impl {
       return true;
     });
     out.snapshot = std::move(snap);
+    out.readings = std::move(kept);
+    kept.reset();
     return out;
   }
 };
@@ -555,16 +580,26 @@ UsageSample Sampler::sample() {
   // Groups built from cgroups read no /proc while the cgroups stay the same: the cgroup
   // files give every usage column, and the last scan labels the rows. A cgroup that
   // appeared (a new container?) brings a new scan; for containers and pods so does one that
-  // vanished (a container stopped) and a scan older than kRescanSeconds (their process
-  // counts and states come from the scan).
+  // vanished (a container stopped), a container whose process count changed, and a scan
+  // older than rescan_seconds (their process counts and states come from the scan).
   auto change = m.walk_merged(*m.last_scan);
   bool fresh = change.appeared;
   if (g != UsageGroup::cgroup)
-    fresh = fresh || change.vanished || m.mono() - m.last_scan_time >= SamplerOptions::kRescanSeconds;
+    fresh = fresh || change.vanished || m.procs_changed || m.mono() - m.last_scan_time >= m.opt.rescan_seconds;
   if (fresh) rescan();
+  m.procs_changed = false;
   return m.run(m.last_scan, /*walked=*/true, fresh);
 }
 
 UsageSample Sampler::sample(std::shared_ptr<const Snapshot> snapshot) { return impl_->run(std::move(snapshot)); }
+
+UsageSample Sampler::sample(std::shared_ptr<const Snapshot> snapshot, const UsageSample& same) {
+  Impl& m = *impl_;
+  const bool usable = same.readings && same.readings->fields == m.read_fields();
+  m.same = usable ? same.readings.get() : nullptr;
+  auto out = m.run(std::move(snapshot));
+  m.same = nullptr;
+  return out;
+}
 
 }  // namespace nsinspect
