@@ -496,7 +496,8 @@ TEST_CASE("serve: idle, slow and hostile clients neither hold up a scrape nor ou
   // the other fds (cgroup files kept open) change only as cgroups on the node come and go,
   // and memory is back within what the allocator keeps.
   const FdCount fds_after = fd_count(srv.child->pid());
-  CHECK(fds_after.sockets == fds_before.sockets);
+  // (a collection's own netlink socket may be open at the first count and closed at this one)
+  CHECK(fds_after.sockets <= fds_before.sockets);
   CHECK(std::abs(fds_after.all - fds_before.all) <= 64);
   const long rss_after = rss_kb(srv.child->pid());
   INFO("RSS before " << rss_before << " kB, after " << rss_after << " kB");
