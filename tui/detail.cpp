@@ -117,7 +117,7 @@ void pod_lines(const Snapshot& s, const Pod& p, const UsageSample* usage, std::v
 std::string holder_text(const Holder& h) {
   std::string t = std::string(holder_kind_name(h.kind)) + " pid " + std::to_string(h.pid);
   if (h.number >= 0) t += (h.kind == HolderKind::thread ? " tid " : " fd ") + std::to_string(h.number);
-  if (!h.path.empty()) t += " " + h.path;
+  if (!h.path.empty()) t += " " + h.path.str();
   return t;
 }
 

@@ -115,7 +115,7 @@ Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col, const 
     case NS_NSFS: {
       std::vector<std::string> paths;
       for (const auto& h : ns.holders)
-        if (h.kind == HolderKind::bind_mount && h.mnt_ns == ctx.self_mnt_ns) paths.push_back(h.path);
+        if (h.kind == HolderKind::bind_mount && h.mnt_ns == ctx.self_mnt_ns) paths.push_back(h.path.str());
       if (paths.empty()) return std::nullopt;
       return join(paths, sep);
     }
@@ -134,7 +134,7 @@ Cell ns_cell(const NsCellContext& ctx, const Namespace& ns, NsColumn col, const 
           case HolderKind::fd: parts.push_back("fd:" + pid + "/" + std::to_string(h.number)); break;
           case HolderKind::socket: parts.push_back("socket:" + pid + "/" + std::to_string(h.number)); break;
           case HolderKind::bind_mount:
-            parts.push_back("bind:" + h.path +
+            parts.push_back("bind:" + h.path.str() +
                             (h.mnt_ns == ctx.self_mnt_ns ? std::string() : "@mnt:[" + std::to_string(h.mnt_ns) + "]"));
             break;
           case HolderKind::pid_for_children:

@@ -25,7 +25,7 @@ nlohmann::json to_json(const Holder& h) {
   if (h.kind == HolderKind::fd || h.kind == HolderKind::socket) j["fd"] = h.number;
   if (h.kind == HolderKind::thread) j["tid"] = h.number;
   if (h.kind == HolderKind::bind_mount) {
-    j["path"] = h.path;
+    j["path"] = h.path.str();
     j["mnt_ns"] = h.mnt_ns;
   }
   return j;

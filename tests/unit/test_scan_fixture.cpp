@@ -66,7 +66,7 @@ TEST_CASE("fixture scan: namespaces, members, lowest and oldest pid, holders") {
   REQUIRE(bound);
   REQUIRE(bound->holders.size() == 1);
   CHECK(bound->holders[0].kind == HolderKind::bind_mount);
-  CHECK(bound->holders[0].path == "/run/netns/blue sky");
+  CHECK(bound->holders[0].path.str() == "/run/netns/blue sky");
   CHECK(bound->holders[0].mnt_ns == 4026531841u);
   CHECK(s.namespaces.size() == 13);  // 8 host + net + uts + pid of 400, fd-held, bind-held
   CHECK(std::is_sorted(s.namespaces.begin(), s.namespaces.end(),

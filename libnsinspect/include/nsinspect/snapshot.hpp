@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 #include <sys/types.h>
@@ -95,11 +96,32 @@ enum class HolderKind : uint8_t {
 };
 std::string_view holder_kind_name(HolderKind k);
 
+// An immutable string shared by its copies. A node with N mount namespaces has N copies of
+// each /run/netns/NAME mount: their holders share one path instead of N strings.
+class SharedText {
+ public:
+  SharedText() = default;
+  SharedText(std::string_view s) : p_(s.empty() ? nullptr : std::make_shared<const std::string>(s)) {}
+  SharedText(const std::string& s) : SharedText(std::string_view(s)) {}
+  SharedText(const char* s) : SharedText(std::string_view(s)) {}
+  const std::string& str() const { return p_ ? *p_ : empty_string(); }
+  operator const std::string&() const { return str(); }
+  bool empty() const { return str().empty(); }
+  bool operator==(const SharedText& o) const { return str() == o.str(); }
+
+ private:
+  static const std::string& empty_string() {
+    static const std::string e;
+    return e;
+  }
+  std::shared_ptr<const std::string> p_;
+};
+
 struct Holder {
   HolderKind kind;
   pid_t pid = 0;       // process holding it (for bind mounts: a process in that mount namespace)
   int number = -1;     // fd number or thread id
-  std::string path;    // bind mounts: mount point as seen in its mount namespace
+  SharedText path;     // bind mounts: mount point as seen in its mount namespace
   NsInode mnt_ns = 0;  // bind mounts: the mount namespace that has the mount
   bool operator==(const Holder&) const = default;
 };

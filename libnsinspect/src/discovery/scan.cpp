@@ -543,7 +543,8 @@ class Builder {
         nsfs_mount_points_.insert(m.mount_point);
         if (!seen.insert(std::string(m.root) + ' ' + m.mount_point).second) continue;
         NsEntry& e = get_ns(l->type, l->inode);
-        e.ns.holders.push_back(Holder{HolderKind::bind_mount, pid, -1, m.mount_point, mnt_ino});
+        auto path = bind_paths_.try_emplace(std::string(m.mount_point), m.mount_point).first;
+        e.ns.holders.push_back(Holder{HolderKind::bind_mount, pid, -1, path->second, mnt_ino});
         if (!e.probed) {
           std::string through = std::to_string(pid) + "/root" + m.mount_point;
           probe_path(e, proc_, through.c_str());
@@ -644,6 +645,7 @@ class Builder {
   std::unordered_map<std::string, std::vector<std::pair<pid_t, int>>> pending_path_fds_;
   Process* slot_ = nullptr;  // parallel scan: where this worker's next process goes
   std::unordered_set<std::string> nsfs_mount_points_;
+  std::unordered_map<std::string, SharedText> bind_paths_;  // one string per distinct mount point
   dev_t nsfs_dev_ = 0;
   bool pids_ours_ = false;  // ROOT/proc is our own pid namespace's (pidfd_open may be used)
   detail::NetnsidQuery netnsid_;

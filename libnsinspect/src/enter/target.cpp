@@ -85,7 +85,7 @@ Fd open_ns_by_inode(const Snapshot& snap, const Namespace& ns) {
         // The mount point as its own mount namespace sees it, never leaving that root.
         Fd root(::open((proc + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
         if (!root) break;
-        Fd f = open_in_root(root.get(), h.path, O_RDONLY);
+        Fd f = open_in_root(root.get(), h.path.str(), O_RDONLY);
         if (f && detail::fd_inode(f.get()) == ns.inode && detail::ns_get_type(f.get()) == ns.type)
           fd = std::move(f);
         break;
