@@ -113,7 +113,7 @@ struct UsageSample {
 struct SamplerOptions {
   UsageGroup group = UsageGroup::container;
   // Cgroup fields to read (the fine CgroupField bits: a view reads only what it shows).
-  unsigned fields = kCgCpuUsage | kCgCpuThrottle | kCgMemoryCurrent | kCgMemoryLimits | kCgMemoryEvents | kCgIo |
+  unsigned fields = kCgCpuUsage | kCgCpuThrottle | kCgMemoryCurrent | kCgMemoryLimits | kCgMemoryEvents | kCgIoBytes |
                     kCgPids | kCgPressure;
   std::string root = "/";         // like ScanOptions::root (a fixture tree in tests)
   std::string cgroup_root = "/";  // cgroup group: the subtree shown
