@@ -98,6 +98,8 @@ bool accepts_gzip(std::string_view accept_encoding) {
 }
 
 std::string escape_label_value(std::string_view v) {
+  // Most values (ids, names, paths) need nothing: copied as they are.
+  if (v.find_first_of("\\\"\n") == std::string_view::npos && is_valid_utf8(v)) return std::string(v);
   std::string valid = is_valid_utf8(v) ? std::string(v) : replace_invalid_utf8(v);
   std::string out;
   out.reserve(valid.size());
@@ -128,7 +130,24 @@ void Exposition::family(std::string_view name, MetricType type, std::string_view
   header_done_ = false;
 }
 
-void Exposition::start_sample(const Labels& labels) {
+std::string Exposition::label_set(const Labels& labels) {
+  std::string out;
+  if (labels.empty()) return out;
+  out += '{';
+  bool first = true;
+  for (const auto& [k, v] : labels) {
+    if (!first) out += ',';
+    first = false;
+    out += k;
+    out += "=\"";
+    out += escape_label_value(v);
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+void Exposition::start_sample(std::string_view label_set) {
   const bool om = fmt_ == ExpositionFormat::openmetrics;
   if (!header_done_) {
     header_done_ = true;
@@ -146,31 +165,23 @@ void Exposition::start_sample(const Labels& labels) {
   out_ += name_;
   if (type_ == MetricType::counter) out_ += "_total";
   else if (type_ == MetricType::info) out_ += "_info";
-  if (!labels.empty()) {
-    out_ += '{';
-    bool first = true;
-    for (const auto& [k, v] : labels) {
-      if (!first) out_ += ',';
-      first = false;
-      out_ += k;
-      out_ += "=\"";
-      out_ += escape_label_value(v);
-      out_ += '"';
-    }
-    out_ += '}';
-  }
+  out_ += label_set;
   out_ += ' ';
   ++series_;
 }
 
-void Exposition::sample(const Labels& labels, double v) {
-  start_sample(labels);
+void Exposition::sample(const Labels& labels, double v) { sample_with(label_set(labels), v); }
+
+void Exposition::sample(const Labels& labels, uint64_t v) { sample_with(label_set(labels), v); }
+
+void Exposition::sample_with(std::string_view label_set, double v) {
+  start_sample(label_set);
   out_ += format_value(v);
   out_ += '\n';
 }
 
-void Exposition::sample(const Labels& labels, uint64_t v) {
-  start_sample(labels);
+void Exposition::sample_with(std::string_view label_set, uint64_t v) {
+  start_sample(label_set);
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
   out_.append(buf, r.ptr);

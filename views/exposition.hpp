@@ -49,6 +49,11 @@ class Exposition {
   void family(std::string_view name, MetricType type, std::string_view help, std::string_view unit = {});
   void sample(const Labels& labels, double v);
   void sample(const Labels& labels, uint64_t v);
+  // The same with the label set already written by label_set(): an object's labels, escaped
+  // once and repeated on each of its families' samples.
+  static std::string label_set(const Labels& labels);
+  void sample_with(std::string_view label_set, double v);
+  void sample_with(std::string_view label_set, uint64_t v);
   // Info families: the value is 1.
   void info(const Labels& labels) { sample(labels, uint64_t{1}); }
 
@@ -57,7 +62,7 @@ class Exposition {
   std::string finish();
 
  private:
-  void start_sample(const Labels& labels);
+  void start_sample(std::string_view label_set);
   ExpositionFormat fmt_;
   std::string out_;
   std::string name_, help_, unit_;

@@ -112,13 +112,18 @@ void write_usage(Exposition& e, const std::string& prefix, const char* what, con
   e.family(prefix, MetricType::info, info_help);  // written as PREFIX_info
   for (const auto& o : objs)
     if (o.kept) e.info(view_of(o.labels, &o.info));
+  // Each object's labels are escaped once for its 19 families.
+  std::vector<std::string> label_sets(objs.size());
+  for (std::size_t i = 0; i < objs.size(); ++i)
+    if (objs[i].kept) label_sets[i] = Exposition::label_set(view_of(objs[i].labels));
   for (const auto& f : kUsage) {
     e.family(prefix + "_" + f.name, f.type, f.help, f.unit);
-    for (const auto& o : objs) {
+    for (std::size_t i = 0; i < objs.size(); ++i) {
+      const auto& o = objs[i];
       if (!o.kept) continue;
       Value v = f.get(*o.row);
-      if (v.kind == Value::integer) e.sample(view_of(o.labels), v.u);
-      else if (v.kind == Value::real) e.sample(view_of(o.labels), v.d);
+      if (v.kind == Value::integer) e.sample_with(label_sets[i], v.u);
+      else if (v.kind == Value::real) e.sample_with(label_sets[i], v.d);
     }
   }
 }

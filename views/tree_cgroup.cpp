@@ -40,7 +40,7 @@ unsigned fields_for(const std::vector<std::string>& cols) {
     else if (c == "CPUTIME" || c == "NTHROTTLED") f |= kCgCpu;
     else if (c == "CPUQUOTA") f |= kCgCpuLimits;
     else if (c == "PIDS" || c == "PIDSLIMIT") f |= kCgPids;
-    else if (c == "IOREAD" || c == "IOWRITE") f |= kCgIo;
+    else if (c == "IOREAD" || c == "IOWRITE") f |= kCgIoBytes;
   }
   return f;
 }

@@ -162,6 +162,14 @@ TEST_CASE("a failed write is an error, a reader that goes away is not", "[output
     Result head = sh(bin + " " + s + " | head -c 1 >/dev/null");
     CHECK(head.err.empty());
   }
+  // inspect's JSON and a subcommand's --help (CLI11 writes it, not our writer) alike.
+  for (const std::string s : {"inspect -J 1", "serve --help"}) {
+    INFO("nsview " << s);
+    const std::string name = "nsview " + s.substr(0, s.find(' '));
+    Result full = sh(bin + " " + s + " >/dev/full");
+    CHECK(full.status == 1);
+    CHECK(full.err == name + ": write error: No space left on device\n");
+  }
   // A monitoring loop with no end stops on the first failed write.
   Result loop = sh("timeout 20 " + bin + " top -b -J -d 0.2 >/dev/full");
   CHECK(loop.status == 1);

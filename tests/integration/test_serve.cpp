@@ -713,3 +713,55 @@ TEST_CASE("serve: a real Prometheus scrapes it - PromQL sees a busy cgroup's CPU
   CHECK(promql(pport, "nsview_cgroup_pids" + sel) == std::stod(slurp(cg.dirs[3] + "/pids.current")));
   CHECK(promql(pport, "nsview_cgroup_processes" + sel) == 1.0);
 }
+
+TEST_CASE("serve: --listen on IPv6 loopback (::1) answers there and nothing answers on 127.0.0.1 at that port", "[serve][integration]") {
+  Child child(std::vector<std::string>{nsview_bin(), "serve", "--listen", "[::1]:0", "--min-interval", "0"});
+  const std::string line = child.read_line();
+  REQUIRE(line.rfind("listening on [::1]:", 0) == 0);
+  const int port = std::stoi(line.substr(line.rfind(':') + 1));
+  REQUIRE(port > 0);
+  // One GET /metrics over IPv6; the whole reply (Connection: close).
+  auto get6 = [&] {
+    int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd >= 0);
+    Fd c{fd};
+    sockaddr_in6 dst{};
+    dst.sin6_family = AF_INET6;
+    dst.sin6_port = htons(static_cast<uint16_t>(port));
+    inet_pton(AF_INET6, "::1", &dst.sin6_addr);
+    REQUIRE(connect(c.fd, reinterpret_cast<sockaddr*>(&dst), sizeof dst) == 0);
+    const std::string req = "GET /metrics HTTP/1.1\r\nHost: [::1]\r\nConnection: close\r\n\r\n";
+    REQUIRE(send(c.fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size()));
+    std::string all;
+    char b[65536];
+    for (;;) {
+      pollfd p{c.fd, POLLIN, 0};
+      if (poll(&p, 1, 10000) <= 0) break;
+      ssize_t n = recv(c.fd, b, sizeof b, 0);
+      if (n <= 0) break;
+      all.append(b, static_cast<std::size_t>(n));
+    }
+    return all;
+  };
+  // Each request collects (--min-interval 0): the agent's own counter says which one it is.
+  for (int n : {1, 2}) {
+    const std::string reply = get6();
+    REQUIRE(reply.rfind("HTTP/1.1 200", 0) == 0);
+    auto body = samples(reply.substr(reply.find("\r\n\r\n") + 4));
+    CHECK(value_of(body, "nsview_collections_total") == n);
+    CHECK(value_of(body, "nsview_collection_errors_total") == 0);
+  }
+  // IPv6 only (IPV6_V6ONLY): the same port on IPv4 loopback has no listener.
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  Fd c4{fd};
+  sockaddr_in dst{};
+  dst.sin_family = AF_INET;
+  dst.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr);
+  const int rc = connect(c4.fd, reinterpret_cast<sockaddr*>(&dst), sizeof dst);
+  const int err = errno;
+  CHECK(rc == -1);
+  CHECK(err == ECONNREFUSED);
+  CHECK(child.terminate(SIGTERM) == 0);
+}

@@ -287,3 +287,61 @@ TEST_CASE("sampler on the proc fixture: process and namespace groups from stat, 
   REQUIRE(row(p3, "400"));
   CHECK_FALSE(row(p3, "400")->cpu_pct);
 }
+
+TEST_CASE("sampler: containers rescan /proc when a container-shaped cgroup comes or goes, not for other cgroups", "[sampler][fixture]") {
+  TempDir d;
+  sh("cp -a " + std::string(NSVIEW_FIXTURES) + "/cgroup-v2-host/. " + d.path);
+  const std::string cg = d.path + "/sys/fs/cgroup";
+  double clock = 100.0;
+  SamplerOptions o;
+  o.group = UsageGroup::container;
+  o.root = d.path;
+  o.clock = [&] { return clock; };
+  o.rescan_seconds = 1000;  // no timed rescan in this test until the clock says so
+  Sampler sampler(o);
+  auto first = sampler.sample();
+  REQUIRE(first.snapshot);
+  CHECK(first.rows.empty());
+  CHECK(sampler.sample().snapshot == first.snapshot);  // nothing changed: the same scan
+
+  // A cron job's cgroup with a process in it: no container, no scan.
+  put(cg + "/system.slice/cron-job.service/cgroup.procs", "1500\n");
+  put(d.path + "/proc/1500/stat", "1500 (backup) S 1 1500 1500 0 -1 4194560 0 0 0 0 1 1 0 0 20 0 1 0 5000 0 0\n");
+  put(d.path + "/proc/1500/cmdline", std::string("backup\0", 7));
+  put(d.path + "/proc/1500/cgroup", "0::/system.slice/cron-job.service\n");
+  clock += 1;
+  auto job = sampler.sample();
+  CHECK(job.snapshot == first.snapshot);
+  sh("rm -rf " + cg + "/system.slice/cron-job.service " + d.path + "/proc/1500");
+  clock += 1;
+  CHECK(sampler.sample().snapshot == first.snapshot);
+
+  // A docker container's cgroup: scanned at once, and its row is there.
+  const std::string id(64, 'a');
+  const std::string scope = "/system.slice/docker-" + id + ".scope";
+  put(cg + scope + "/cgroup.procs", "1600\n");
+  put(cg + scope + "/memory.current", "4096\n");
+  put(d.path + "/proc/1600/stat", "1600 (nginx) S 1 1600 1600 0 -1 4194560 0 0 0 0 1 1 0 0 20 0 1 0 6000 0 0\n");
+  put(d.path + "/proc/1600/cmdline", std::string("nginx\0", 6));
+  put(d.path + "/proc/1600/cgroup", "0::" + scope + "\n");
+  clock += 1;
+  auto started = sampler.sample();
+  CHECK(started.snapshot != first.snapshot);
+  REQUIRE(started.rows.size() == 1);
+  CHECK(started.rows[0].id == id);
+  CHECK(started.rows[0].cgroup == scope);
+  CHECK(started.rows[0].mem_bytes == 4096u);
+  clock += 1;
+  CHECK(sampler.sample().snapshot == started.snapshot);
+
+  // It ends: its cgroup goes, the next sample scans and the row is gone.
+  sh("rm -rf " + cg + scope + " " + d.path + "/proc/1600");
+  clock += 1;
+  auto ended = sampler.sample();
+  CHECK(ended.snapshot != started.snapshot);
+  CHECK(ended.rows.empty());
+
+  // The timed rescan still comes.
+  clock += 1000;
+  CHECK(sampler.sample().snapshot != ended.snapshot);
+}

@@ -251,7 +251,7 @@ unsigned fields_for(const Options& o, const std::vector<int>& filter_cols) {
       case T_MEMLIMIT: f |= nsinspect::kCgMemoryLimits; break;
       case T_MEMPCT: f |= nsinspect::kCgMemoryCurrent | nsinspect::kCgMemoryLimits; break;
       case T_OOM: f |= nsinspect::kCgMemoryEvents; break;
-      case T_IOR: case T_IOW: f |= nsinspect::kCgIo; break;
+      case T_IOR: case T_IOW: f |= nsinspect::kCgIoBytes; break;
       case T_PIDS: f |= nsinspect::kCgPidsCurrent; break;
       case T_PIDSLIMIT: f |= nsinspect::kCgPidsLimit; break;
       case T_PSI_CPU: case T_PSI_MEM: case T_PSI_IO: f |= nsinspect::kCgPressure; break;

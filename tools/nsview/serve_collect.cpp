@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include "json_writer.hpp"
@@ -80,6 +81,10 @@ std::shared_ptr<const Collection> Collector::get() {
   if (last_ && (generation_ != seen || monotonic_seconds() - last_->at < o_.min_interval)) return last_;
   last_ = collect();
   ++generation_;
+  // The previous collection (and a scan's transient buffers) are free now: give their pages
+  // back. Without it glibc keeps the peak of every thread's arena, and the steady RSS is the
+  // largest scan ever made, not the live data (bench/serve_scrape.sh).
+  malloc_trim(0);
   return last_;
 }
 

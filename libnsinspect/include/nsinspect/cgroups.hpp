@@ -135,17 +135,19 @@ enum CgroupField : unsigned {
   kCgMemoryEvents = 1u << 6,   // oom kills
   kCgSwap = 1u << 7,           // swap in use
   kCgMemoryStat = 1u << 8,     // memory.stat key/values
-  kCgIo = 1u << 9,             // read/write bytes and ios
+  kCgIoBytes = 1u << 9,        // read/write bytes
+  kCgIoOps = 1u << 15,         // read/write ios (v1: a second file, blkio io_serviced)
   kCgPidsCurrent = 1u << 10,   // current
   kCgPidsLimit = 1u << 11,     // limit
   kCgPressure = 1u << 12,      // cpu/memory/io pressure (v2 only)
   kCgState = 1u << 13,         // cgroup.stat, cgroup.events (v2 only)
-  kCgAll = (1u << 14) - 1,
+  kCgAll = ((1u << 14) - 1) | kCgIoOps,
   kCgProcs = 1u << 14,         // number of processes (cgroup.procs lines); not in kCgAll
   // Groups, as views name them.
   kCgCpu = kCgCpuUsage | kCgCpuTimes | kCgCpuThrottle,
   kCgMemory = kCgMemoryCurrent | kCgMemoryLimits | kCgMemoryEvents | kCgSwap,
   kCgPids = kCgPidsCurrent | kCgPidsLimit,
+  kCgIo = kCgIoBytes | kCgIoOps,
 };
 
 // Readings normalised over v1 and v2; nullopt / Limit::unknown means "not known", never 0.

@@ -113,7 +113,7 @@ struct UsageSample {
 struct SamplerOptions {
   UsageGroup group = UsageGroup::container;
   // Cgroup fields to read (the fine CgroupField bits: a view reads only what it shows).
-  unsigned fields = kCgCpuUsage | kCgCpuThrottle | kCgMemoryCurrent | kCgMemoryLimits | kCgMemoryEvents | kCgIo |
+  unsigned fields = kCgCpuUsage | kCgCpuThrottle | kCgMemoryCurrent | kCgMemoryLimits | kCgMemoryEvents | kCgIoBytes |
                     kCgPids | kCgPressure;
   std::string root = "/";         // like ScanOptions::root (a fixture tree in tests)
   std::string cgroup_root = "/";  // cgroup group: the subtree shown
@@ -123,10 +123,12 @@ struct SamplerOptions {
   // directory) and list a directory again only after a cgroup was made, removed or renamed
   // in it. false, or inotify unavailable or out of watches: list every directory each time.
   bool watch_cgroups = true;
-  // sample() in the container and pod groups rescans /proc when a cgroup came or went, when
-  // a container's cgroup.procs count changed at the previous sample (a process started or
-  // ended in it: rows show it one sample late), and at the latest after rescan_seconds
-  // (process counts, states and names come from the scan; so does UsageSample::snapshot).
+  // sample() in the container and pod groups rescans /proc when a cgroup of a container's,
+  // its monitor's or a pod's shape came or went (other cgroups, a login session or a cron
+  // job, change no row), when a container's cgroup.procs count changed or its cgroup vanished
+  // at the previous sample (rows show it one sample late), and at the latest after
+  // rescan_seconds (process counts, states and names come from the scan; so does
+  // UsageSample::snapshot; so does a container whose cgroup has no known shape).
   static constexpr double kRescanSeconds = 5.0;
   double rescan_seconds = kRescanSeconds;
   // What else the sampler's own scans should read (merged into scan_options()), so that a

@@ -299,7 +299,17 @@ void CgroupReader::close(Handle h) {
 }
 
 void CgroupReader::read(Handle h, unsigned fields, CgroupReadings& out) {
+  // memory.stat's keys keep their storage from the last read into `out` (read_memory_stat
+  // writes over them); cleared below when memory.stat is not read this time.
+  auto stat = std::move(out.memory_stat);
   out = CgroupReadings{};
+  out.memory_stat = std::move(stat);
+  bool stat_read = false;
+  struct ClearStat {
+    CgroupReadings& r;
+    const bool& read;
+    ~ClearStat() { if (!read) r.memory_stat.clear(); }
+  } clear_stat{out, stat_read};
   if (h >= impl_->handles.size() || !impl_->handles[h].used) return;
   auto& d = impl_->handles[h];
   for (const auto& t : impl_->tasks) {
@@ -317,6 +327,7 @@ void CgroupReader::read(Handle h, unsigned fields, CgroupReadings& out) {
     const bool had_cpu = out.cpu_usage_ns.has_value(), had_mem = out.memory_current.has_value(),
                had_io = out.io_read_bytes.has_value(), had_pids = out.pids_current.has_value(),
                had_psi = out.cpu_pressure.some.has_value();
+    if (t.source == CgSource::v1_memory_stat || t.source == CgSource::v2_memory_stat) stat_read = true;
     if (is_v1(t.source)) detail::read_v1(t.source, f, out);
     else detail::read_v2(t.source, f, out);
     const int hi = static_cast<int>(t.hierarchy);

@@ -48,7 +48,7 @@ void read_v1(CgSource s, CgFiles& f, CgroupReadings& r) {
       if (!have) have = f.read("blkio.io_service_bytes");
       if (!have) return;
       bytes = f.buf;
-      bool ios = f.read("blkio.throttle.io_serviced") || f.read("blkio.io_serviced");
+      const bool ios = (f.want & kCgIoOps) && (f.read("blkio.throttle.io_serviced") || f.read("blkio.io_serviced"));
       set_io(cgparse::blkio_v1(bytes, ios ? std::string_view(f.buf) : std::string_view()), r);
       return;
     }

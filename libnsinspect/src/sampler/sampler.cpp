@@ -11,6 +11,7 @@
 
 #include "cgroups/cgroups_internal.hpp"
 #include "nsinspect/container_lookup.hpp"
+#include "nsinspect/container_sources.hpp"
 #include "sampler/cgroup_walk.hpp"
 #include "sampler/rates.hpp"
 
@@ -176,6 +177,8 @@ struct Sampler::Impl {
         procs_changed = procs_changed || (!fresh && st.nprocs && *st.nprocs != *readings.nprocs);
         st.nprocs = readings.nprocs;
       }
+      // The container ended (its cgroup is gone): the next sample scans again.
+      if (reader->vanished(st.handle)) procs_changed = true;
       for (auto& o : reader->outside(st.handle))
         row.outside.push_back({reader->layout().hierarchies[o.hierarchy].name, std::move(o.path)});
       detail::fill_levels(row, readings);
@@ -290,7 +293,19 @@ struct Sampler::Impl {
   struct WalkChange {
     bool appeared = false;  // a path the previous walk did not have (or no previous walk)
     bool vanished = false;  // a path of the previous walk is gone
+    // The same, counting only paths of a container's, its monitor's or a pod's shape: other
+    // cgroups (a login session, a cron job, a systemd service) come and go all the time and
+    // change no container row. A container whose cgroup has no known shape (docker
+    // --cgroup-parent) shows at the next timed rescan; one that ends, when its cgroup vanishes
+    // from under its row.
+    bool container_appeared = false, container_vanished = false;
   };
+
+  static bool container_shaped(std::string_view path) {
+    if (containers::decode_cgroup_path(path)) return true;
+    auto slash = path.rfind('/');
+    return containers::is_hex_id(slash == std::string_view::npos ? path : path.substr(slash + 1));
+  }
 
   // Walks the hierarchies that supply the requested fields: below cgroup_root for the cgroup
   // group (its rows), the whole tree for the others (only to notice cgroups come and go).
@@ -316,7 +331,10 @@ struct Sampler::Impl {
         auto [it, fresh] = merged_index.try_emplace(w.path, merged.size());
         if (fresh) {
           if (before.count(w.path)) ++kept;
-          else change.appeared = true;
+          else {
+            change.appeared = true;
+            if (!change.container_appeared) change.container_appeared = container_shaped(w.path);
+          }
           merged.push_back({w.path, 0, w.depth, {}});
           if (w.parent != CgroupNode::kNone) merged[merged_of[w.parent]].children.push_back(it->second);
         }
@@ -326,23 +344,47 @@ struct Sampler::Impl {
     }
     walker->end();
     change.vanished = kept != before.size();
+    if (change.vanished)
+      for (const auto& [path, index] : before)
+        if (!merged_index.count(path) && container_shaped(path)) {
+          change.container_vanished = true;
+          break;
+        }
+    if (before.empty()) change.container_appeared = true;
     return change;
   }
 
   // fresh: the snapshot was scanned for this sample (its process counts are current).
-  void cgroup_rows(const Snapshot& s, double t, bool fresh_scan, std::vector<UsageRow>& out) {
+  // Processes per cgroup path counted from the processes of nprocs_snapshot.
+  std::weak_ptr<const Snapshot> nprocs_snapshot;
+  std::unordered_map<std::string, std::size_t> nprocs_by_path;
+
+  void cgroup_rows(const std::shared_ptr<const Snapshot>& snapshot, double t, bool fresh_scan, std::vector<UsageRow>& out) {
+    const Snapshot& s = *snapshot;
     // Processes per cgroup: cgroup.procs of the pids hierarchy, else (a cgroup without a
     // pids directory) counted from a fresh scan's processes, else carried from the last one.
-    std::unordered_map<std::string, std::size_t> scan_nprocs;
-    if (fresh_scan) {
-      std::unordered_map<std::string, std::size_t> per_hierarchy;  // "id:path" -> count
-      for (const auto& p : s.processes)
-        for (const auto& l : p.cgroups) ++per_hierarchy[std::to_string(l.hierarchy_id) + ":" + l.path];
-      for (const auto& [key, count] : per_hierarchy) {
-        auto& v = scan_nprocs[key.substr(key.find(':') + 1)];
-        v = std::max(v, count);
+    // The count walks every process's cgroup lines: done once per snapshot, when a row needs it
+    // (`nsview serve` hands the same snapshot to many samples between its scans).
+    const std::unordered_map<std::string, std::size_t>* scan_nprocs = nullptr;
+    auto scan_count = [&](const std::string& path) -> std::optional<std::size_t> {
+      if (!fresh_scan) return std::nullopt;
+      if (!scan_nprocs) {
+        if (nprocs_snapshot.lock().get() != &s) {
+          nprocs_by_path.clear();
+          std::unordered_map<std::string, std::size_t> per_hierarchy;  // "id:path" -> count
+          for (const auto& p : s.processes)
+            for (const auto& l : p.cgroups) ++per_hierarchy[std::to_string(l.hierarchy_id) + ":" + l.path];
+          for (const auto& [key, count] : per_hierarchy) {
+            auto& v = nprocs_by_path[key.substr(key.find(':') + 1)];
+            v = std::max(v, count);
+          }
+          nprocs_snapshot = snapshot;
+        }
+        scan_nprocs = &nprocs_by_path;
       }
-    }
+      auto it = scan_nprocs->find(path);
+      return it == scan_nprocs->end() ? std::optional<std::size_t>(0) : std::optional<std::size_t>(it->second);
+    };
     // Container and pod cgroups, to label their rows.
     std::unordered_map<std::string_view, const Container*> by_cgroup;
     for (const auto& c : s.containers)
@@ -384,8 +426,7 @@ struct Sampler::Impl {
       }
       if (take || !reader->vanished(st.handle)) {  // removed since the walk: no row
         if (readings.nprocs) row.nprocs = *readings.nprocs;
-        else if (auto it = scan_nprocs.find(n.path); it != scan_nprocs.end()) row.nprocs = it->second;
-        else if (fresh_scan) row.nprocs = 0;
+        else if (auto counted = scan_count(n.path)) row.nprocs = *counted;
         else if (auto l = last_nprocs.find(n.path); l != last_nprocs.end()) row.nprocs = l->second;
         last_nprocs[n.path] = row.nprocs;
         detail::fill_levels(row, readings);
@@ -527,7 +568,7 @@ struct Sampler::Impl {
       case UsageGroup::pod: pod_rows(s, t, out.rows); break;
       case UsageGroup::cgroup:
         if (!walked) walk_merged(s);
-        cgroup_rows(s, t, fresh_scan, out.rows);
+        cgroup_rows(snap, t, fresh_scan, out.rows);
         break;
       case UsageGroup::ns: ns_rows(s, t, out.rows); break;
       case UsageGroup::process: process_rows(s, t, out.rows); break;
@@ -585,7 +626,8 @@ UsageSample Sampler::sample() {
   auto change = m.walk_merged(*m.last_scan);
   bool fresh = change.appeared;
   if (g != UsageGroup::cgroup)
-    fresh = fresh || change.vanished || m.procs_changed || m.mono() - m.last_scan_time >= m.opt.rescan_seconds;
+    fresh = change.container_appeared || change.container_vanished || m.procs_changed ||
+            m.mono() - m.last_scan_time >= m.opt.rescan_seconds;
   if (fresh) rescan();
   m.procs_changed = false;
   return m.run(m.last_scan, /*walked=*/true, fresh);

@@ -1,0 +1,92 @@
+// ParsedFiles, the engine state cache of container identification (containers/node_files.hpp):
+// a file is parsed again only when it changed, a removed one is not answered from the cache,
+// and one no scan asks for is forgotten after two sweeps. Files in a temporary directory used
+// as the scan root; the parser counts its calls.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "containers/node_files.hpp"
+
+using nsinspect::containers::NodeFiles;
+using nsinspect::containers::ParsedFiles;
+
+namespace {
+
+struct TempRoot {
+  std::string dir;
+  TempRoot() {
+    char tmpl[] = "/tmp/nsview-parsed-files-XXXXXX";
+    REQUIRE(mkdtemp(tmpl));
+    dir = tmpl;
+    std::filesystem::create_directories(dir + "/run/engine");
+  }
+  ~TempRoot() { std::filesystem::remove_all(dir); }
+  void write(const std::string& path, const std::string& text) const {
+    std::ofstream(dir + path, std::ios::trunc) << text;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("engine state cache: a changed file is parsed again, an unchanged one is not, a removed one is dropped",
+          "[containers][cache]") {
+  TempRoot root;
+  NodeFiles files(root.dir);
+  ParsedFiles<std::string> cache;
+  int parses = 0;
+  auto parse = [&](const std::string& text) {
+    ++parses;
+    return "parsed:" + text;
+  };
+  const std::string a = "/run/engine/a.json", b = "/run/engine/b.json";
+  root.write(a, "one");
+  root.write(b, "bee");
+
+  auto first = cache.get(files, a, parse);
+  REQUIRE(first);
+  CHECK(*first == "parsed:one");
+  CHECK(parses == 1);
+
+  // Unchanged: the same parse, not read again.
+  auto again = cache.get(files, a, parse);
+  CHECK(again == first);
+  CHECK(parses == 1);
+
+  // Changed (new contents and size): parsed again, and the new parse is what is kept.
+  root.write(a, "three");
+  auto changed = cache.get(files, a, parse);
+  REQUIRE(changed);
+  CHECK(*changed == "parsed:three");
+  CHECK(parses == 2);
+  CHECK(cache.get(files, a, parse) == changed);
+  CHECK(parses == 2);
+
+  // Removed: no answer from the cache.
+  REQUIRE(std::filesystem::remove(root.dir + a));
+  CHECK(cache.get(files, a, parse) == nullptr);
+  CHECK(parses == 2);
+  // Back with the old contents (a new inode): read and parsed, never the old entry.
+  root.write(a, "three");
+  auto back = cache.get(files, a, parse);
+  REQUIRE(back);
+  CHECK(*back == "parsed:three");
+  CHECK(back != changed);
+  CHECK(parses == 3);
+
+  // b unchanged but not asked for over three sweeps: forgotten, so parsed again; a, asked
+  // for in each sweep, stays.
+  REQUIRE(cache.get(files, b, parse));
+  CHECK(parses == 4);
+  for (int sweep = 0; sweep < 3; ++sweep) {
+    cache.sweep();
+    CHECK(cache.get(files, a, parse) == back);
+  }
+  CHECK(parses == 4);
+  auto b_again = cache.get(files, b, parse);
+  REQUIRE(b_again);
+  CHECK(*b_again == "parsed:bee");
+  CHECK(parses == 5);
+}
