@@ -2,6 +2,7 @@
 // of runc and crun.
 #include <nlohmann/json.hpp>
 
+#include "containers/json_skim.hpp"
 #include "containers/json_util.hpp"
 #include "nsinspect/container_sources.hpp"
 
@@ -93,18 +94,24 @@ AnnotationInfo interpret_annotations(const std::map<std::string, std::string>& a
 }
 
 std::optional<RuntimeState> parse_runc_state(std::string_view text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_object()) return std::nullopt;
+  // Skimmed, not parsed: the config in it (mounts, devices, seccomp) is most of 35 KiB.
   RuntimeState s;
-  s.id = json_string(j, "id");
-  s.init_pid = json_number<pid_t>(j, "init_process_pid");
-  s.init_start = json_number<uint64_t>(j, "init_process_start");
-  s.created = json_string(j, "created");
-  if (auto c = j.find("config"); c != j.end() && c->is_object()) {
-    s.hostname = json_string(*c, "hostname");
-    for (const auto& l : json_strings(*c, "labels"))
-      if (l.rfind("bundle=", 0) == 0) s.bundle = l.substr(7);
-  }
+  std::string_view config;
+  bool ok = skim::members(text, [&](std::string_view key, std::string_view v) {
+    if (key == "id") s.id = skim::string(v).value_or("");
+    else if (key == "init_process_pid") s.init_pid = skim::integer<pid_t>(v);
+    else if (key == "init_process_start") s.init_start = skim::integer<uint64_t>(v);
+    else if (key == "created") s.created = skim::string(v).value_or("");
+    else if (key == "config") config = v;
+  });
+  if (!ok) return std::nullopt;
+  std::vector<std::string> labels;
+  skim::members(config, [&](std::string_view key, std::string_view v) {
+    if (key == "hostname") s.hostname = skim::string(v).value_or("");
+    else if (key == "labels") labels = skim::strings(v);
+  });
+  for (const auto& l : labels)
+    if (l.rfind("bundle=", 0) == 0) s.bundle = l.substr(7);
   if (s.id.empty() && !s.init_pid) return std::nullopt;
   return s;
 }
