@@ -176,7 +176,11 @@ bool monitor_comm(std::string_view comm) {
 
 }  // namespace
 
-std::optional<Snapshot> scan_container_query(std::string_view query, const ScanOptions& o) {
+namespace {
+
+// scan_container_query with the cgroup layout an earlier scan of the same root detected (null:
+// detect it): a pid target's context scan has read the mount table once already.
+std::optional<Snapshot> container_query(std::string_view query, const ScanOptions& o, const CgroupLayout* known_layout) {
   if (query.empty() || !plain(query)) return std::nullopt;
   const auto slash = query.find('/');
   // A POD/NAME query names the container NAME (or POD-NAME): every match mentions NAME, and
@@ -229,7 +233,8 @@ std::optional<Snapshot> scan_container_query(std::string_view query, const ScanO
   }
   std::vector<pid_t> init_pids;
   for (const auto& [pid, start] : inits) init_pids.push_back(pid);
-  const Snapshot where = scan_pids(light(o), init_pids);
+  const Snapshot where = known_layout ? detail::scan_pids_known(light(o), init_pids, known_layout, nullptr)
+                                     : scan_pids(light(o), init_pids);
   const CgroupLayout& layout = where.cgroup_tree.layout;
 
   std::vector<pid_t> pids;
@@ -269,6 +274,12 @@ std::optional<Snapshot> scan_container_query(std::string_view query, const ScanO
   return detail::scan_pids_known(o, std::move(pids), &layout, &known);
 }
 
+}  // namespace
+
+std::optional<Snapshot> scan_container_query(std::string_view query, const ScanOptions& o) {
+  return container_query(query, o, nullptr);
+}
+
 std::optional<Snapshot> scan_pid_context(pid_t pid, const ScanOptions& o) {
   const Snapshot where = scan_pids(light(o), {pid});
   const Process* p = where.process(pid);
@@ -276,7 +287,7 @@ std::optional<Snapshot> scan_pid_context(pid_t pid, const ScanOptions& o) {
   const procfs::CgroupLine* line = nullptr;
   auto m = containers::decode_process(*p, &line);
   if (m && m->role == containers::CgroupRole::container && !m->id.empty()) {
-    auto s = scan_container_query(m->id, o);
+    auto s = container_query(m->id, o, &where.cgroup_tree.layout);
     if (!s || !s->process(pid)) return std::nullopt;
     return s;
   }
@@ -290,7 +301,7 @@ std::optional<Snapshot> scan_pid_context(pid_t pid, const ScanOptions& o) {
     if (monitor_comm(st->comm)) return std::nullopt;
     a = st->ppid;
   }
-  return scan_pids(o, {pid});
+  return detail::scan_pids_known(o, {pid}, &where.cgroup_tree.layout, nullptr);
 }
 
 }  // namespace nsinspect
