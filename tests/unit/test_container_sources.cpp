@@ -286,6 +286,16 @@ TEST_CASE("runtime state and storage are skimmed, and refuse what a JSON parser 
   CHECK(c[1].name == "m\xc3\xa9");
   CHECK(c[1].pod_id == "q");
   CHECK(parse_storage_containers(R"([{"id": "a"}, {"id": "b",}])").empty());
+  // config.json: the same, and a repeated annotation's last value wins (dropped when it is no string).
+  auto cfg = parse_oci_config(R"({"annotations": {"a": "1", "a": "2", "b": "x", "b": 3}, "linux": {"cgroupsPath": "p\u0041",
+                                   "namespaces": [{"type": "network", "path": "/run/netns/x"}, "pid"]}, "process": {"args": ["sh", 1]}})");
+  REQUIRE(cfg);
+  CHECK(cfg->annotations == std::map<std::string, std::string>{{"a", "2"}});
+  CHECK(cfg->cgroups_path == "pA");
+  REQUIRE(cfg->namespaces.size() == 1);
+  CHECK(cfg->namespaces[0] == std::pair<NsType, std::string>{NsType::net, "/run/netns/x"});
+  CHECK(cfg->args == std::vector<std::string>{"sh"});
+  CHECK_FALSE(parse_oci_config(R"({"annotations": {"a": "1"}, "mounts": [{"x": 01}]})"));
 }
 
 TEST_CASE("containers/storage: podman (real) and CRI-O containers.json", "[containers][storage]") {

@@ -36,20 +36,42 @@ bool has_prefix_key(const std::map<std::string, std::string>& a, std::string_vie
 }  // namespace
 
 std::optional<OciConfig> parse_oci_config(std::string_view text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_object()) return std::nullopt;
+  // Skimmed, not parsed: the mounts, devices and seccomp rules are most of it (json_skim.hpp).
+  std::string_view hostname, annotations, process, linux_;
+  bool ok = skim::members(text, [&](std::string_view key, std::string_view v) {
+    if (key == "hostname") hostname = v;
+    else if (key == "annotations") annotations = v;
+    else if (key == "process") process = v;
+    else if (key == "linux") linux_ = v;
+  });
+  if (!ok) return std::nullopt;
   OciConfig c;
-  c.hostname = json_string(j, "hostname");
-  c.annotations = json_string_map(j, "annotations");
-  if (auto p = j.find("process"); p != j.end() && p->is_object()) c.args = json_strings(*p, "args");
-  if (auto l = j.find("linux"); l != j.end() && l->is_object()) {
-    c.cgroups_path = json_string(*l, "cgroupsPath");
-    if (auto ns = l->find("namespaces"); ns != l->end() && ns->is_array())
-      for (const auto& n : *ns) {
-        if (!n.is_object()) continue;
-        if (auto t = oci_ns_type(json_string(n, "type"))) c.namespaces.emplace_back(*t, json_string(n, "path"));
-      }
-  }
+  c.hostname = skim::string(hostname).value_or("");
+  // A repeated key's last value is the one kept, and dropped when it is not a string.
+  std::map<std::string, std::optional<std::string>> ann;
+  skim::members(annotations, [&](std::string_view key, std::string_view v) { ann[std::string(key)] = skim::string(v); });
+  for (auto& [k, v] : ann)
+    if (v) c.annotations.emplace(k, std::move(*v));
+  std::string_view args;
+  skim::members(process, [&](std::string_view key, std::string_view v) {
+    if (key == "args") args = v;
+  });
+  c.args = skim::strings(args);
+  std::string_view cgroups_path, namespaces;
+  skim::members(linux_, [&](std::string_view key, std::string_view v) {
+    if (key == "cgroupsPath") cgroups_path = v;
+    else if (key == "namespaces") namespaces = v;
+  });
+  c.cgroups_path = skim::string(cgroups_path).value_or("");
+  skim::elements(namespaces, [&](std::string_view n) {
+    std::string_view type, path;
+    if (!skim::members(n, [&](std::string_view key, std::string_view v) {
+          if (key == "type") type = v;
+          else if (key == "path") path = v;
+        }))
+      return;  // not an object
+    if (auto t = oci_ns_type(skim::string(type).value_or(""))) c.namespaces.emplace_back(*t, skim::string(path).value_or(""));
+  });
   return c;
 }
 
