@@ -133,7 +133,7 @@ bool key(std::string_view s, std::size_t& pos, std::string& out) {
   if (!skip_string(s, pos)) return false;
   std::string_view raw = s.substr(from + 1, pos - from - 2);
   if (raw.find('\\') == std::string_view::npos) out.assign(raw);
-  else out = nlohmann::json::parse(s.substr(from, pos - from)).get<std::string>();  // valid: checked above
+  else out = string(s.substr(from, pos - from)).value_or(std::string());
   ws(s, pos);
   if (pos >= s.size() || s[pos] != ':') return false;
   ++pos;
