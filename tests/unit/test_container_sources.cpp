@@ -247,7 +247,7 @@ TEST_CASE("runtime state and storage are skimmed, and refuse what a JSON parser 
   // The skipped part of a state.json (its config's other members) is checked as JSON is: each
   // of these is accepted exactly when nlohmann accepts the document around it.
   const std::vector<std::string> values = {
-      "1", "-0", "0.5e-3", "1E+2", "\"a\\\"b\\\\c\\/\\b\\f\\n\\r\\t\\u00e9\"", "\"\\ud83d\\ude00\"", "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"",
+      "1", "-0", "0.5e-3", "1E+2", "1e-999", "1e999", "-1e999", "123456789012345678901234567890", "\"a\\\"b\\\\c\\/\\b\\f\\n\\r\\t\\u00e9\"", "\"\\ud83d\\ude00\"", "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"",
       "[]", "{}", "[1, [2, {\"a\": [null, true, false]}]]", " { \"k\" : [ ] } ",
       "01", "1.", ".5", "-", "1e", "+1", "tru", "nul", "\"a", "\"\\x\"", "\"\\u12\"", "\"\\ud83d\"", "\"\\ude00\"",
       "\"a\x01\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xe2\x82\"", "[1,]", "[1 2]", "{\"a\" 1}",

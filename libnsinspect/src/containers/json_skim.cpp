@@ -3,6 +3,10 @@
 #include "containers/json_skim.hpp"
 
 #include <charconv>
+#include <clocale>
+#include <cmath>
+#include <cstdlib>
+#include <locale.h>
 
 #include <nlohmann/json.hpp>
 
@@ -85,14 +89,27 @@ bool digits(std::string_view s, std::size_t& pos) {
 }
 
 bool skip_number(std::string_view s, std::size_t& pos) {
+  const std::size_t from = pos;
+  bool real = false;
   if (pos < s.size() && s[pos] == '-') ++pos;
   if (pos < s.size() && s[pos] == '0') ++pos;
   else if (!digits(s, pos)) return false;
-  if (pos < s.size() && s[pos] == '.' && !digits(s, ++pos)) return false;
+  if (pos < s.size() && s[pos] == '.') {
+    real = true;
+    if (!digits(s, ++pos)) return false;
+  }
   if (pos < s.size() && (s[pos] == 'e' || s[pos] == 'E')) {
+    real = true;
     ++pos;
     if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) ++pos;
     if (!digits(s, pos)) return false;
+  }
+  // nlohmann refuses a number whose double overflows (1e999; an integer too long for 64 bits
+  // is read as a double): so does the skimmer. strtod in the C locale, as nlohmann's lexer.
+  if (real || pos - from > 19) {
+    static const locale_t c_locale = newlocale(LC_ALL_MASK, "C", locale_t{});
+    const std::string text(s.substr(from, pos - from));
+    if (!c_locale || !std::isfinite(strtod_l(text.c_str(), nullptr, c_locale))) return false;
   }
   return true;
 }
