@@ -2,6 +2,7 @@
 // (CRI-O, containerd, docker, podman fixtures), runc/crun state, containers/storage, docker's
 // config.v2.json, podman's database, and the small formats.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "nsinspect/container_sources.hpp"
 #include "run.hpp"
@@ -240,6 +241,61 @@ TEST_CASE("runtime state: runc state.json (real) and crun status", "[containers]
   CHECK_FALSE(parse_runc_state("{}"));
   CHECK_FALSE(parse_crun_status("{\"bundle\": \"/x\"}"));
   CHECK_FALSE(parse_runc_state("garbage"));
+}
+
+TEST_CASE("runtime state and storage are skimmed, and refuse what a JSON parser refuses", "[containers][state]") {
+  // The skipped part of a state.json (its config's other members) is checked as JSON is: each
+  // of these is accepted exactly when nlohmann accepts the document around it.
+  const std::vector<std::string> values = {
+      "1", "-0", "0.5e-3", "1E+2", "1e-999", "1e999", "-1e999", "123456789012345678901234567890", "\"a\\\"b\\\\c\\/\\b\\f\\n\\r\\t\\u00e9\"", "\"\\ud83d\\ude00\"", "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"",
+      "[]", "{}", "[1, [2, {\"a\": [null, true, false]}]]", " { \"k\" : [ ] } ",
+      "01", "1.", ".5", "-", "1e", "+1", "tru", "nul", "\"a", "\"\\x\"", "\"\\u12\"", "\"\\ud83d\"", "\"\\ude00\"",
+      "\"a\x01\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xe2\x82\"", "[1,]", "[1 2]", "{\"a\" 1}",
+      "{\"a\": 1,}", "{1: 2}", "[", "]", "{", "}", "[}", "{]"};
+  for (const auto& v : values) {
+    const std::string doc = "{\"id\": \"x\", \"init_process_pid\": 7, \"config\": {\"other\": " + v +
+                            ", \"hostname\": \"h\", \"labels\": [\"bundle=/b\"]}}";
+    INFO(doc);
+    auto s = parse_runc_state(doc);
+    CHECK(s.has_value() == nlohmann::json::accept(doc));
+    if (s) {
+      CHECK(s->hostname == "h");
+      CHECK(s->bundle == "/b");
+    }
+  }
+  CHECK_FALSE(parse_runc_state("{\"id\": \"x\"} trailing"));
+  // Escapes in the values read are decoded as nlohmann decodes them; a repeated key's last
+  // value is the one kept; an integer that is not one (a fraction, a string) is absent.
+  const std::string doc = R"({"id": "a\u00e9\ud83d\ude00\"\\\/\n", "id2": 1, "init_process_pid": 5, "init_process_pid": 6,
+                              "init_process_start": 1.5, "created": 3, "config": {"hostname": "h\u0041"}})";
+  auto s = parse_runc_state(doc);
+  REQUIRE(s);
+  CHECK(s->id == nlohmann::json::parse(doc)["id"].get<std::string>());
+  CHECK(s->init_pid == 6);
+  CHECK_FALSE(s->init_start);
+  CHECK(s->created.empty());
+  CHECK(s->hostname == "hA");
+  // containers.json: a malformed metadata text leaves its fields unknown, the rest is read;
+  // a malformed file is no container at all.
+  auto c = parse_storage_containers(R"([{"id": "a", "names": ["n"], "metadata": "{\"image-name\": \"i\", \"pod-name\": \"p\""},
+                                        {"id": "b", "metadata": "{\"name\": \"m\\u00e9\", \"pod-id\": \"q\"}"}])");
+  REQUIRE(c.size() == 2);
+  CHECK(c[0].name == "n");
+  CHECK(c[0].image_name.empty());
+  CHECK(c[0].pod_name.empty());
+  CHECK(c[1].name == "m\xc3\xa9");
+  CHECK(c[1].pod_id == "q");
+  CHECK(parse_storage_containers(R"([{"id": "a"}, {"id": "b",}])").empty());
+  // config.json: the same, and a repeated annotation's last value wins (dropped when it is no string).
+  auto cfg = parse_oci_config(R"({"annotations": {"a": "1", "a": "2", "b": "x", "b": 3}, "linux": {"cgroupsPath": "p\u0041",
+                                   "namespaces": [{"type": "network", "path": "/run/netns/x"}, "pid"]}, "process": {"args": ["sh", 1]}})");
+  REQUIRE(cfg);
+  CHECK(cfg->annotations == std::map<std::string, std::string>{{"a", "2"}});
+  CHECK(cfg->cgroups_path == "pA");
+  REQUIRE(cfg->namespaces.size() == 1);
+  CHECK(cfg->namespaces[0] == std::pair<NsType, std::string>{NsType::net, "/run/netns/x"});
+  CHECK(cfg->args == std::vector<std::string>{"sh"});
+  CHECK_FALSE(parse_oci_config(R"({"annotations": {"a": "1"}, "mounts": [{"x": 01}]})"));
 }
 
 TEST_CASE("containers/storage: podman (real) and CRI-O containers.json", "[containers][storage]") {

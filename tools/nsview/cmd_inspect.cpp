@@ -77,6 +77,7 @@ ins::InspectTarget resolve(const std::string& text, const std::string& root, boo
   }
   // A pid target is that one process, in its container's context when it has one.
   if (spec->kind == nsinspect::enter::TargetSpec::Kind::pid) t.pids = {spec->pid};
+  t.scanner_mounts = snap.cgroup_tree.layout.scanner_mounts;  // read once for the layout and the host's table
   return t;
 }
 

@@ -42,6 +42,10 @@ struct CgroupLayout {
   CgroupMode mode = CgroupMode::none;
   std::vector<CgroupHierarchy> hierarchies;  // v1 ones by ascending id, then the v2 one
   int primary = -1;  // index: the unified hierarchy, else name=systemd, else cpu; -1 none
+  // The scanner's mount table it was detected from, when the scan root is "/" (null otherwise):
+  // inspect uses it as the host's when nsview shares init's mount namespace and root, instead
+  // of formatting the node's hundreds of mounts a second time.
+  std::shared_ptr<const std::vector<procfs::MountInfo>> scanner_mounts;
 
   const CgroupHierarchy* unified() const;
   int index_of_id(int hierarchy_id) const;         // -1 if not mounted

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -263,6 +264,10 @@ struct InspectTarget {
   // The node's user namespaces, for the capabilities held in other user namespaces;
   // nullopt: not computed.
   std::optional<std::vector<UserNs>> user_namespaces;
+  // The mount table a scan already read of nsview's own mount namespace (its cgroup layout's);
+  // inspect() takes it as the host's when nsview shares init's mount namespace and root, else
+  // reads init's. Null: read init's.
+  std::shared_ptr<const std::vector<procfs::MountInfo>> scanner_mounts;
 };
 
 }  // namespace nsinspect::inspect

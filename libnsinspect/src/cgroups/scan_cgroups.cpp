@@ -91,6 +91,7 @@ CgroupLayout detect_layout(const std::string& root, int proc_fd, pid_t self_pid)
     }
   CgroupLayout layout = detect_cgroup_layout(mounts, self, controllers);
   resolve_ns_roots(layout, root, self_pid, self);
+  if (root == "/") layout.scanner_mounts = std::make_shared<const std::vector<procfs::MountInfo>>(std::move(mounts));
   return layout;
 }
 

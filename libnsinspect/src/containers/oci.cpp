@@ -2,6 +2,7 @@
 // of runc and crun.
 #include <nlohmann/json.hpp>
 
+#include "containers/json_skim.hpp"
 #include "containers/json_util.hpp"
 #include "nsinspect/container_sources.hpp"
 
@@ -35,20 +36,42 @@ bool has_prefix_key(const std::map<std::string, std::string>& a, std::string_vie
 }  // namespace
 
 std::optional<OciConfig> parse_oci_config(std::string_view text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_object()) return std::nullopt;
+  // Skimmed, not parsed: the mounts, devices and seccomp rules are most of it (json_skim.hpp).
+  std::string_view hostname, annotations, process, linux_;
+  bool ok = skim::members(text, [&](std::string_view key, std::string_view v) {
+    if (key == "hostname") hostname = v;
+    else if (key == "annotations") annotations = v;
+    else if (key == "process") process = v;
+    else if (key == "linux") linux_ = v;
+  });
+  if (!ok) return std::nullopt;
   OciConfig c;
-  c.hostname = json_string(j, "hostname");
-  c.annotations = json_string_map(j, "annotations");
-  if (auto p = j.find("process"); p != j.end() && p->is_object()) c.args = json_strings(*p, "args");
-  if (auto l = j.find("linux"); l != j.end() && l->is_object()) {
-    c.cgroups_path = json_string(*l, "cgroupsPath");
-    if (auto ns = l->find("namespaces"); ns != l->end() && ns->is_array())
-      for (const auto& n : *ns) {
-        if (!n.is_object()) continue;
-        if (auto t = oci_ns_type(json_string(n, "type"))) c.namespaces.emplace_back(*t, json_string(n, "path"));
-      }
-  }
+  c.hostname = skim::string(hostname).value_or("");
+  // A repeated key's last value is the one kept, and dropped when it is not a string.
+  std::map<std::string, std::optional<std::string>> ann;
+  skim::members(annotations, [&](std::string_view key, std::string_view v) { ann[std::string(key)] = skim::string(v); });
+  for (auto& [k, v] : ann)
+    if (v) c.annotations.emplace(k, std::move(*v));
+  std::string_view args;
+  skim::members(process, [&](std::string_view key, std::string_view v) {
+    if (key == "args") args = v;
+  });
+  c.args = skim::strings(args);
+  std::string_view cgroups_path, namespaces;
+  skim::members(linux_, [&](std::string_view key, std::string_view v) {
+    if (key == "cgroupsPath") cgroups_path = v;
+    else if (key == "namespaces") namespaces = v;
+  });
+  c.cgroups_path = skim::string(cgroups_path).value_or("");
+  skim::elements(namespaces, [&](std::string_view n) {
+    std::string_view type, path;
+    if (!skim::members(n, [&](std::string_view key, std::string_view v) {
+          if (key == "type") type = v;
+          else if (key == "path") path = v;
+        }))
+      return;  // not an object
+    if (auto t = oci_ns_type(skim::string(type).value_or(""))) c.namespaces.emplace_back(*t, skim::string(path).value_or(""));
+  });
   return c;
 }
 
@@ -93,18 +116,24 @@ AnnotationInfo interpret_annotations(const std::map<std::string, std::string>& a
 }
 
 std::optional<RuntimeState> parse_runc_state(std::string_view text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_object()) return std::nullopt;
+  // Skimmed, not parsed: the config in it (mounts, devices, seccomp) is most of 35 KiB.
   RuntimeState s;
-  s.id = json_string(j, "id");
-  s.init_pid = json_number<pid_t>(j, "init_process_pid");
-  s.init_start = json_number<uint64_t>(j, "init_process_start");
-  s.created = json_string(j, "created");
-  if (auto c = j.find("config"); c != j.end() && c->is_object()) {
-    s.hostname = json_string(*c, "hostname");
-    for (const auto& l : json_strings(*c, "labels"))
-      if (l.rfind("bundle=", 0) == 0) s.bundle = l.substr(7);
-  }
+  std::string_view config;
+  bool ok = skim::members(text, [&](std::string_view key, std::string_view v) {
+    if (key == "id") s.id = skim::string(v).value_or("");
+    else if (key == "init_process_pid") s.init_pid = skim::integer<pid_t>(v);
+    else if (key == "init_process_start") s.init_start = skim::integer<uint64_t>(v);
+    else if (key == "created") s.created = skim::string(v).value_or("");
+    else if (key == "config") config = v;
+  });
+  if (!ok) return std::nullopt;
+  std::vector<std::string> labels;
+  skim::members(config, [&](std::string_view key, std::string_view v) {
+    if (key == "hostname") s.hostname = skim::string(v).value_or("");
+    else if (key == "labels") labels = skim::strings(v);
+  });
+  for (const auto& l : labels)
+    if (l.rfind("bundle=", 0) == 0) s.bundle = l.substr(7);
   if (s.id.empty() && !s.init_pid) return std::nullopt;
   return s;
 }

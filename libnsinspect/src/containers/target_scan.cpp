@@ -5,8 +5,10 @@
 #include "nsinspect/target_scan.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <dirent.h>
+#include <fcntl.h>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -41,6 +43,24 @@ class Files {
     std::string out;
     if (detail::read_file_at(AT_FDCWD, (prefix_ + path).c_str(), out) != 0) return std::nullopt;
     return out;
+  }
+  // The whole file in scratch, which is reused and only grows (its size is its capacity; the
+  // file is the view's length): the candidates' check reads every running container's state,
+  // 35 KiB each for runc, and keeps only the matches'. nullopt when absent or unreadable.
+  std::optional<std::string_view> read_into(const std::string& path, std::string& scratch) const {
+    Fd fd(::open((prefix_ + path).c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    if (!fd) return std::nullopt;
+    if (scratch.size() < 65536) scratch.resize(65536);
+    std::size_t len = 0;
+    for (;;) {
+      if (len == scratch.size()) scratch.resize(scratch.size() * 2);
+      ssize_t n = ::read(fd.get(), scratch.data() + len, scratch.size() - len);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return std::nullopt;
+      if (n == 0) break;
+      len += static_cast<std::size_t>(n);
+    }
+    return std::string_view(scratch.data(), len);
   }
   // Names of the subdirectories of path; none when it is absent or unreadable.
   std::vector<std::string> subdirs(const std::string& path) const {
@@ -84,21 +104,22 @@ std::vector<StateEntry> state_entries(const Files& files) {
 // docker's, an annotation's) is in a file read here, so a container none of them mentions
 // is no match by name; ids are the directory names.
 bool candidate(StateEntry& e, const Files& files, std::string_view query, std::string_view needle,
-               const std::unordered_set<std::string>& storage_named) {
+               const std::unordered_set<std::string>& storage_named, std::string& scratch) {
   if (e.id.starts_with(query) || (!e.ns.empty() && (e.ns + "/" + e.id).starts_with(query))) return true;
   if (storage_named.count(e.id)) return true;
-  auto text = files.read(e.file);
+  auto text = files.read_into(e.file, scratch);
   if (!text) return false;  // gone meanwhile, or refused: not running as far as we can tell
-  e.text = std::move(*text);
+  bool match = false;
   // runc repeats the bundle's annotations in its state ("KEY=VALUE" labels); crun does not.
-  if (!e.crun && contains(e.text, needle)) return true;
-  if (e.crun)
-    if (auto st = containers::parse_crun_status(e.text); st && !st->bundle.empty())
-      if (auto cfg = files.read(st->bundle + "/config.json"); cfg && contains(*cfg, needle)) return true;
-  if (e.docker)
+  if (!e.crun && contains(*text, needle)) match = true;
+  if (!match && e.crun)
+    if (auto st = containers::parse_crun_status(*text); st && !st->bundle.empty())
+      if (auto cfg = files.read(st->bundle + "/config.json"); cfg && contains(*cfg, needle)) match = true;
+  if (!match && e.docker)
     if (auto cfg = files.read("/var/lib/docker/containers/" + e.id + "/config.v2.json"); cfg && contains(*cfg, needle))
-      return true;
-  return false;
+      match = true;
+  if (match) e.text = std::string(*text);  // parsed below: not read twice
+  return match;
 }
 
 // Pids in a cgroup and below it.
@@ -155,7 +176,11 @@ bool monitor_comm(std::string_view comm) {
 
 }  // namespace
 
-std::optional<Snapshot> scan_container_query(std::string_view query, const ScanOptions& o) {
+namespace {
+
+// scan_container_query with the cgroup layout an earlier scan of the same root detected (null:
+// detect it): a pid target's context scan has read the mount table once already.
+std::optional<Snapshot> container_query(std::string_view query, const ScanOptions& o, const CgroupLayout* known_layout) {
   if (query.empty() || !plain(query)) return std::nullopt;
   const auto slash = query.find('/');
   // A POD/NAME query names the container NAME (or POD-NAME): every match mentions NAME, and
@@ -194,8 +219,9 @@ std::optional<Snapshot> scan_container_query(std::string_view query, const ScanO
 
   // Each candidate's init, from its state: alive and the same process (its start time).
   std::vector<StateEntry> cands;
+  std::string scratch;
   for (auto& e : state_entries(files))
-    if (candidate(e, files, query, needle, storage_named)) cands.push_back(std::move(e));
+    if (candidate(e, files, query, needle, storage_named, scratch)) cands.push_back(std::move(e));
   if (cands.empty()) return std::nullopt;
   std::vector<std::pair<pid_t, std::optional<uint64_t>>> inits;
   for (auto& e : cands) {
@@ -207,7 +233,8 @@ std::optional<Snapshot> scan_container_query(std::string_view query, const ScanO
   }
   std::vector<pid_t> init_pids;
   for (const auto& [pid, start] : inits) init_pids.push_back(pid);
-  const Snapshot where = scan_pids(light(o), init_pids);
+  const Snapshot where = known_layout ? detail::scan_pids_known(light(o), init_pids, known_layout, nullptr)
+                                     : scan_pids(light(o), init_pids);
   const CgroupLayout& layout = where.cgroup_tree.layout;
 
   std::vector<pid_t> pids;
@@ -247,6 +274,12 @@ std::optional<Snapshot> scan_container_query(std::string_view query, const ScanO
   return detail::scan_pids_known(o, std::move(pids), &layout, &known);
 }
 
+}  // namespace
+
+std::optional<Snapshot> scan_container_query(std::string_view query, const ScanOptions& o) {
+  return container_query(query, o, nullptr);
+}
+
 std::optional<Snapshot> scan_pid_context(pid_t pid, const ScanOptions& o) {
   const Snapshot where = scan_pids(light(o), {pid});
   const Process* p = where.process(pid);
@@ -254,7 +287,7 @@ std::optional<Snapshot> scan_pid_context(pid_t pid, const ScanOptions& o) {
   const procfs::CgroupLine* line = nullptr;
   auto m = containers::decode_process(*p, &line);
   if (m && m->role == containers::CgroupRole::container && !m->id.empty()) {
-    auto s = scan_container_query(m->id, o);
+    auto s = container_query(m->id, o, &where.cgroup_tree.layout);
     if (!s || !s->process(pid)) return std::nullopt;
     return s;
   }
@@ -268,7 +301,7 @@ std::optional<Snapshot> scan_pid_context(pid_t pid, const ScanOptions& o) {
     if (monitor_comm(st->comm)) return std::nullopt;
     a = st->ppid;
   }
-  return scan_pids(o, {pid});
+  return detail::scan_pids_known(o, {pid}, &where.cgroup_tree.layout, nullptr);
 }
 
 }  // namespace nsinspect

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cerrno>
 #include <dirent.h>
+#include <fcntl.h>
 #include <linux/netlink.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -213,17 +214,18 @@ void read_network(Inspection& in, int dirfd, const InspectTarget& target, const 
         Fd host_sock(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
         detail::NetnsidQuery q;
         auto nsid = q.query(nsfd.get());
-        // The host's links only: its addresses and routes (a hundred veths' on a busy node) say nothing of peers.
-        std::optional<impl::LinkDump> h = host_sock ? impl::dump(host_sock.get(), true) : std::nullopt;
-        if (h && nsid && *nsid >= 0)
-          for (auto& i : net.interfaces)
-            for (std::size_t k = 0; k < h->interfaces.size(); ++k) {
-              const Interface& hi = h->interfaces[k];
-              if (i.peer_ifindex != hi.ifindex || hi.peer_ifindex != i.ifindex || hi.link_netnsid != *nsid) continue;
-              i.host_peer = hi.name;
-              for (const auto& m : h->interfaces)
-                if (h->master[k] && m.ifindex == h->master[k]) i.host_peer_master = m.name;
-            }
+        // Each peer by its ifindex, and its bridge by the master's: not a dump of the node's
+        // links (a hundred veths on a busy node), which said the same at ten times the cost.
+        if (host_sock && nsid && *nsid >= 0)
+          for (auto& i : net.interfaces) {
+            if (!i.peer_ifindex || !i.link_netnsid || !i.ifindex) continue;
+            int master = 0, unused = 0;
+            auto hi = impl::link(host_sock.get(), *i.peer_ifindex, master);
+            if (!hi || hi->peer_ifindex != i.ifindex || hi->link_netnsid != *nsid) continue;
+            i.host_peer = hi->name;
+            if (master)
+              if (auto m = impl::link(host_sock.get(), master, unused)) i.host_peer_master = m->name;
+          }
       }
       return;
     }
@@ -236,6 +238,30 @@ void read_network(Inspection& in, int dirfd, const InspectTarget& target, const 
       net.interfaces.push_back(std::move(i));
     }
   if (read_file_at(dirfd, "net/route", text) == 0) net.routes = parse_proc_net_route(text);
+}
+
+// Whether the scanner's mount table (/proc/self/mountinfo) is what /proc/1/mountinfo shows:
+// their first mounts are the same mount (mount ids are unique across namespaces, so this is
+// init's mount namespace) shown at the same place (mountinfo shows paths from the reader's root
+// and leaves out what is outside it, so a reader with another root shows another first mount).
+// Only the first line of init's is read: the kernel formats a busy node's hundreds of mounts
+// (overlay options, paths) only as far as the read asks.
+bool same_mounts_as_init(const std::vector<procfs::MountInfo>& scanner) {
+  if (scanner.empty()) return false;
+  Fd fd(::open("/proc/1/mountinfo", O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (!fd) return false;
+  char buf[1024];
+  ssize_t n;
+  do n = ::read(fd.get(), buf, sizeof buf);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0) return false;
+  std::string_view head(buf, static_cast<std::size_t>(n));
+  auto nl = head.find('\n');
+  if (nl == std::string_view::npos) return false;
+  auto first = procfs::parse_mountinfo(head.substr(0, nl + 1));
+  const auto& mine = scanner.front();
+  return first.size() == 1 && first[0].mount_id == mine.mount_id && first[0].parent_id == mine.parent_id &&
+         first[0].root == mine.root && first[0].mount_point == mine.mount_point;
 }
 
 }  // namespace
@@ -307,13 +333,15 @@ Inspection inspect(const InspectTarget& target, const InspectOptions& opt) {
   std::vector<procfs::MountInfo> mounts, host;
   if (read_file_at(first.get(), "mountinfo", text) == 0) mounts = procfs::parse_mountinfo(text);
   else in.mounts_unknown = true;
-  if (read_file_at(AT_FDCWD, (pfx + "/proc/1/mountinfo").c_str(), text) == 0) host = procfs::parse_mountinfo(text);
+  const std::vector<procfs::MountInfo>* host_mounts = &host;
+  if (target.scanner_mounts && opt.root == "/" && same_mounts_as_init(*target.scanner_mounts)) host_mounts = target.scanner_mounts.get();
+  else if (read_file_at(AT_FDCWD, (pfx + "/proc/1/mountinfo").c_str(), text) == 0) host = procfs::parse_mountinfo(text);
   else in.host_mounts_unknown = true;
   if (!in.mounts_unknown) {
     in.mount_security = mount_security(mounts);
-    in.volumes = classify_mounts(mounts, host);
+    in.volumes = classify_mounts(mounts, *host_mounts);
   }
-  in.devices_cgroup = devices_list(first.get(), host, opt.root);
+  in.devices_cgroup = devices_list(first.get(), *host_mounts, opt.root);
 
   if (opt.network) read_network(in, first.get(), target, opt);
 

@@ -113,42 +113,49 @@ bool dump_one(int sock, uint16_t type, unsigned char family, unsigned seq, F f) 
   }
 }
 
+// One RTM_NEWLINK message as an Interface; master is its IFLA_MASTER ifindex (0: none).
+Interface parse_link(nlmsghdr* nh, int& master) {
+  Interface i;
+  master = 0;
+  auto* ifi = static_cast<ifinfomsg*>(NLMSG_DATA(nh));
+  i.ifindex = ifi->ifi_index;
+  i.up = (ifi->ifi_flags & IFF_UP) != 0;
+  if (ifi->ifi_type == ARPHRD_LOOPBACK) i.kind = "loopback";
+  int alen = static_cast<int>(IFLA_PAYLOAD(nh));
+  for (auto* a = IFLA_RTA(ifi); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+    switch (a->rta_type) {
+      case IFLA_IFNAME: i.name.assign(static_cast<const char*>(RTA_DATA(a)), strnlen(static_cast<const char*>(RTA_DATA(a)), RTA_PAYLOAD(a))); break;
+      case IFLA_MTU: i.mtu = static_cast<int>(u32(a)); break;
+      case IFLA_OPERSTATE: i.state = std::string(operstate_name(*static_cast<const unsigned char*>(RTA_DATA(a)))); break;
+      case IFLA_ADDRESS:
+        if (ifi->ifi_type == ARPHRD_ETHER) i.mac = mac_text(static_cast<const unsigned char*>(RTA_DATA(a)), RTA_PAYLOAD(a));
+        break;
+      case IFLA_LINK: i.peer_ifindex = static_cast<int>(u32(a)); break;
+      case IFLA_LINK_NETNSID: i.link_netnsid = static_cast<int>(u32(a)); break;
+      case IFLA_MASTER: master = static_cast<int>(u32(a)); break;
+      case IFLA_LINKINFO: {
+        int nlen = static_cast<int>(RTA_PAYLOAD(a));
+        for (auto* n = static_cast<rtattr*>(RTA_DATA(a)); RTA_OK(n, nlen); n = RTA_NEXT(n, nlen))
+          if (n->rta_type == IFLA_INFO_KIND)
+            i.kind.assign(static_cast<const char*>(RTA_DATA(n)), strnlen(static_cast<const char*>(RTA_DATA(n)), RTA_PAYLOAD(n)));
+        break;
+      }
+      default: break;
+    }
+  }
+  // IFLA_LINK of a device not paired across namespaces is its own index or lower device.
+  if (i.peer_ifindex && *i.peer_ifindex == *i.ifindex) i.peer_ifindex.reset();
+  return i;
+}
+
 }  // namespace
 
 std::optional<LinkDump> dump(int sock, bool links_only) {
   LinkDump d;
   bool ok = dump_one(sock, RTM_GETLINK, AF_UNSPEC, 1, [&](nlmsghdr* nh) {
     if (nh->nlmsg_type != RTM_NEWLINK) return;
-    auto* ifi = static_cast<ifinfomsg*>(NLMSG_DATA(nh));
-    Interface i;
     int master = 0;
-    i.ifindex = ifi->ifi_index;
-    i.up = (ifi->ifi_flags & IFF_UP) != 0;
-    if (ifi->ifi_type == ARPHRD_LOOPBACK) i.kind = "loopback";
-    int alen = static_cast<int>(IFLA_PAYLOAD(nh));
-    for (auto* a = IFLA_RTA(ifi); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
-      switch (a->rta_type) {
-        case IFLA_IFNAME: i.name.assign(static_cast<const char*>(RTA_DATA(a)), strnlen(static_cast<const char*>(RTA_DATA(a)), RTA_PAYLOAD(a))); break;
-        case IFLA_MTU: i.mtu = static_cast<int>(u32(a)); break;
-        case IFLA_OPERSTATE: i.state = std::string(operstate_name(*static_cast<const unsigned char*>(RTA_DATA(a)))); break;
-        case IFLA_ADDRESS:
-          if (ifi->ifi_type == ARPHRD_ETHER) i.mac = mac_text(static_cast<const unsigned char*>(RTA_DATA(a)), RTA_PAYLOAD(a));
-          break;
-        case IFLA_LINK: i.peer_ifindex = static_cast<int>(u32(a)); break;
-        case IFLA_LINK_NETNSID: i.link_netnsid = static_cast<int>(u32(a)); break;
-        case IFLA_MASTER: master = static_cast<int>(u32(a)); break;
-        case IFLA_LINKINFO: {
-          int nlen = static_cast<int>(RTA_PAYLOAD(a));
-          for (auto* n = static_cast<rtattr*>(RTA_DATA(a)); RTA_OK(n, nlen); n = RTA_NEXT(n, nlen))
-            if (n->rta_type == IFLA_INFO_KIND)
-              i.kind.assign(static_cast<const char*>(RTA_DATA(n)), strnlen(static_cast<const char*>(RTA_DATA(n)), RTA_PAYLOAD(n)));
-          break;
-        }
-        default: break;
-      }
-    }
-    // IFLA_LINK of a device not paired across namespaces is its own index or lower device.
-    if (i.peer_ifindex && *i.peer_ifindex == *i.ifindex) i.peer_ifindex.reset();
+    Interface i = parse_link(nh, master);
     d.interfaces.push_back(std::move(i));
     d.master.push_back(master);
   });
@@ -201,6 +208,33 @@ std::optional<LinkDump> dump(int sock, bool links_only) {
   });
   if (!ok) return std::nullopt;
   return d;
+}
+
+std::optional<Interface> link(int sock, int ifindex, int& master) {
+  struct {
+    nlmsghdr nh;
+    ifinfomsg ifi;
+  } req;
+  std::memset(&req, 0, sizeof req);
+  req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(ifinfomsg));
+  req.nh.nlmsg_type = RTM_GETLINK;
+  req.nh.nlmsg_flags = NLM_F_REQUEST;
+  req.nh.nlmsg_seq = 4;
+  req.ifi.ifi_family = AF_UNSPEC;
+  req.ifi.ifi_index = ifindex;
+  if (send(sock, &req, req.nh.nlmsg_len, 0) < 0) return std::nullopt;
+  std::vector<char> buf(16384);
+  for (;;) {
+    ssize_t n = recv(sock, buf.data(), buf.size(), 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::nullopt;
+    int len = static_cast<int>(n);
+    for (auto* nh = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
+      if (nh->nlmsg_seq != req.nh.nlmsg_seq) continue;
+      if (nh->nlmsg_type == NLMSG_ERROR) return std::nullopt;  // ENODEV: no such link
+      if (nh->nlmsg_type == RTM_NEWLINK) return parse_link(nh, master);
+    }
+  }
 }
 
 }  // namespace nsinspect::inspect::impl

@@ -24,6 +24,11 @@ struct LinkDump {
 // when a dump fails.
 std::optional<LinkDump> dump(int sock, bool links_only = false);
 
+// One link of sock's namespace by ifindex (RTM_GETLINK without a dump: a node's hundred
+// veths are not read to find one); master is its IFLA_MASTER ifindex, 0 for none. nullopt when
+// there is no such link or the request fails.
+std::optional<Interface> link(int sock, int ifindex, int& master);
+
 // The TCP sockets in LISTEN of one family (AF_INET: what /proc/PID/net/tcp lists, AF_INET6:
 // tcp6), in the same order, through a NETLINK_SOCK_DIAG socket; nullopt when the dump fails.
 std::optional<std::vector<Listener>> tcp_listeners(int sock_diag_socket, int family);
