@@ -3,11 +3,12 @@
 # `lsns -J --output-all` at a process count, with the spawn shape of list_vs_lsns.sh (a quarter
 # of the processes in new uts+ipc+mnt namespaces). Run as root from the source tree:
 #   bash bench/list_peak_mem.sh [BUILD_DIR] [PROCESSES]     (default: build 3900)
+# NSVIEW=PATH measures another nsview binary (e.g. a fresh build) against the same lsns.
 # Everything started here is killed on exit.
 set -euo pipefail
 build=${1:-build}
 n=${2:-3900}
-nsview=$build/tools/nsview
+nsview=${NSVIEW:-$build/tools/nsview}
 [ -x "$nsview" ] || { echo "no $nsview: build first" >&2; exit 1; }
 pids=()
 trap '[ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include <fmt/format.h>
+
 #include "text.hpp"
 
 namespace nsview {
@@ -115,9 +117,9 @@ std::string escape_label_value(std::string_view v) {
 std::string format_value(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
+  // fmt's shortest round-trip form, as std::to_chars gives it; to_chars(double) would link
+  // libstdc++'s floating_to_chars and with it libm into every nsview run.
+  return fmt::format("{}", v);
 }
 
 Exposition::Exposition(ExpositionFormat f) : fmt_(f) {}
