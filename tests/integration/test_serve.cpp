@@ -106,6 +106,20 @@ long rss_kb(pid_t pid) {
   return -1;
 }
 
+// What the server sends until it closes (or 10 s of silence).
+std::string read_to_eof(int fd) {
+  std::string all;
+  char b[65536];
+  for (;;) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 10000) <= 0) break;
+    ssize_t n = recv(fd, b, sizeof b, 0);
+    if (n <= 0) break;
+    all.append(b, static_cast<std::size_t>(n));
+  }
+  return all;
+}
+
 struct Reply {
   int status = 0;
   std::map<std::string, std::string> headers;  // names lowercased
@@ -126,15 +140,7 @@ Reply request(int port, const std::string& method, const std::string& path,
     req += "\r\n";
   }
   REQUIRE(send(c.fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size()));
-  std::string all;
-  char b[65536];
-  for (;;) {
-    pollfd p{c.fd, POLLIN, 0};
-    if (poll(&p, 1, 10000) <= 0) break;
-    ssize_t n = recv(c.fd, b, sizeof b, 0);
-    if (n <= 0) break;
-    all.append(b, static_cast<std::size_t>(n));
-  }
+  std::string all = read_to_eof(c.fd);
   Reply r;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   auto end = all.find("\r\n\r\n");
@@ -732,16 +738,7 @@ TEST_CASE("serve: --listen on IPv6 loopback (::1) answers there and nothing answ
     REQUIRE(connect(c.fd, reinterpret_cast<sockaddr*>(&dst), sizeof dst) == 0);
     const std::string req = "GET /metrics HTTP/1.1\r\nHost: [::1]\r\nConnection: close\r\n\r\n";
     REQUIRE(send(c.fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size()));
-    std::string all;
-    char b[65536];
-    for (;;) {
-      pollfd p{c.fd, POLLIN, 0};
-      if (poll(&p, 1, 10000) <= 0) break;
-      ssize_t n = recv(c.fd, b, sizeof b, 0);
-      if (n <= 0) break;
-      all.append(b, static_cast<std::size_t>(n));
-    }
-    return all;
+    return read_to_eof(c.fd);
   };
   // Each request collects (--min-interval 0): the agent's own counter says which one it is.
   for (int n : {1, 2}) {
