@@ -34,8 +34,9 @@ nlohmann::json to_json(const Holder& h) {
 nlohmann::json to_json(const Process& p) {
   nlohmann::json ns = nlohmann::json::object();
   for (auto t : kAllNsTypes) ns[std::string(ns_type_name(t))] = opt(p.ns_of(t));
-  ns["pid_for_children"] = opt(p.pid_for_children);
-  ns["time_for_children"] = opt(p.time_for_children);
+  auto known = [](NsInode i) { return i ? nlohmann::json(i) : nlohmann::json(nullptr); };
+  ns["pid_for_children"] = known(p.pid_for_children);
+  ns["time_for_children"] = known(p.time_for_children);
   nlohmann::json cg = nlohmann::json::array();
   for (const auto& c : p.cgroups)
     cg.push_back({{"hierarchy", c.hierarchy_id}, {"controllers", c.controllers}, {"path", c.path}});

@@ -84,7 +84,7 @@ TEST_CASE("initial_ns: pid 1 or a kernel thread, never the lowest readable pid",
     Process p;
     p.pid = pid;
     p.kernel_thread = kthread;
-    p.ns[index_of(NsType::net)] = net;
+    p.ns[index_of(NsType::net)] = net.value_or(0);  // 0: unreadable
     return p;
   };
   Snapshot s;

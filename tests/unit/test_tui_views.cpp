@@ -16,11 +16,18 @@ enum : NsInode { kMnt1 = 4026531841, kNet1, kPid1, kUts1, kIpc1, kUser1, kCg1, k
 
 const std::string kWeb(64, 'a'), kPod(64, 'b'), kInfra(64, 'c'), kLone(64, 'd');
 
-std::array<std::optional<NsInode>, kNsTypeCount> ns(NsInode mnt, NsInode net, NsInode pid, NsInode uts, NsInode ipc) {
+std::array<NsInode, kNsTypeCount> ns(NsInode mnt, NsInode net, NsInode pid, NsInode uts, NsInode ipc) {
   return {mnt, net, pid, uts, ipc, kUser1, kCg1, kTime1};
 }
 
-Process proc(pid_t pid, pid_t ppid, const std::string& comm, std::array<std::optional<NsInode>, kNsTypeCount> n) {
+// A container's namespaces are optionals, a process's are inodes with 0 for unknown.
+std::array<std::optional<NsInode>, kNsTypeCount> optionals(const std::array<NsInode, kNsTypeCount>& n) {
+  std::array<std::optional<NsInode>, kNsTypeCount> o;
+  for (std::size_t i = 0; i < kNsTypeCount; ++i) o[i] = n[i];
+  return o;
+}
+
+Process proc(pid_t pid, pid_t ppid, const std::string& comm, std::array<NsInode, kNsTypeCount> n) {
   Process p;
   p.pid = pid;
   p.ppid = ppid;
@@ -69,7 +76,7 @@ Snapshot snapshot() {
   w.pids = {101, 102};
   w.pod = PodRef{kPod, "mypod", ""};
   w.image = "localhost/bb:latest";
-  w.namespaces = web;
+  w.namespaces = optionals(web);
   w.cgroup = "/libpod_parent/" + kPod + "/libpod-" + kWeb;
   Container i = w;
   i.id = kInfra;
@@ -77,14 +84,14 @@ Snapshot snapshot() {
   i.infra = true;
   i.init_pid = 103;
   i.pids = {103};
-  i.namespaces = infra;
+  i.namespaces = optionals(infra);
   Container l;
   l.id = kLone;
   l.name = "lone";
   l.engine = "podman";
   l.init_pid = 104;
   l.pids = {104};
-  l.namespaces = lone;
+  l.namespaces = optionals(lone);
   s.containers = {w, i, l};
   Pod p;
   p.id = kPod;

@@ -5,7 +5,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <malloc.h>
 #include <netinet/in.h>
 #include <optional>
 #include <pthread.h>
@@ -204,9 +203,6 @@ int run(int argc, char** argv) {
   app.add_flag("--ns-fds", ns_fds, "also count namespaces kept only by an open file or a thread (reads every process's fds)");
   app.add_option("--root", root, "read ROOT/proc and ROOT/sys/fs/cgroup (a host's / mounted in a container)");
   if (auto rc = parse_cli(app, argc, argv)) return *rc;
-  // One malloc arena for every thread (HTTP workers, the scan's readers): collections run one
-  // at a time, so more arenas buy no concurrency, only each its own retained peak.
-  mallopt(M_ARENA_MAX, 1);
   try {
     std::string bound;
     const int fd = bind_listen(parse_listen(listen), bound);

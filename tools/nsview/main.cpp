@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <malloc.h>
 #include <string>
 #include <unistd.h>
 
@@ -44,6 +45,10 @@ void usage(FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // One malloc arena for every thread (the scan's readers, serve's HTTP workers): a second
+  // arena only keeps its own peak resident (list -J at 4,000 processes: 1.2 MiB), and the
+  // scan's two readers measured no slower sharing one.
+  mallopt(M_ARENA_MAX, 1);
   // Invoked as lsns or nsenter through a symlink: behave as that tool.
   // Every subcommand's output is checked at exit: a failed write is an error, not a success.
   nsview::check_stdout_at_exit();

@@ -141,15 +141,17 @@ struct Identifier {
 
   Identifier(Snapshot& snap, const ScanOptions& o, const KnownEngineFiles* k) : s(snap), files(o.root), known(k) {}
 
-  // A monitor's command line when the scan read none for it (list reads only each
-  // namespace's first process's): monitors name the containers no cgroup shape names.
-  void monitor_cmdline(Process& p) {
-    if (!p.cmdline.empty()) return;
+  // A monitor's command line, read here when the scan read none for it (list reads only each
+  // namespace's first process's): monitors name the containers no cgroup shape names. Only
+  // what it names is kept: a conmon's argv is 4 KiB, and a node has one per container.
+  std::optional<MonitorInfo> monitor_of(const Process& p) {
+    if (!p.cmdline.empty()) return parse_monitor_cmdline(p.cmdline);
     const std::string_view comm = p.comm;  // 15 characters at most
     if (comm != "conmon" && !comm.starts_with("containerd-shim") && comm != "docker-containe" &&
         comm != "systemd-nspawn" && !comm.starts_with("lxc"))
-      return;
-    if (auto text = files.read("/proc/" + std::to_string(p.pid) + "/cmdline")) p.cmdline = procfs::parse_cmdline(*text);
+      return std::nullopt;
+    auto text = files.read("/proc/" + std::to_string(p.pid) + "/cmdline");
+    return text ? parse_monitor_cmdline(procfs::parse_cmdline(*text)) : std::nullopt;
   }
 
   // The mount namespace of a process, also when the scan read no namespaces (top's container
@@ -163,10 +165,9 @@ struct Identifier {
 
   void collect() {
     for (Process& p : s.processes) {
-      monitor_cmdline(p);
       const procfs::CgroupLine* line = nullptr;
       auto m = decode_process(p, &line);
-      if (auto mon = parse_monitor_cmdline(p.cmdline)) {
+      if (auto mon = monitor_of(p)) {
         // nspawn's child in the payload is the container's init before it execs, not a monitor.
         const bool nspawn_child = mon->kind == "nspawn" && m && m->role == CgroupRole::container &&
                                   m->engine == "nspawn" && m->cgroup.size() > 8 &&
@@ -478,7 +479,7 @@ struct Identifier {
     if (!ann.pod_uid.empty()) ev.kubernetes = true;
 
     if (init) {
-      c.namespaces = init->ns;
+      for (auto t : kAllNsTypes) c.namespaces[index_of(t)] = init->ns_of(t);
       c.start_time = init->start_time;
       c.command = init->command();
       if (btime && ticks > 0) c.started = *btime + static_cast<int64_t>(init->start_time / static_cast<uint64_t>(ticks));

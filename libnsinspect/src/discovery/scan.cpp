@@ -354,7 +354,7 @@ class Builder {
     // Member namespaces.
     for (std::size_t i = 0; i < kNsTypeCount; ++i) {
       if (!p.ns[i]) continue;
-      NsEntry& e = get_ns(kAllNsTypes[i], *p.ns[i]);
+      NsEntry& e = get_ns(kAllNsTypes[i], p.ns[i]);
       e.ns.pids.push_back(pid);
       if (!e.probed) probe_path(e, view, kNsLinkNames[i]);
     }
@@ -398,7 +398,7 @@ class Builder {
     struct Kid {
       const char* link;
       NsType type;
-      std::optional<NsInode> Process::*field;
+      NsInode Process::*field;
       HolderKind kind;
     };
     static const Kid kids[] = {
@@ -599,10 +599,14 @@ class Builder {
     std::sort(procs.begin(), procs.end(), [](auto& a, auto& b) { return a.pid < b.pid; });
     auto& out = snap_.namespaces;
     out.reserve(nsmap_.size());
-    for (auto& [ino, e] : nsmap_) {
-      e.ns.inspected = e.probed;
-      out.push_back(std::move(e.ns));
+    // Each map node is freed as its namespace moves out, so the cgroup and container steps
+    // that follow reuse that memory instead of growing the peak.
+    while (!nsmap_.empty()) {
+      auto node = nsmap_.extract(nsmap_.begin());
+      node.mapped().ns.inspected = node.mapped().probed;
+      out.push_back(std::move(node.mapped().ns));
     }
+    nsmap_ = {};
     std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.inode < b.inode; });
     snap_.reindex();
     ScanStats& st = snap_.stats;
