@@ -1,4 +1,5 @@
 #include "top_view.hpp"
+#include "usage_columns.hpp"
 
 #include "format.hpp"
 #include "json_writer.hpp"
@@ -27,13 +28,13 @@ const std::vector<Column>& columns() {
         view_column("NPROCS", Unit::count, "processes in the row", JsonType::number),
         view_column("DEPTH", Unit::count, "cgroup depth below the shown root", JsonType::number),
         view_column("CPU", Unit::percent, "cpu % (100 = one core)", JsonType::number, "cpu_pct"),
-        view_column("MEM", Unit::bytes, "memory in use (cgroup) or RSS sum (processes)", JsonType::number, "mem_bytes"),
-        view_column("MEMLIMIT", Unit::limit, "memory limit", JsonType::number, "mem_limit_bytes"),
+        mem_column(),
+        mem_limit_column(),
         view_column("MEMPCT", Unit::percent, "memory % of the limit", JsonType::number, "mem_pct"),
         view_column("IOR", Unit::bytes_per_s, "bytes read per second", JsonType::number, "io_read_bps"),
         view_column("IOW", Unit::bytes_per_s, "bytes written per second", JsonType::number, "io_write_bps"),
-        view_column("PIDS", Unit::count, "tasks (threads) now", JsonType::number, "pids_current"),
-        view_column("PIDSLIMIT", Unit::limit, "pids limit", JsonType::number, "pids_limit"),
+        pids_column(),
+        pids_limit_column(),
         view_column("THROTTLED", Unit::percent, "% of cpu periods throttled", JsonType::number, "throttled_pct"),
         view_column("OOM", Unit::count, "OOM kills since the previous sample", JsonType::number, "oom_kills"),
         view_column("PSI-CPU", Unit::percent, "cpu pressure some avg10 %", JsonType::number, "psi_cpu_some"),

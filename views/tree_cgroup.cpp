@@ -6,6 +6,7 @@
 
 #include "nsinspect/cgroups.hpp"
 #include "tree_model.hpp"
+#include "usage_columns.hpp"
 
 namespace nsview::tree {
 
@@ -14,11 +15,11 @@ using namespace nsinspect;
 const std::vector<Column>& cgroup_columns() {
   static const std::vector<Column> cols = {
       view_column("NPROCS", Unit::count, "processes in the cgroup itself (scanned), as in top", JsonType::number),
-      view_column("MEM", Unit::bytes, "memory in use: memory.current / memory.usage_in_bytes", JsonType::number, "mem_bytes"),
-      view_column("MEMLIMIT", Unit::limit, "memory.max / memory.limit_in_bytes ('max': none)", JsonType::number, "mem_limit_bytes"),
+      mem_column(),
+      mem_limit_column(),
       view_column("CPUTIME", Unit::seconds, "cpu time used (cpu.stat usage / cpuacct.usage); CPU is a percentage", JsonType::number, "cpu_seconds"),
-      view_column("PIDS", Unit::count, "tasks (threads) now: pids.current", JsonType::number, "pids_current"),
-      view_column("PIDSLIMIT", Unit::limit, "pids.max", JsonType::number, "pids_limit"),
+      pids_column(),
+      pids_limit_column(),
       view_column("CPUQUOTA", Unit::cores, "cpu.max / cfs_quota_us as cores ('max': none)", JsonType::number, "cpu_quota_cores"),
       view_column("NTHROTTLED", Unit::count, "cpu periods throttled since the cgroup was made (nr_throttled)", JsonType::number, "cpu_throttled_periods"),
       view_column("MEMHIGH", Unit::limit, "memory.high (v2)", JsonType::number, "mem_high_bytes"),
