@@ -46,26 +46,23 @@ std::optional<long long> to_ll(std::string_view v);
 std::optional<unsigned long long> to_ull(std::string_view v);
 }  // namespace impl
 
-template <class F>
-bool members(std::string_view s, F f) {
+// One object or array that is the whole text: `item` reads one member or element at pos
+// (false when malformed); the separators, the closing bracket and what surrounds it are here.
+template <class Item>
+bool items(std::string_view s, char open, char close, Item item) {
   std::size_t pos = 0;
   impl::ws(s, pos);
-  if (pos >= s.size() || s[pos] != '{') return false;
+  if (pos >= s.size() || s[pos] != open) return false;
   ++pos;
   impl::ws(s, pos);
-  if (pos < s.size() && s[pos] == '}') {
+  if (pos < s.size() && s[pos] == close) {
     ++pos;
   } else {
-    std::string k;
     for (;;) {
-      if (!impl::key(s, pos, k)) return false;
-      impl::ws(s, pos);
-      const std::size_t from = pos;
-      if (!skip_value(s, pos)) return false;
-      f(std::string_view(k), s.substr(from, pos - from));
+      if (!item(pos)) return false;
       impl::ws(s, pos);
       if (pos >= s.size()) return false;
-      if (s[pos] == '}') {
+      if (s[pos] == close) {
         ++pos;
         break;
       }
@@ -78,32 +75,27 @@ bool members(std::string_view s, F f) {
 }
 
 template <class F>
+bool members(std::string_view s, F f) {
+  std::string k;
+  return items(s, '{', '}', [&](std::size_t& pos) {
+    if (!impl::key(s, pos, k)) return false;
+    impl::ws(s, pos);
+    const std::size_t from = pos;
+    if (!skip_value(s, pos)) return false;
+    f(std::string_view(k), s.substr(from, pos - from));
+    return true;
+  });
+}
+
+template <class F>
 bool elements(std::string_view s, F f) {
-  std::size_t pos = 0;
-  impl::ws(s, pos);
-  if (pos >= s.size() || s[pos] != '[') return false;
-  ++pos;
-  impl::ws(s, pos);
-  if (pos < s.size() && s[pos] == ']') {
-    ++pos;
-  } else {
-    for (;;) {
-      impl::ws(s, pos);
-      const std::size_t from = pos;
-      if (!skip_value(s, pos)) return false;
-      f(s.substr(from, pos - from));
-      impl::ws(s, pos);
-      if (pos >= s.size()) return false;
-      if (s[pos] == ']') {
-        ++pos;
-        break;
-      }
-      if (s[pos] != ',') return false;
-      ++pos;
-    }
-  }
-  impl::ws(s, pos);
-  return pos == s.size();
+  return items(s, '[', ']', [&](std::size_t& pos) {
+    impl::ws(s, pos);
+    const std::size_t from = pos;
+    if (!skip_value(s, pos)) return false;
+    f(s.substr(from, pos - from));
+    return true;
+  });
 }
 
 template <class T>
