@@ -6,8 +6,7 @@
 
 namespace nsinspect {
 
-using detail::split;
-using detail::split_ws;
+using namespace detail::parse_words;
 
 std::string_view cgroup_mode_name(CgroupMode m) {
   switch (m) {

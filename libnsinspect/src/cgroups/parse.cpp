@@ -7,10 +7,7 @@
 
 namespace nsinspect::cgparse {
 
-using detail::for_each_line;
-using detail::split_ws;
-using detail::to_number;
-using detail::trim;
+using namespace detail::parse_words;
 
 std::vector<std::pair<std::string_view, uint64_t>> flat_keyed(std::string_view text) {
   std::vector<std::pair<std::string_view, uint64_t>> out;

@@ -9,11 +9,7 @@
 
 namespace nsinspect::inspect {
 
-using detail::for_each_line;
-using detail::split;
-using detail::split_ws;
-using detail::to_number;
-using detail::trim;
+using namespace detail::parse_words;
 
 namespace {
 

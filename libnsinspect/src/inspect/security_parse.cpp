@@ -9,11 +9,7 @@
 
 namespace nsinspect::inspect {
 
-using detail::for_each_line;
-using detail::split;
-using detail::split_ws;
-using detail::to_number;
-using detail::trim;
+using namespace detail::parse_words;
 
 namespace {
 
@@ -88,10 +84,7 @@ bool identity_map(const std::vector<IdMapEntry>& map) {
 
 SecurityStatus parse_security_status(std::string_view text) {
   SecurityStatus s;
-  for_each_line(text, [&](std::string_view line) {
-    auto colon = line.find(':');
-    if (colon == std::string_view::npos) return;
-    std::string_view k = line.substr(0, colon), v = trim(line.substr(colon + 1));
+  for_each_field(text, [&](std::string_view k, std::string_view v) {
     if (k == "Uid") s.uids = four_ids(v);
     else if (k == "Gid") s.gids = four_ids(v);
     else if (k == "Groups") {

@@ -7,6 +7,8 @@
 #include <vector>
 
 namespace nsinspect::detail {
+// A parser takes them all with `using namespace detail::parse_words;`.
+inline namespace parse_words {
 
 template <class T>
 std::optional<T> to_number(std::string_view s) {
@@ -63,4 +65,15 @@ void for_each_line(std::string_view text, F f) {
   }
 }
 
+// Calls f(key, value) for each "Key: value" line (/proc/PID/status, io), the value trimmed;
+// lines without a colon are skipped.
+template <class F>
+void for_each_field(std::string_view text, F f) {
+  for_each_line(text, [&](std::string_view line) {
+    auto colon = line.find(':');
+    if (colon != std::string_view::npos) f(line.substr(0, colon), trim(line.substr(colon + 1)));
+  });
+}
+
+}  // namespace parse_words
 }  // namespace nsinspect::detail

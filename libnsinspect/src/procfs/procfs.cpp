@@ -4,11 +4,7 @@
 
 namespace nsinspect::procfs {
 
-using detail::for_each_line;
-using detail::split;
-using detail::split_ws;
-using detail::to_number;
-using detail::trim;
+using namespace detail::parse_words;
 
 std::optional<Stat> parse_stat(std::string_view text) {
   // "pid (comm) state ppid ..." - comm may contain ") ", so it ends at the last ')'.
@@ -47,11 +43,8 @@ std::optional<Stat> parse_stat(std::string_view text) {
 
 Status parse_status(std::string_view text) {
   Status s;
-  for_each_line(text, [&](std::string_view line) {
-    auto colon = line.find(':');
-    if (colon == std::string_view::npos) return;
-    auto key = line.substr(0, colon);
-    auto vals = split_ws(trim(line.substr(colon + 1)));
+  for_each_field(text, [&](std::string_view key, std::string_view value) {
+    auto vals = split_ws(value);
     if (key == "Uid" && vals.size() >= 2) {
       s.real_uid = to_number<uid_t>(vals[0]);
       s.effective_uid = to_number<uid_t>(vals[1]);
@@ -72,12 +65,9 @@ Status parse_status(std::string_view text) {
 
 Io parse_io(std::string_view text) {
   Io io;
-  for_each_line(text, [&](std::string_view line) {
-    auto colon = line.find(':');
-    if (colon == std::string_view::npos) return;
-    auto key = line.substr(0, colon);
-    if (key == "read_bytes") io.read_bytes = to_number<uint64_t>(trim(line.substr(colon + 1)));
-    else if (key == "write_bytes") io.write_bytes = to_number<uint64_t>(trim(line.substr(colon + 1)));
+  for_each_field(text, [&](std::string_view key, std::string_view value) {
+    if (key == "read_bytes") io.read_bytes = to_number<uint64_t>(value);
+    else if (key == "write_bytes") io.write_bytes = to_number<uint64_t>(value);
   });
   return io;
 }
