@@ -95,22 +95,10 @@ bool dump_one(int sock, uint16_t type, unsigned char family, unsigned seq, F f) 
     req.body.rtm.rtm_family = family;
   }
   if (send(sock, &req, req.nh.nlmsg_len, 0) < 0) return false;
-  std::vector<char> buf(32768);
-  for (;;) {
-    ssize_t n = recv(sock, buf.data(), buf.size(), 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    if (n == 0) return false;
-    int len = static_cast<int>(n);
-    for (auto* nh = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
-      if (nh->nlmsg_seq != seq) continue;
-      if (nh->nlmsg_type == NLMSG_DONE) return true;
-      if (nh->nlmsg_type == NLMSG_ERROR) return false;
-      f(nh);
-    }
-  }
+  return for_each_reply(sock, seq, [&](nlmsghdr* nh) {
+    f(nh);
+    return Reply::more;
+  });
 }
 
 // One RTM_NEWLINK message as an Interface; master is its IFLA_MASTER ifindex (0: none).
@@ -223,18 +211,13 @@ std::optional<Interface> link(int sock, int ifindex, int& master) {
   req.ifi.ifi_family = AF_UNSPEC;
   req.ifi.ifi_index = ifindex;
   if (send(sock, &req, req.nh.nlmsg_len, 0) < 0) return std::nullopt;
-  std::vector<char> buf(16384);
-  for (;;) {
-    ssize_t n = recv(sock, buf.data(), buf.size(), 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return std::nullopt;
-    int len = static_cast<int>(n);
-    for (auto* nh = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
-      if (nh->nlmsg_seq != req.nh.nlmsg_seq) continue;
-      if (nh->nlmsg_type == NLMSG_ERROR) return std::nullopt;  // ENODEV: no such link
-      if (nh->nlmsg_type == RTM_NEWLINK) return parse_link(nh, master);
-    }
-  }
+  std::optional<Interface> out;
+  for_each_reply(sock, req.nh.nlmsg_seq, [&](nlmsghdr* nh) {  // NLMSG_ERROR (ENODEV): no such link
+    if (nh->nlmsg_type != RTM_NEWLINK) return Reply::more;
+    out = parse_link(nh, master);
+    return Reply::done;
+  });
+  return out;
 }
 
 }  // namespace nsinspect::inspect::impl

@@ -2,7 +2,10 @@
 // joined it (setns of a network namespace is per thread, so nothing else of nsview moves).
 #pragma once
 
+#include <cerrno>
+#include <linux/netlink.h>
 #include <optional>
+#include <sys/socket.h>
 #include <vector>
 
 #include "discovery/fs_util.hpp"
@@ -14,6 +17,29 @@ namespace nsinspect::inspect::impl {
 // namespace netns_fd; invalid on failure (errno set): the thread could not join (EPERM
 // without CAP_SYS_ADMIN) or open it.
 detail::Fd netlink_socket_in(int netns_fd, int protocol = 0);
+
+// What a reply handler wants next: more replies, or to end the request with success or failure.
+enum class Reply { more, done, fail };
+
+// Reads sock's replies to request seq (others are skipped) and calls f(nlmsghdr*) for each
+// until f ends the request. NLMSG_DONE ends it with success, NLMSG_ERROR and a failed or
+// empty recv with failure. true on success.
+template <class F>
+bool for_each_reply(int sock, unsigned seq, F f) {
+  std::vector<char> buf(32768);
+  for (;;) {
+    ssize_t n = recv(sock, buf.data(), buf.size(), 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    int len = static_cast<int>(n);
+    for (auto* nh = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
+      if (nh->nlmsg_seq != seq) continue;
+      if (nh->nlmsg_type == NLMSG_DONE) return true;
+      if (nh->nlmsg_type == NLMSG_ERROR) return false;
+      if (Reply r = f(nh); r != Reply::more) return r == Reply::done;
+    }
+  }
+}
 
 struct LinkDump {
   std::vector<Interface> interfaces;  // with addresses

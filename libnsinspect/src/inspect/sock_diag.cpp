@@ -31,31 +31,25 @@ std::optional<std::vector<Listener>> tcp_listeners(int sock, int family) {
   req.r.idiag_states = 1u << kListen;
   if (send(sock, &req, sizeof req, 0) < 0) return std::nullopt;
   std::vector<Listener> out;
-  std::vector<char> buf(32768);
-  for (;;) {
-    ssize_t n = recv(sock, buf.data(), buf.size(), 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return std::nullopt;
-    int len = static_cast<int>(n);
-    for (auto* nh = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
-      if (nh->nlmsg_seq != 1) continue;
-      if (nh->nlmsg_type == NLMSG_DONE) return out;
-      if (nh->nlmsg_type == NLMSG_ERROR || nh->nlmsg_type != SOCK_DIAG_BY_FAMILY) return std::nullopt;
-      if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))) continue;
-      const auto* m = static_cast<const inet_diag_msg*>(NLMSG_DATA(nh));
-      if (m->idiag_state != kListen) continue;
-      char text[INET6_ADDRSTRLEN];
-      if (!inet_ntop(m->idiag_family, m->id.idiag_src, text, sizeof text)) continue;
-      Listener l;
-      // As /proc/net/tcp and tcp6 name them (a v4-mapped socket is tcp6 there too).
-      l.proto = m->idiag_family == AF_INET6 ? "tcp6" : "tcp";
-      l.address = text;
-      l.port = ntohs(m->id.idiag_sport);
-      l.uid = m->idiag_uid;
-      l.inode = m->idiag_inode;
-      out.push_back(std::move(l));
-    }
-  }
+  const bool ok = for_each_reply(sock, req.nh.nlmsg_seq, [&](nlmsghdr* nh) {
+    if (nh->nlmsg_type != SOCK_DIAG_BY_FAMILY) return Reply::fail;
+    if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))) return Reply::more;
+    const auto* m = static_cast<const inet_diag_msg*>(NLMSG_DATA(nh));
+    if (m->idiag_state != kListen) return Reply::more;
+    char text[INET6_ADDRSTRLEN];
+    if (!inet_ntop(m->idiag_family, m->id.idiag_src, text, sizeof text)) return Reply::more;
+    Listener l;
+    // As /proc/net/tcp and tcp6 name them (a v4-mapped socket is tcp6 there too).
+    l.proto = m->idiag_family == AF_INET6 ? "tcp6" : "tcp";
+    l.address = text;
+    l.port = ntohs(m->id.idiag_sport);
+    l.uid = m->idiag_uid;
+    l.inode = m->idiag_inode;
+    out.push_back(std::move(l));
+    return Reply::more;
+  });
+  if (!ok) return std::nullopt;
+  return out;
 }
 
 }  // namespace nsinspect::inspect::impl
