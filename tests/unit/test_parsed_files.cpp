@@ -4,11 +4,14 @@
 // as the scan root; the parser counts its calls.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "containers/node_files.hpp"
+#include "nsinspect/container_sources.hpp"
 
 using nsinspect::containers::NodeFiles;
 using nsinspect::containers::ParsedFiles;
@@ -89,4 +92,34 @@ TEST_CASE("engine state cache: a changed file is parsed again, an unchanged one 
   REQUIRE(b_again);
   CHECK(*b_again == "parsed:bee");
   CHECK(parses == 5);
+}
+
+TEST_CASE("read_windows: a 4 MiB pod database yields every name record, also those across window edges",
+          "[containers][cache]") {
+  TempRoot root;
+  NodeFiles files(root.dir);
+  // Records at every offset modulo the 64 KiB window, padded with binary noise as in bbolt pages.
+  std::string db;
+  std::vector<std::string> ids;
+  for (int i = 0; db.size() < (4u << 20); ++i) {
+    char id[65];
+    std::snprintf(id, sizeof id, "%064x", i);
+    ids.emplace_back(id);
+    db += std::string(static_cast<std::size_t>(i * 37 % 1000), '\x01');
+    db += "{\"id\":\"" + ids.back() + "\",\"name\":\"pod-" + std::to_string(i) + "\",\"labels\":{}}";
+  }
+  root.write("/run/engine/bolt_state.db", db);
+  std::unordered_map<std::string, std::string> names;
+  std::size_t windows = 0, largest = 0;
+  REQUIRE(files.read_windows("/run/engine/bolt_state.db", 512, [&](std::string_view w) {
+    ++windows;
+    largest = std::max(largest, w.size());
+    names.merge(nsinspect::containers::parse_podman_db_names(w));
+  }));
+  CHECK(names == nsinspect::containers::parse_podman_db_names(db));  // the whole file at once
+  CHECK(names.size() == ids.size());
+  CHECK(names.at(ids[1234]) == "pod-1234");
+  CHECK(largest == 65536);
+  CHECK(windows >= db.size() / 65536);
+  CHECK_FALSE(files.read_windows("/run/engine/absent.db", 512, [](std::string_view) {}));
 }

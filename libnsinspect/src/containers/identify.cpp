@@ -26,6 +26,7 @@ namespace nsinspect::containers {
 namespace {
 
 using ImageMap = std::unordered_map<std::string, std::string>;  // "NS/ID" -> image
+using PodNames = std::unordered_map<std::string, std::string>;  // podman pod id -> name
 
 // containerd's image names, parsed again only when meta.db changed. top and the TUI identify
 // containers on every refresh, and the file (bbolt pages, mostly content, snapshot and lease
@@ -66,7 +67,7 @@ struct StateCaches {
   ParsedFiles<std::optional<OciConfig>> config;
   ParsedFiles<StorageMap> storage;
   ParsedFiles<std::optional<DockerContainer>> docker;
-  ParsedFiles<std::unordered_map<std::string, std::string>> podman_names;
+  ParsedFiles<PodNames> podman_names;
   void sweep() {
     runc.sweep(), crun.sweep(), config.sweep(), storage.sweep(), docker.sweep(), podman_names.sweep();
   }
@@ -511,7 +512,14 @@ struct Identifier {
     if (podman_pods)
       for (const char* p : {"/var/lib/containers/storage/libpod/bolt_state.db",
                             "/var/lib/containers/storage/db.sql"})
-        if (auto names = state_caches().podman_names.get(files, p, parse_podman_db_names)) {
+        if (auto names = state_caches().podman_names.get_loaded(files, p, [&]() -> std::optional<PodNames> {
+              // A name record is under 400 bytes: a window that cuts one off leaves it whole
+              // in the next one's overlap.
+              PodNames all;
+              if (!files.read_windows(p, 512, [&](std::string_view w) { all.merge(parse_podman_db_names(w)); }))
+                return std::nullopt;
+              return all;
+            })) {
           auto copy = *names;
           podman_names.merge(copy);
         }

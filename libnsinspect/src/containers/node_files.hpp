@@ -2,9 +2,12 @@
 // stays the same. Private to libnsinspect's container identification.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <fcntl.h>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -30,6 +33,30 @@ class NodeFiles {
       return std::nullopt;
     }
     return out;
+  }
+  // Reads path in windows of at most 64 KiB, each starting with the last `overlap` bytes of
+  // the one before, and calls f(window) for each: a scanner for records shorter than overlap
+  // sees each whole at least once, and the file is never held whole (podman's bolt_state.db
+  // is 4 MiB and more). false when absent or unreadable.
+  template <class F>
+  bool read_windows(const std::string& path, std::size_t overlap, F f) const {
+    detail::Fd fd(::open((prefix_ + path).c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    if (!fd) {
+      denied_ += errno == EACCES || errno == EPERM;
+      return false;
+    }
+    std::string buf(std::size_t(65536), '\0');
+    std::size_t kept = 0;  // bytes carried over from the window before
+    for (;;) {
+      ssize_t n = ::read(fd.get(), buf.data() + kept, buf.size() - kept);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return false;
+      const std::size_t have = kept + static_cast<std::size_t>(n);
+      if (n > 0 || kept == 0) f(std::string_view(buf.data(), have));
+      if (n == 0) return true;
+      kept = std::min(overlap, have);
+      std::memmove(buf.data(), buf.data() + have - kept, kept);
+    }
   }
   // The target of a symbolic link under the root; "" when unreadable.
   std::string link(const std::string& path) const {
@@ -70,6 +97,15 @@ class ParsedFiles {
   // that changed while it was read is parsed but not kept (the next call reads it again).
   template <class Parse>
   std::shared_ptr<const T> get(const NodeFiles& files, const std::string& path, Parse parse) {
+    return get_loaded(files, path, [&]() -> std::optional<T> {
+      auto text = files.read(path);
+      if (!text) return std::nullopt;
+      return parse(*text);
+    });
+  }
+  // The same with the file read by load() (an optional<T>: nullopt when unreadable).
+  template <class Load>
+  std::shared_ptr<const T> get_loaded(const NodeFiles& files, const std::string& path, Load load) {
     auto before = files.version(path);
     if (!before) return nullptr;
     const std::string where = files.prefix() + path;
@@ -80,9 +116,9 @@ class ParsedFiles {
         return it->second.value;
       }
     }
-    auto text = files.read(path);
-    if (!text) return nullptr;
-    auto value = std::make_shared<const T>(parse(*text));
+    std::optional<T> loaded = load();
+    if (!loaded) return nullptr;
+    auto value = std::make_shared<const T>(std::move(*loaded));
     if (files.version(path) == before) {
       std::lock_guard g(m_);
       map_[where] = Entry{*before, value, gen_};
