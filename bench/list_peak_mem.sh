@@ -19,7 +19,7 @@ while [ ${#pids[@]} -lt "$n" ]; do
 done
 sleep 2
 peak() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }
-echo "processes $(ls -d /proc/[0-9]* | wc -l), namespaces $(lsns -n -o NS | wc -l)"
+echo "processes $(ls -d /proc/[0-9]* 2>/dev/null | wc -l), namespaces $(lsns -n -o NS | wc -l)"
 for i in 1 2 3; do
   echo "run $i: nsview $(peak "$nsview" list -J --output-all) KiB, lsns $(peak lsns -J --output-all) KiB"
 done

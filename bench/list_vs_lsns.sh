@@ -38,7 +38,7 @@ median_ms() {
 printf '%8s %6s %10s %10s %10s %12s %12s\n' procs nsc nsview_ms lsns_ms floor_ms lsns/nsview nsview/floor
 for n in "${counts[@]}"; do
   spawn_to "$n"
-  total=$(ls -d /proc/[0-9]* | wc -l)
+  total=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l || true)  # a process may vanish while listed
   nss=$(lsns -n -o NS | wc -l)
   a=$(median_ms "$nsview" list)
   b=$(median_ms lsns)
