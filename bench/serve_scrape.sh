@@ -6,9 +6,11 @@
 # (nsview_scrape_cpu_seconds), the share of one core, steady RSS and open fds; then a bounded
 # hey load on loopback. With SOAK=1: one run at 1 s scrapes for the whole duration, printing
 # RSS and fds each minute and the first against the last ten minutes.
-# Makes containers nsview-bench-$$-N (busybox image) and removes them, and the cgroups podman
-# leaves for them, at exit.
-# Usage: bench/serve_scrape.sh [BUILD_DIR] [CONTAINERS] [SECONDS per interval, default 150]
+# With NSVIEW_BEFORE=PATH: an older nsview binary is started next to the new one and scraped
+# at the same moments (alternately first), on the same containers: before and after in one run.
+# Makes containers $PREFIX-N (PREFIX=nsview-bench-$$ unless set; busybox image $IMAGE, made if
+# missing) and removes them, and the cgroups podman leaves for them, at exit.
+# Usage: [NSVIEW_BEFORE=PATH] [PREFIX=NAME] [IMAGE=NAME] bench/serve_scrape.sh [BUILD_DIR] [CONTAINERS] [SECONDS per interval, default 150]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -16,8 +18,9 @@ N=${2:-100}
 DURATION=${3:-150}
 SOAK=${SOAK:-0}
 case $BUILD in /*) BIN=$BUILD/tools/nsview ;; *) BIN=$PWD/$BUILD/tools/nsview ;; esac
-PREFIX=nsview-bench-$$
-IMAGE=localhost/nsview-bb
+PREFIX=${PREFIX:-nsview-bench-$$}
+IMAGE=${IMAGE:-localhost/nsview-bb}
+BEFORE=${NSVIEW_BEFORE:-}
 TMP=/tmp/nsview-bench-$$
 HZ=$(getconf CLK_TCK)
 export CONTAINERS_CONF=$TMP.conf
@@ -47,16 +50,21 @@ fds() { ls "/proc/$1/fd" | wc -l; }
 calc() { awk "BEGIN { printf \"%.3f\", $* }"; }
 
 start_serve() {  # $@: serve options; sets PORT and SPID
-  "$BIN" serve --listen 127.0.0.1:0 "$@" > $TMP.out 2>&1 &
+  start_binary "$BIN" "$@"
+}
+start_binary() {  # $1: nsview binary, then serve options; sets PORT and SPID
+  local bin=$1 out=$TMP.out.$RANDOM
+  shift
+  "$bin" serve --listen 127.0.0.1:0 "$@" > $out 2>&1 &
   SPID=$!
   PIDS+=("$SPID")
   PORT=
   for _ in $(seq 200); do
-    PORT=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' $TMP.out)
+    PORT=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' $out)
     [ -z "$PORT" ] || break
     sleep 0.05
   done
-  [ -n "$PORT" ] || { echo "serve did not start:"; cat $TMP.out; exit 1; }
+  [ -n "$PORT" ] || { echo "serve did not start:"; cat $out; exit 1; }
 }
 
 # process-exporter: every process in a group named by its comm (a walk of all of /proc per
@@ -73,22 +81,38 @@ start_exporter() {  # sets EPORT and EPID
   for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$EPORT/metrics" && break; sleep 0.1; done
 }
 
+scrape_before() {  # uses BPORT, adds to bcoll (run_regime's locals)
+  curl -sf -o $TMP.mb "http://127.0.0.1:$BPORT/metrics" || return 0
+  bcoll=$(calc "$bcoll + $(awk '$1=="nsview_scrape_cpu_seconds" {print $2}' $TMP.mb)")
+}
+
 # $1: seconds between scrapes, $2: seconds to run. Both agents are scraped at the same moments
 # (the first scrape of each, which opens every cgroup and parses every engine file, is left out).
 run_regime() {
   local gap=$1 secs=$2 n
   n=$(( secs / ${gap%.*} )); [ "$n" -ge 2 ] || n=2
+  local BPORT= BPID= b0=0 bcoll=0
+  if [ -n "$BEFORE" ]; then
+    start_binary "$BEFORE" --min-interval 0
+    BPORT=$PORT BPID=$SPID
+  fi
   start_serve --min-interval 0
   start_exporter
   curl -s -o /dev/null "http://127.0.0.1:$PORT/metrics"
+  [ -z "$BPID" ] || curl -s -o /dev/null "http://127.0.0.1:$BPORT/metrics"
   [ -z "$EPID" ] || curl -s -o /dev/null "http://127.0.0.1:$EPORT/metrics"
   local s0 e0 coll=0 series bytes
   s0=$(ticks $SPID); e0=$([ -z "$EPID" ] || ticks $EPID)
+  [ -z "$BPID" ] || b0=$(ticks $BPID)
   local minute=0 t0=$SECONDS failed=0
   : > $TMP.soak
   for i in $(seq "$n"); do
     sleep "$gap"
+    # The older binary first on odd scrapes, second on even ones: neither always finds the
+    # kernel's caches warmed by the other.
+    if [ -n "$BPID" ] && [ $((i % 2)) = 1 ]; then scrape_before; fi
     if ! curl -sf -o $TMP.m "http://127.0.0.1:$PORT/metrics"; then failed=$((failed + 1)); continue; fi
+    if [ -n "$BPID" ] && [ $((i % 2)) = 0 ]; then scrape_before; fi
     [ -z "$EPID" ] || curl -s -o /dev/null "http://127.0.0.1:$EPORT/metrics" || true
     coll=$(calc "$coll + $(awk '$1=="nsview_scrape_cpu_seconds" {print $2}' $TMP.m)")
     if [ "$SOAK" = 1 ] && [ $(( (SECONDS - t0) / 60 )) -gt $minute ]; then
@@ -103,6 +127,14 @@ run_regime() {
   printf "  every %ss, %d scrapes: nsview serve %.2f ms CPU per scrape (collection alone %.2f ms), %.3f %% of one core; RSS %s kB, %s fds; %s series, %s bytes\n" \
     "$gap" "$n" "$(calc "$sp * 1000")" "$(calc "$coll / $n * 1000")" "$(calc "$sp / $gap * 100")" "$(rss $SPID)" "$(fds $SPID)" "$series" "$bytes"
   [ "$failed" = 0 ] || echo "  FAILED scrapes: $failed"
+  if [ -n "$BPID" ]; then
+    local bp
+    bp=$(calc "($(ticks $BPID) - $b0) / $HZ / $n")
+    printf "  every %ss, %d scrapes: BEFORE %s: %.2f ms CPU per scrape (collection alone %.2f ms), %.3f %% of one core; RSS %s kB\n" \
+      "$gap" "$n" "$BEFORE" "$(calc "$bp * 1000")" "$(calc "$bcoll / $n * 1000")" "$(calc "$bp / $gap * 100")" "$(rss $BPID)"
+    printf "               after/before CPU per scrape %.2f\n" "$(calc "($bp > 0 ? $sp / $bp : 0)")"
+    kill -TERM "$BPID"; wait "$BPID" || true
+  fi
   if [ -n "$EPID" ]; then
     ep=$(calc "($(ticks $EPID) - $e0) / $HZ / $n")
     printf "               process-exporter %.2f ms CPU per scrape, %.3f %% of one core; RSS %s kB; nsview/exporter CPU ratio %.2f\n" \

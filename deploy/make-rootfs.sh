@@ -16,8 +16,20 @@ mkdir -p "$dir/bin" "$dir/proc" "$dir/sys" "$dir/dev" "$dir/tmp" "$dir/etc" "$di
 cp "$bin" "$dir/bin/nsview"
 # Debug information is most of a RelWithDebInfo binary (65 MiB of 67); the image needs none.
 strip --strip-debug "$dir/bin/nsview" 2>/dev/null || true
-# ldd prints "name => /path (addr)" for libraries and "/path (addr)" for the loader.
-ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u |
+# What nsview loads with dlopen, which ldd does not name: libmicrohttpd for `nsview serve`
+# (tools/nsview/serve_http.cpp; without it the DaemonSet's command fails at start).
+dlopened=""
+for name in libmicrohttpd.so.12; do
+  path=$(ldconfig -p | awk -v n="$name" '$1 == n && $NF ~ /^\// { print $NF; exit }')
+  [ -n "$path" ] || { echo "$0: $name not found (apt-get install libmicrohttpd12)" >&2; exit 1; }
+  dlopened="$dlopened $path"
+done
+# ldd prints "name => /path (addr)" for libraries and "/path (addr)" for the loader; the
+# dlopened libraries are copied with what they need in turn.
+for f in "$bin" $dlopened; do
+  echo "$f"
+  ldd "$f" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
+done | grep -vx "$bin" | sort -u |
   while read -r lib; do
     mkdir -p "$dir$(dirname "$lib")"
     cp -L "$lib" "$dir$lib"

@@ -412,20 +412,37 @@ TEST_CASE("root in a container: tui --root /host shows the node's containers, re
   CHECK(sh("kill -0 " + t.pid).status == 0);  // untouched
 }
 
-TEST_CASE("root in a container: the DaemonSet's pod spec runs with podman kube play and sees the node", "[rootcontainer][podman][deploy]") {
+// The value of one sample ("name{labels}") of a Prometheus text exposition; "" when absent.
+std::string sample_of(const std::string& text, const std::string& series) {
+  const std::string line = "\n" + series + " ";
+  auto at = text.find(line);
+  if (at == std::string::npos) return {};
+  at += line.size();
+  return text.substr(at, text.find('\n', at) - at);
+}
+
+TEST_CASE("root in a container: the DaemonSet's pod spec runs nsview serve with podman kube play and serves the node's containers over HTTP", "[rootcontainer][podman][deploy]") {
   bool skipped;
   if (!ready(skipped)) return;
   if (sh("python3 -c 'import yaml' 2>/dev/null").status != 0) {
     WARN("SKIPPED: python3-yaml is not installed (scripts/deps.sh)");
     return;
   }
+  if (sh("command -v curl >/dev/null").status != 0) {
+    WARN("SKIPPED: curl is not installed (scripts/deps.sh)");
+    return;
+  }
   const std::string ctx = "/tmp/" + unique("kube"), image = "localhost/" + unique("kube");
   Image built(ctx, image);
   Target t;
-  // The DaemonSet's pod template as a Pod: its hostPID, security context, resources and
-  // host mounts as written; only the image (built here) and the command differ, since
-  // `serve` is not what this test is about: top in batch mode prints what it sees.
-  // Engine stores this node lacks are left out (kube play would make them).
+  // The DaemonSet's pod template as a Pod: its hostPID, command (`serve --listen 0.0.0.0:9810
+  // --root /host`), port, security context, resources and host mounts as written; only the
+  // image (built here) differs. Left out: the probes, which podman 4.3 turns into a health
+  // check that runs curl inside the image (it has none; this test asks /healthz and /readyz
+  // itself), and engine stores this node lacks (kube play would make them).
+  // The pod is on podman's bridge network, as a DaemonSet pod is on the cluster network
+  // without hostNetwork: the test scrapes it where Prometheus would, at the pod's address
+  // and the port and path of its prometheus.io annotations.
   const std::string pod = unique("kube"), yaml = ctx + ".yaml";
   Cleanup rm("podman pod rm -f -t 0 " + pod + " >/dev/null 2>&1; rm -f " + yaml +
              "; for d in /sys/fs/cgroup/*/libpod_parent/$(cat " + ctx + ".podid 2>/dev/null); do "
@@ -438,16 +455,21 @@ tpl = ds["spec"]["template"]
 spec = tpl["spec"]
 c = spec["containers"][0]
 c["image"] = image
-c["command"] = ["/bin/nsview", "top", "-b", "-d", "60", "--root", "/host"]
 del c["livenessProbe"], c["readinessProbe"]
 missing = {v["name"] for v in spec["volumes"] if not os.path.exists(v["hostPath"]["path"])}
 spec["volumes"] = [v for v in spec["volumes"] if v["name"] not in missing]
 c["volumeMounts"] = [m for m in c["volumeMounts"] if m["name"] not in missing]
 meta = {"name": name, "labels": tpl["metadata"]["labels"], "annotations": tpl["metadata"]["annotations"]}
 yaml.safe_dump({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}, open(out, "w"))
+a = tpl["metadata"]["annotations"]
+print(a["prometheus.io/port"], a["prometheus.io/path"], " ".join(c["command"]))
 )PY", std::string(NSVIEW_SOURCE_DIR) + "/deploy/kubernetes/daemonset.yaml", yaml, pod, image});
   INFO(conv.err);
   REQUIRE(conv.status == 0);
+  const auto spec = words(conv.out);
+  REQUIRE(spec.size() >= 4);
+  const std::string port = spec[0], path = spec[1];
+  CHECK(conv.out.find("/bin/nsview serve ") != std::string::npos);  // the DaemonSet runs serve
   Result play = sh("podman kube play " + yaml + " 2>&1");
   INFO(play.out);
   REQUIRE(play.status == 0);
@@ -458,23 +480,59 @@ yaml.safe_dump({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spe
   CHECK(podman_inspect(agent, "{{.HostConfig.ReadonlyRootfs}}") == "true");
   // Debian 12's podman (4.3) ignores hostPID in kube play (podman#17157, added in 4.5): the
   // agent then runs in a pid namespace of its own, the shape nsview must also handle. The
-  // pids it reports are the node's either way (checked below).
+  // containers it serves are the node's either way (checked below).
   const std::string agent_pid = podman_inspect(agent, "{{.State.Pid}}");
   const bool host_pid = readlink_str("/proc/" + agent_pid + "/ns/pid") == readlink_str("/proc/2/ns/pid");
   INFO("agent in the node's pid namespace: " << host_pid);
-  // top's first sample: the busy container by name, with the node's pid and its pids.current.
-  std::string logs;
-  CHECK(Child::wait_for([&] {
-    logs = sh("podman logs " + agent + " 2>&1").out;
-    return logs.find(t.name) != std::string::npos;
-  }, 20000));
+  // The pod's address on podman's bridge: its infra container's.
+  const std::string infra = sh_out("podman pod inspect --format '{{.InfraContainerID}}' " + pod);
+  const std::string ip = sh_out("podman inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' " + infra);
+  INFO("pod address " << ip << ":" << port);
+  REQUIRE(!ip.empty());
+  const std::string base = "http://" + ip + ":" + port;
+  // "000" while nothing answers (the agent is still starting).
+  auto status_of = [&](const std::string& p) {
+    return sh("curl -s -o /dev/null -m 5 -w '%{http_code}' " + base + p).out;
+  };
+  const bool ready = Child::wait_for([&] { return status_of("/readyz") == "200"; }, 20000);
+  // What it said at start (its listening address, missing capabilities, unreadable data).
+  const std::string logs = sh("podman logs " + agent + " 2>&1").out;
   INFO(logs);
-  std::vector<std::string> w;
-  for (std::size_t at = 0, nl; (nl = logs.find('\n', at)) != std::string::npos; at = nl + 1)
-    if (logs.compare(at, t.name.size() + 1, t.name + " ") == 0) w = words(logs.substr(at, nl - at));
-  REQUIRE(w.size() >= 10);
-  CHECK(w[2] == t.pid);
-  CHECK(w[9] == t.file("pids", "pids.current"));
+  REQUIRE(ready);
+  CHECK(status_of("/healthz") == "200");
+
+  // One scrape, with the busy container's counters read before and after it. /readyz made a
+  // collection, and the DaemonSet keeps serve's default --min-interval of 1 s: a scrape
+  // sooner would be answered from that one.
+  sleep_ms(1200);
+  const uint64_t cpu0 = cpuacct_ns(t);
+  const double mem0 = mem_usage(t);
+  Result scrape = sh("curl -sf -m 10 " + base + path);
+  const uint64_t cpu1 = cpuacct_ns(t);
+  const double mem1 = mem_usage(t);
+  REQUIRE(scrape.status == 0);
+  const std::string m = "\n" + scrape.out;
+  INFO(m.substr(0, 4000));
+  // The busy container by name and short id, with its cgroup's counters.
+  const std::string L = "{container=\"" + t.name + "\",container_id=\"" + t.id.substr(0, 12) +
+                        "\",pod=\"\",pod_namespace=\"\",engine=\"podman\"}";
+  CHECK(sample_of(m, "nsview_container_pids" + L) == t.file("pids", "pids.current"));
+  CHECK(sample_of(m, "nsview_container_processes" + L) == "1");
+  const std::string cpu = sample_of(m, "nsview_container_cpu_usage_seconds_total" + L);
+  REQUIRE(!cpu.empty());
+  CHECK(std::stod(cpu) >= static_cast<double>(cpu0) / 1e9 - 1e-6);
+  CHECK(std::stod(cpu) <= static_cast<double>(cpu1) / 1e9 + 1e-6);
+  const std::string mem = sample_of(m, "nsview_container_memory_usage_bytes" + L);
+  REQUIRE(!mem.empty());
+  CHECK(within_mem(std::stod(mem), mem0, mem1));
+  CHECK(sample_of(m, "nsview_container_info{container=\"" + t.name + "\",container_id=\"" + t.id.substr(0, 12) +
+                         "\",pod=\"\",pod_namespace=\"\",engine=\"podman\",image=\"" + t.image + "\",cgroup=\"" +
+                         t.cgroup + "\",id=\"" + t.id + "\"}") == "1");
+  // The agent's own pod, by name, with its infra container and the agent: two processes.
+  CHECK(sample_of(m, "nsview_pod_processes{pod=\"" + pod + "\",pod_namespace=\"\",engine=\"podman\"}") == "2");
+  // It started with what it needs and read everything.
+  CHECK(logs.find("listening on 0.0.0.0:" + port) != std::string::npos);
   CHECK(logs.find("CAP_") == std::string::npos);  // nothing it needs is missing
   CHECK(logs.find("could not read") == std::string::npos);
+  CHECK(sample_of(m, "nsview_collection_errors_total") == "0");
 }

@@ -41,6 +41,12 @@ TEST_CASE("sampler names and groups", "[sampler]") {
   CHECK_FALSE(Sampler(o).scan_options().cgroup_tree);  // it walks the hierarchies itself
   CHECK_FALSE(Sampler(o).scan_options().namespaces);
   CHECK_FALSE(Sampler(o).scan_options().usage);
+  // No row shows a command line: none is read for every process (monitors' are read by
+  // container identification itself).
+  for (auto g : {UsageGroup::container, UsageGroup::pod, UsageGroup::cgroup, UsageGroup::ns, UsageGroup::process}) {
+    o.group = g;
+    CHECK_FALSE(Sampler(o).scan_options().cmdline);
+  }
 }
 
 TEST_CASE("sampler on a v2 fixture: exact rates, first sample unknown, recreated cgroup starts again", "[sampler][fixture]") {

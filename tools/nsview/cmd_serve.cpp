@@ -129,7 +129,7 @@ Response handle(Collector& col, const Request& req) {
     const bool gz = accepts_gzip(req.header("Accept-Encoding"));
     Response r;
     r.content_type = std::string(content_type(f));
-    r.body = c->metrics(f, gz);
+    r.shared_body = c->metrics(f, gz);
     r.headers = {{"Vary", "Accept, Accept-Encoding"}};
     if (gz) r.headers.emplace_back("Content-Encoding", "gzip");
     return r;

@@ -38,12 +38,13 @@ struct Collection {
 
   // The /metrics body in a format (rendered with the collection), gzipped or not (compressed
   // on first use).
-  std::string metrics(ExpositionFormat f, bool gzipped) const;
+  // Shared, not copied: it is sent as it is (Response::shared_body).
+  std::shared_ptr<const std::string> metrics(ExpositionFormat f, bool gzipped) const;
 
  private:
   friend class Collector;
   mutable std::mutex m_;
-  mutable std::array<std::optional<std::string>, 2> text_, gz_;
+  mutable std::array<std::shared_ptr<const std::string>, 2> text_, gz_;
   std::size_t max_series_ = 0;  // the same budget drops the same series in either format
 };
 

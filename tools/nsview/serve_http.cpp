@@ -18,6 +18,7 @@ struct Mhd {
   decltype(&::MHD_quiesce_daemon) quiesce_daemon = nullptr;
   decltype(&::MHD_lookup_connection_value) lookup = nullptr;
   decltype(&::MHD_create_response_from_buffer) create_response = nullptr;
+  decltype(&::MHD_create_response_from_buffer_with_free_callback_cls) create_response_shared = nullptr;
   decltype(&::MHD_add_response_header) add_header = nullptr;
   decltype(&::MHD_queue_response) queue = nullptr;
   decltype(&::MHD_destroy_response) destroy_response = nullptr;
@@ -37,6 +38,7 @@ const Mhd& mhd() {
     sym(r.quiesce_daemon, "MHD_quiesce_daemon");
     sym(r.lookup, "MHD_lookup_connection_value");
     sym(r.create_response, "MHD_create_response_from_buffer");
+    sym(r.create_response_shared, "MHD_create_response_from_buffer_with_free_callback_cls");
     sym(r.add_header, "MHD_add_response_header");
     sym(r.queue, "MHD_queue_response");
     sym(r.destroy_response, "MHD_destroy_response");
@@ -55,8 +57,18 @@ struct HttpServer::Impl {
 
   static MHD_Result send(MHD_Connection* conn, const Response& r) {
     const Mhd& m = mhd();
-    // MHD_RESPMEM_MUST_COPY: the body lives in this frame; the copy is freed with the response.
-    MHD_Response* resp = m.create_response(r.body.size(), const_cast<char*>(r.body.data()), MHD_RESPMEM_MUST_COPY);
+    MHD_Response* resp = nullptr;
+    if (r.shared_body) {
+      // The response holds a reference to the shared body; libmicrohttpd drops it with the
+      // response (after the last byte is sent, or when the connection closes).
+      auto* keep = new std::shared_ptr<const std::string>(r.shared_body);
+      resp = m.create_response_shared((*keep)->size(), const_cast<char*>((*keep)->data()),
+                                      [](void* p) { delete static_cast<std::shared_ptr<const std::string>*>(p); }, keep);
+      if (!resp) delete keep;
+    } else {
+      // MHD_RESPMEM_MUST_COPY: the body lives in this frame; the copy is freed with the response.
+      resp = m.create_response(r.body.size(), const_cast<char*>(r.body.data()), MHD_RESPMEM_MUST_COPY);
+    }
     if (!resp) return MHD_NO;
     m.add_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r.content_type.c_str());
     for (const auto& [k, v] : r.headers) m.add_header(resp, k.c_str(), v.c_str());

@@ -30,6 +30,11 @@ struct Response {
   unsigned status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  // Instead of body: a body kept elsewhere (a collection's rendered /metrics), sent without a
+  // copy and held until the connection has sent it. A 600 kB body copied twice per scrape
+  // (into the Response, then into libmicrohttpd's buffer) and faulted in each time cost
+  // about a sixth of a scrape's CPU at 100 containers.
+  std::shared_ptr<const std::string> shared_body;
   std::vector<std::pair<std::string, std::string>> headers;
 };
 

@@ -22,14 +22,18 @@ void fill_levels(UsageRow& row, const CgroupReadings& r) {
     row.mem_pct = 100.0 * static_cast<double>(*r.memory_current) / static_cast<double>(*r.memory_limit.get());
   row.pids = r.pids_current;
   row.pids_limit = r.pids_limit;
-  auto avg10 = [](const std::optional<PressureLine>& l) { return l ? std::optional(l->avg10) : std::nullopt; };
-  row.psi_cpu_some = avg10(r.cpu_pressure.some);
-  row.psi_cpu_full = avg10(r.cpu_pressure.full);
-  row.psi_mem_some = avg10(r.memory_pressure.some);
-  row.psi_mem_full = avg10(r.memory_pressure.full);
-  row.psi_io_some = avg10(r.io_pressure.some);
-  row.psi_io_full = avg10(r.io_pressure.full);
   auto& t = row.totals;
+  // Each pressure line gives the row its avg10 and the totals its cumulative stall time.
+  auto pressure = [](const std::optional<PressureLine>& l, std::optional<double>& avg10, std::optional<uint64_t>& total) {
+    avg10 = l ? std::optional(l->avg10) : std::nullopt;
+    total = l ? std::optional(l->total_us) : std::nullopt;
+  };
+  pressure(r.cpu_pressure.some, row.psi_cpu_some, t.psi_cpu_some_us);
+  pressure(r.cpu_pressure.full, row.psi_cpu_full, t.psi_cpu_full_us);
+  pressure(r.memory_pressure.some, row.psi_mem_some, t.psi_mem_some_us);
+  pressure(r.memory_pressure.full, row.psi_mem_full, t.psi_mem_full_us);
+  pressure(r.io_pressure.some, row.psi_io_some, t.psi_io_some_us);
+  pressure(r.io_pressure.full, row.psi_io_full, t.psi_io_full_us);
   t.cpu_ns = r.cpu_usage_ns;
   t.cpu_periods = r.cpu_periods;
   t.cpu_throttled_periods = r.cpu_throttled_periods;
@@ -45,13 +49,6 @@ void fill_levels(UsageRow& row, const CgroupReadings& r) {
         t.mem_working_set = *r.memory_current > v ? *r.memory_current - v : 0;
         if (k == "total_inactive_file") break;
       }
-  auto total = [](const std::optional<PressureLine>& l) { return l ? std::optional(l->total_us) : std::nullopt; };
-  t.psi_cpu_some_us = total(r.cpu_pressure.some);
-  t.psi_cpu_full_us = total(r.cpu_pressure.full);
-  t.psi_mem_some_us = total(r.memory_pressure.some);
-  t.psi_mem_full_us = total(r.memory_pressure.full);
-  t.psi_io_some_us = total(r.io_pressure.some);
-  t.psi_io_full_us = total(r.io_pressure.full);
 }
 
 void apply_rates(UsageRow& row, const Counters* prev, const Counters& now, double dt) {
