@@ -235,7 +235,7 @@ Rendered render(const Collection& c, const AgentStats& agent, ExpositionFormat f
   const std::size_t budgeted = e.series();
   e.family("nsview_scrape_duration_seconds", MetricType::gauge, "Wall time of the collection this exposition shows.", "seconds");
   e.sample({}, agent.collect_seconds);
-  e.family("nsview_scrape_cpu_seconds", MetricType::gauge, "CPU time of the collection this exposition shows.", "seconds");
+  e.family("nsview_scrape_cpu_seconds", MetricType::gauge, "CPU time of the process while the collection this exposition shows ran.", "seconds");
   e.sample({}, agent.collect_cpu_seconds);
   e.family("nsview_collections", MetricType::counter, "Collections made since the agent started.");
   e.sample({}, agent.collections);
