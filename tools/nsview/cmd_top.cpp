@@ -414,6 +414,9 @@ int run(int argc, char** argv) {
   } catch (const BadUsage&) {
     std::fprintf(stderr, "Try '%s --help' for more information.\n", program_name().c_str());
     return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", program_name().c_str(), e.what());
+    return 1;
   }
 }
 
