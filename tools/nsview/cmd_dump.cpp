@@ -19,17 +19,12 @@ int run(int argc, char** argv) {
   app.add_flag("-J,--json", json, "JSON output (the only format; accepted for symmetry)");
   app.add_option("--root", root, "read ROOT/proc instead of /proc (a host's / mounted in a container)");
   if (auto rc = nsview::parse_cli(app, argc, argv)) return *rc;
-  try {
-    nsinspect::ScanOptions opt;
-    opt.root = root;
-    nsview::warn_capabilities(root);
-    auto snap = nsinspect::scan(opt);
-    nsview::write_json(stdout, nsinspect::to_json(snap), 2);
-    nsview::warn_unreadable(snap.stats);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: %s\n", nsview::program_name().c_str(), e.what());
-    return 1;
-  }
+  nsinspect::ScanOptions opt;
+  opt.root = root;
+  nsview::warn_capabilities(root);
+  auto snap = nsinspect::scan(opt);
+  nsview::write_json(stdout, nsinspect::to_json(snap), 2);
+  nsview::warn_unreadable(snap.stats);
   return 0;
 }
 

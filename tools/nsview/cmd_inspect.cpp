@@ -106,24 +106,19 @@ int run(int argc, char** argv) {
     if (comma == std::string::npos) break;
     pos = comma + 1;
   }
-  try {
-    ins::InspectTarget t = resolve(target, root, other_userns);
-    ins::InspectOptions opt;
-    opt.root = root;
-    opt.netlink = !no_netlink && geteuid() == 0;
-    ins::Inspection in = ins::inspect(t, opt);
-    if (in.processes.empty()) fail("the target's processes have exited");
-    if (json) {
-      nsview::write_inspect_json(in, stdout, 2);
-    } else {
-      nsview::RenderOptions ro;
-      ro.raw = raw;
-      ro.width = nsview::terminal_width(1);
-      nsview::render_inspect_text(in, sections, ro, stdout);
-    }
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: %s\n", nsview::program_name().c_str(), e.what());
-    return 1;
+  ins::InspectTarget t = resolve(target, root, other_userns);
+  ins::InspectOptions opt;
+  opt.root = root;
+  opt.netlink = !no_netlink && geteuid() == 0;
+  ins::Inspection in = ins::inspect(t, opt);
+  if (in.processes.empty()) fail("the target's processes have exited");
+  if (json) {
+    nsview::write_inspect_json(in, stdout, 2);
+  } else {
+    nsview::RenderOptions ro;
+    ro.raw = raw;
+    ro.width = nsview::terminal_width(1);
+    nsview::render_inspect_text(in, sections, ro, stdout);
   }
   return 0;
 }

@@ -152,18 +152,13 @@ int run(int argc, char** argv) {
                    e.c_str());
       return 1;
     }
-  try {
-    // Containers, their processes' namespaces and command lines; not the namespace graph's extras.
-    using namespace nsinspect;
-    nsview::warn_capabilities(o.root);
-    auto snap = scan(scan_options_for(kFindContainers | src_namespaces | src_cmdline, o.root));
-    int rc = show(snap, o);
-    nsview::warn_unreadable(snap.stats);
-    return rc;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: %s\n", nsview::program_name().c_str(), e.what());
-    return 1;
-  }
+  // Containers, their processes' namespaces and command lines; not the namespace graph's extras.
+  using namespace nsinspect;
+  nsview::warn_capabilities(o.root);
+  auto snap = scan(scan_options_for(kFindContainers | src_namespaces | src_cmdline, o.root));
+  int rc = show(snap, o);
+  nsview::warn_unreadable(snap.stats);
+  return rc;
 }
 
 nsview::RegisterSubcommand reg({"ps", "list containers and pods of every engine", run, 30});

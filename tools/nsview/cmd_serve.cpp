@@ -243,9 +243,6 @@ int run(int argc, char** argv) {
   } catch (const Failure& f) {
     std::fprintf(stderr, "%s: %s\n", program_name().c_str(), f.msg.c_str());
     return 1;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: %s\n", program_name().c_str(), e.what());
-    return 1;
   }
 }
 

@@ -414,9 +414,6 @@ int run(int argc, char** argv) {
   } catch (const BadUsage&) {
     std::fprintf(stderr, "Try '%s --help' for more information.\n", program_name().c_str());
     return 1;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: %s\n", program_name().c_str(), e.what());
-    return 1;
   }
 }
 

@@ -130,9 +130,6 @@ int run(int argc, char** argv) {
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "nsview tree: %s\n", e.what());
     return 1;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "nsview tree: %s\n", e.what());
-    return 1;
   }
   return 0;
 }

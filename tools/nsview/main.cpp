@@ -79,5 +79,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   nsview::set_program_name("nsview " + std::string(cmd));
-  return s->run(argc - 1, argv + 1);
+  // One error idiom for every subcommand: "nsview SUB: message" and exit 1. A subcommand
+  // catches only what it answers otherwise (bad usage, nsenter's exit codes).
+  try {
+    return s->run(argc - 1, argv + 1);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", nsview::program_name().c_str(), e.what());
+    return 1;
+  }
 }
