@@ -152,3 +152,58 @@ TEST_CASE("containerd meta.db: a branch page that points at itself ends", "[cont
   CHECK(images.size() <= 2);  // whatever the page budget allowed of page 4, nothing else
   for (const auto& [k, v] : images) CHECK((k == "web/api" || k == "web/db"));
 }
+
+namespace {
+
+// parse_containerd_images over a reader that counts what it is asked for.
+struct CountingReader {
+  const std::string& bytes;
+  std::size_t read = 0, calls = 0;
+  std::unordered_map<std::string, std::string> images() {
+    return parse_containerd_images(
+        [this](uint64_t off, std::size_t len) {
+          ++calls;
+          std::string out = off < bytes.size() ? bytes.substr(off, len) : std::string();
+          read += out.size();
+          return out;
+        },
+        bytes.size());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("containerd meta.db: read page by page, only the pages the walk reaches", "[containers][containerd]") {
+  // The real file: the same answer as from memory.
+  const std::string real = real_db();
+  CountingReader r{real};
+  CHECK(r.images() == parse_containerd_images(real));
+  CHECK(r.read < real.size());
+  // A database of 4 MiB of which only pages 0-5 are the containers' way: content and snapshot
+  // records (here junk pages) are never read.
+  auto b = two_level(4096);
+  b.bytes.resize(std::size_t(4) << 20, '\x5a');
+  CountingReader big{b.bytes};
+  CHECK(big.images() == std::unordered_map<std::string, std::string>{
+                            {"web/api", "reg/api:1"}, {"web/db", "reg/db:2"}, {"web/web1", "reg/web:3"}});
+  CHECK(big.read <= 6 * 4096);
+}
+
+TEST_CASE("containerd meta.db: pages that all claim to run to the end cost at most the file", "[containers][containerd]") {
+  // Page 3 branches to 200 pages, each with an overflow count that covers the rest of the file.
+  Builder b(4096, 210);
+  b.meta(0, 2, 7);
+  b.meta(1, 2, 6);
+  std::string ns = Builder::bucket(0, Builder::leaf({{"containers", Builder::bucket(3), true}}));
+  b.page(2, Builder::leaf({{"v1", Builder::bucket(0, Builder::leaf({{"web", ns, true}})), true}}));
+  std::vector<std::pair<std::string, uint64_t>> kids;
+  for (uint64_t p = 5; p < 205; ++p) {
+    kids.push_back({"k" + std::to_string(p), p});
+    b.header(p, 0x02, 0);
+    b.put<uint32_t>(p * 4096 + 12, 1000);  // overflow: 1000 more pages
+  }
+  b.branch(3, kids);
+  CountingReader r{b.bytes};
+  CHECK(r.images().empty());
+  CHECK(r.read <= 2 * b.bytes.size());
+}

@@ -3,7 +3,9 @@
 // podman's own stores. Text in, structs out: nothing here opens a file.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -134,6 +136,11 @@ std::unordered_map<std::string, std::string> parse_podman_db_names(std::string_v
 // read without a database library): the image each container was made from, keyed
 // "NAMESPACE/ID". Empty for a file that is no bbolt database; a torn one gives fewer entries.
 std::unordered_map<std::string, std::string> parse_containerd_images(std::string_view bytes);
+// The same, reading only the pages it walks through read_at(offset, length) from a file of
+// `size` bytes: the file (tens of MiB on a busy node, mostly content and snapshot records) is
+// never held whole.
+std::unordered_map<std::string, std::string> parse_containerd_images(
+    const std::function<std::string(uint64_t, std::size_t)>& read_at, uint64_t size);
 
 // LXC's /var/lib/lxc/NAME/config: "key = value" lines.
 struct LxcConfig {

@@ -9,8 +9,10 @@
 // machines that write them; this reads them as the host does.
 #include "containers/bolt.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 namespace nsinspect::containers::bolt {
 
@@ -61,12 +63,20 @@ std::optional<Meta> meta_at(std::string_view s, std::size_t at) {
 
 }  // namespace
 
-Db::Db(std::string_view bytes) : bytes_(bytes) {
-  auto m0 = meta_at(bytes, 0);
+Db::Db(std::string_view bytes)
+    : Db([bytes](uint64_t off, std::size_t len) {
+           return off < bytes.size() ? std::string(bytes.substr(off, len)) : std::string();
+         },
+         bytes.size()) {}
+
+Db::Db(ReadAt read, uint64_t size) : read_(std::move(read)), size_(size) {
+  const std::size_t kMetaBytes = kHeader + 64;
+  auto meta = [&](uint64_t at) { return meta_at(read_(at, kMetaBytes), 0); };
+  auto m0 = meta(0);
   std::optional<Meta> m1;
   // The second meta is one page further; the first says how far (or, when torn, try 4 KiB).
   for (uint32_t ps : {m0 ? m0->page_size : 0u, 4096u})
-    if (ps && !m1) m1 = meta_at(bytes, ps);
+    if (ps && !m1) m1 = meta(ps);
   const Meta* m = m0 && (!m1 || m0->txid >= m1->txid) ? &*m0 : (m1 ? &*m1 : nullptr);
   if (!m) return;
   page_size_ = m->page_size;
@@ -74,12 +84,20 @@ Db::Db(std::string_view bytes) : bytes_(bytes) {
 }
 
 std::string_view Db::page(uint64_t id) const {
-  if (!page_size_ || id < 2 || id > bytes_.size() / page_size_) return {};
-  const std::size_t at = static_cast<std::size_t>(id) * page_size_;
+  if (!page_size_ || id < 2 || id > size_ / page_size_) return {};
+  if (auto it = pages_.find(id); it != pages_.end()) return it->second;
+  const uint64_t at = id * page_size_;
+  std::string p = read_(at, page_size_);
   uint32_t overflow = 0;
-  if (!load(bytes_, at + 12, overflow)) return {};
-  const std::size_t len = (static_cast<std::size_t>(overflow) + 1) * page_size_;
-  return bytes_.substr(at, len);  // shorter when the file is cut: elements are checked anyway
+  if (!load(p, 12, overflow)) return {};
+  // The page's overflow continues it; shorter when the file is cut (elements are checked anyway).
+  const uint64_t len = std::min<uint64_t>((uint64_t{overflow} + 1) * page_size_, size_ - at);
+  // Real pages do not overlap, so all of them together are at most the file: a hostile file
+  // whose pages all claim to run to its end stops there instead of costing size x pages.
+  if (held_ + len > size_) return pages_.emplace(id, std::string()).first->second;
+  if (len > p.size() && p.size() == page_size_) p += read_(at + page_size_, static_cast<std::size_t>(len - page_size_));
+  held_ += p.size();
+  return pages_.emplace(id, std::move(p)).first->second;
 }
 
 bool Db::walk(std::string_view p, int depth, std::size_t& budget,
@@ -117,7 +135,7 @@ void Db::for_each(const Bucket& b, const std::function<bool(std::string_view, st
   if (!valid()) return;
   // A tree visits each page once; a hostile file's pages that point back at themselves stop
   // when the file's page count is spent.
-  std::size_t budget = bytes_.size() / page_size_ + 1;
+  std::size_t budget = static_cast<std::size_t>(size_ / page_size_) + 1;
   walk(b.root ? page(b.root) : b.inline_page, 0, budget, f);
 }
 

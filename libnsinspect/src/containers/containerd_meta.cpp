@@ -6,9 +6,10 @@
 
 namespace nsinspect::containers {
 
-std::unordered_map<std::string, std::string> parse_containerd_images(std::string_view bytes) {
+namespace {
+
+std::unordered_map<std::string, std::string> images_of(const bolt::Db& db) {
   std::unordered_map<std::string, std::string> out;
-  bolt::Db db(bytes);
   auto v1 = db.bucket(db.root(), "v1");
   if (!v1) return out;
   db.for_each(*v1, [&](std::string_view ns, std::string_view, const std::optional<bolt::Bucket>& nsb) {
@@ -24,6 +25,17 @@ std::unordered_map<std::string, std::string> parse_containerd_images(std::string
     return true;
   });
   return out;
+}
+
+}  // namespace
+
+std::unordered_map<std::string, std::string> parse_containerd_images(std::string_view bytes) {
+  return images_of(bolt::Db(bytes));
+}
+
+std::unordered_map<std::string, std::string> parse_containerd_images(
+    const std::function<std::string(uint64_t, std::size_t)>& read_at, uint64_t size) {
+  return images_of(bolt::Db(read_at, size));
 }
 
 }  // namespace nsinspect::containers

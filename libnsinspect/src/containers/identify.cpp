@@ -29,8 +29,8 @@ using ImageMap = std::unordered_map<std::string, std::string>;  // "NS/ID" -> im
 using PodNames = std::unordered_map<std::string, std::string>;  // podman pod id -> name
 
 // containerd's image names, parsed again only when meta.db changed. top and the TUI identify
-// containers on every refresh, and the file (bbolt pages, mostly content, snapshot and lease
-// records) would be read whole each time. Shared by every scan of the process.
+// containers on every refresh, and the walk would read the containers' pages each time.
+// Shared by every scan of the process.
 std::shared_ptr<const ImageMap> containerd_images_of(const NodeFiles& files) {
   static const std::string kPath = "/var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db";
   struct Cache {
@@ -47,11 +47,12 @@ std::shared_ptr<const ImageMap> containerd_images_of(const NodeFiles& files) {
     std::lock_guard<std::mutex> g(cache.lock);
     if (cache.images && cache.where == where && cache.version == *before) return cache.images;
   }
-  auto bytes = files.read(kPath);
-  auto images = std::make_shared<const ImageMap>(bytes ? parse_containerd_images(*bytes) : ImageMap());
+  // Only the pages on the way to the containers' records are read, not the file.
+  auto file = files.open(kPath);
+  auto images = std::make_shared<const ImageMap>(file ? parse_containerd_images(*file, file->size) : ImageMap());
   // Kept only when the file did not change while it was read: a write would leave the same
   // version on the next scan and a torn parse for good.
-  if (bytes && files.version(kPath) == before) {
+  if (file && files.version(kPath) == before) {
     std::lock_guard<std::mutex> g(cache.lock);
     cache.where = where;
     cache.version = *before;

@@ -58,6 +58,33 @@ class NodeFiles {
       std::memmove(buf.data(), buf.data() + have - kept, kept);
     }
   }
+  // A file opened for reads at any offset, for parsers that need only parts of a large file.
+  struct RandomAccess {
+    std::shared_ptr<detail::Fd> fd;
+    uint64_t size = 0;
+    // Up to len bytes at off; fewer at the end of the file or on an error.
+    std::string operator()(uint64_t off, std::size_t len) const {
+      std::string out(len, '\0');
+      std::size_t got = 0;
+      while (got < len) {
+        ssize_t n = ::pread(fd->get(), out.data() + got, len - got, static_cast<off_t>(off + got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+      }
+      out.resize(got);
+      return out;
+    }
+  };
+  std::optional<RandomAccess> open(const std::string& path) const {
+    auto fd = std::make_shared<detail::Fd>(::open((prefix_ + path).c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    struct stat st;
+    if (!*fd || ::fstat(fd->get(), &st) != 0) {
+      denied_ += errno == EACCES || errno == EPERM;
+      return std::nullopt;
+    }
+    return RandomAccess{std::move(fd), static_cast<uint64_t>(st.st_size)};
+  }
   // The target of a symbolic link under the root; "" when unreadable.
   std::string link(const std::string& path) const {
     char buf[256];
