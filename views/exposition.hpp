@@ -57,6 +57,8 @@ class Exposition {
   // Info families: the value is 1.
   void info(const Labels& labels) { sample(labels, uint64_t{1}); }
 
+  // Room for a body of about `bytes`, so that it is written without growing.
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
   std::size_t series() const { return series_; }
   // The body; OpenMetrics ends with "# EOF". The writer is empty afterwards.
   std::string finish();

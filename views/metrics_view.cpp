@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -210,6 +211,18 @@ Rendered render(const Collection& c, const AgentStats& agent, ExpositionFormat f
   for (Object* o : by_depth) o->kept = admit(o->series);
 
   Exposition e(fmt);
+  // Written without growing: a body of 600 kB (100 containers) grown by doubling was a
+  // fifth of a scrape's CPU, in copies and in page faults on the fresh memory.
+  auto length = [](const std::vector<std::pair<const char*, std::string>>& ls) {
+    std::size_t n = 2;  // {}
+    for (const auto& [k, v] : ls) n += std::strlen(k) + v.size() + 4;  // k="v",
+    return n;
+  };
+  std::size_t bytes = 16384 + 3 * (kUsage.size() + 1) * 256;  // the agent's families; HELP and TYPE lines
+  for (const auto* objs : {&containers, &pods, &cgroups})
+    for (const auto& o : *objs)
+      if (o.kept) bytes += o.series * (length(o.labels) + 72) + length(o.info);  // 72: a name and a value
+  e.reserve(bytes);
   write_usage(e, "nsview_container", "container", containers);
   write_usage(e, "nsview_pod", "pod", pods);
   if (s) {
