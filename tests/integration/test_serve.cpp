@@ -501,8 +501,14 @@ TEST_CASE("serve: idle, slow and hostile clients neither hold up a scrape nor ou
   // Every connection gone: the sockets are the listening one and the server's own as before,
   // the other fds (cgroup files kept open) change only as cgroups on the node come and go,
   // and memory is back within what the allocator keeps.
-  const FdCount fds_after = fd_count(srv.child->pid());
-  // (a collection's own netlink socket may be open at the first count and closed at this one)
+  // (a collection's own netlink socket may be open at the first count and closed at this
+  // one; the last scrape's connection is closed by the server only after the client has its
+  // reply, so a count taken at once can catch it: wait up to 2 s for the count to settle)
+  FdCount fds_after = fd_count(srv.child->pid());
+  for (int i = 0; i < 40 && fds_after.sockets > fds_before.sockets; ++i) {
+    sleep_ms(50);
+    fds_after = fd_count(srv.child->pid());
+  }
   CHECK(fds_after.sockets <= fds_before.sockets);
   CHECK(std::abs(fds_after.all - fds_before.all) <= 64);
   const long rss_after = rss_kb(srv.child->pid());
