@@ -3,8 +3,9 @@
 # constant churn of its own - short-lived processes and threads (some with hostile names and a
 # 100 kB command line), namespaces of every type, cgroups in every hierarchy with processes
 # moved in and out, podman containers and pods started and removed.
-# Fails on any crash, non-zero exit, byte on stderr, unparsable JSON, or growth of the fd count
-# or RSS of the long-running `top -b` processes and the TUI (sampled from /proc).
+# Fails on any crash, non-zero exit, byte on stderr, unparsable JSON, a failed scrape, or growth
+# of the fd count or RSS of the long-running `top -b` processes, the TUI and `serve` (sampled
+# from /proc; serve is scraped on every endpoint as fast as it answers).
 # Everything it makes carries the tag nsview-soak-PID and is removed on exit, also on Ctrl-C.
 #   nice -n 10 bench/churn_soak.sh BUILD_DIR MINUTES       (as root; needs tmux, python3, podman)
 #   env: KEEP_LOGS=1 keeps the work directory; NO_PODMAN=1 skips containers
@@ -51,6 +52,7 @@ cleanup() {
   touch "$work/stop"
   tmux -L "$tag" kill-server 2>/dev/null
   rm -f "/tmp/tmux-$(id -u)/$tag"
+  [ -n "${srv:-}" ] && kill -KILL "$srv" 2>/dev/null
   for p in "${jobs_pids[@]}"; do kill -KILL -- "-$p" 2>/dev/null; done
   for p in "${jobs_pids[@]}"; do wait "$p" 2>/dev/null; done
   if [ "$PODMAN" = 1 ]; then
@@ -200,13 +202,16 @@ churn_podman() {
 # ---------------------------------------------------------------- observers
 
 # check.py KIND FILE: json is one document, jsonl one per line (at least one); text must be
-# valid UTF-8 without control characters but the newline (hostile names are escaped).
+# valid UTF-8 without control characters but the newline (hostile names are escaped); utf8
+# only valid UTF-8 (the Prometheus text format carries label values as they are).
 cat >"$work/check.py" <<'PY'
 import json, sys
 kind, path = sys.argv[1], sys.argv[2]
 data = open(path, "rb").read().decode("utf-8")
 if kind == "json":
     json.loads(data)
+elif kind == "utf8":
+    pass
 elif kind == "jsonl":
     lines = [l for l in data.split("\n") if l]
     assert lines
@@ -281,6 +286,17 @@ observe_dump_top() {
     obs top-b-own-J jsonl "$NSVIEW" top -b -J -n 3 -d 0.3 -g cgroup "/$tag"
     obs list-p text "$NSVIEW" list -p "$BASHPID"
     sleep 0.2
+  done
+}
+
+observe_serve() {  # $1: serve's port
+  local u=http://127.0.0.1:$1
+  while ! stopping; do
+    obs serve-metrics utf8 curl -sf "$u/metrics"
+    obs serve-metrics-gz utf8 curl -sf --compressed -H 'Accept: application/openmetrics-text' "$u/metrics"
+    obs serve-top-pod-J json curl -sf "$u/api/v1/top?group=pod"
+    obs serve-snapshot-J json curl -sf "$u/api/v1/snapshot"
+    sleep 0.5
   done
 }
 
@@ -384,13 +400,26 @@ tmux -L "$tag" new-session -d -s fast -x 160 -y 60 -c "$work" \
   "env TERM=xterm-256color $NSVIEW tui -d 0.2 --view processes 2>$work/tui-fast.err; echo \$? >$work/fast.rc"
 tuif=$(tui_pid fast)
 tmux -L "$tag" send-keys -t fast a
-watch_pids=("top-long $top1" "top-long-J $top2" "tui $tui" "tui-fast $tuif")
+# serve collects on every scrape (--min-interval 0): each container and pod the churn makes
+# and removes passes through its sampler, cgroup file cache and series.
+"$NSVIEW" serve --listen 127.0.0.1:0 --min-interval 0 >"$work/serve.out" 2>"$work/serve.err" </dev/null &
+srv=$!
+srv_port=
+for _ in $(seq 1 100); do
+  srv_port=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$work/serve.out")
+  [ -n "$srv_port" ] && break
+  sleep 0.1
+done
+[ -n "$srv_port" ] || { echo "serve did not start:"; cat "$work/serve.err"; exit 1; }
+watch_pids=("top-long $top1" "top-long-J $top2" "tui $tui" "tui-fast $tuif" "serve $srv")
 
 observe_list &
 jobs_pids+=($!)
 observe_ps_tree &
 jobs_pids+=($!)
 observe_dump_top &
+jobs_pids+=($!)
+observe_serve "$srv_port" &
 jobs_pids+=($!)
 tui_keys &
 jobs_pids+=($!)
@@ -431,6 +460,9 @@ tui_quit() {  # SESSION PID: prints the TUI's exit status, or "running"
   fi
   echo "${rc:-running}"
 }
+kill -TERM "$srv"   # stops accepting, finishes what is in flight, exits 0
+wait "$srv"
+srv_rc=$?
 tui_rc=$(tui_quit soak "$tui")
 tuif_rc=$(tui_quit fast "$tuif")
 
@@ -444,14 +476,15 @@ awk '{ r[$1]++; if ($2 != 0) f[$1]++; if ($2 >= 128) c[$1]++; if ($3 > 0) e[$1]+
   "$work/results" | sort
 printf '%-18s exit %s, stderr %s bytes\n' top-long "${tops_rc[0]}" "$(stat -c %s "$work/top-long.err")"
 printf '%-18s exit %s, stderr %s bytes\n' top-long-J "${tops_rc[1]}" "$(stat -c %s "$work/top-long-J.err")"
+printf '%-18s exit %s, stderr %s bytes\n' serve "$srv_rc" "$(stat -c %s "$work/serve.err")"
 printf '%-18s exit %s, stderr %s bytes\n' tui "$tui_rc" "$(stat -c %s "$work/tui.err")"
 printf '%-18s exit %s, stderr %s bytes\n' tui-fast "$tuif_rc" "$(stat -c %s "$work/tui-fast.err")"
 total=$(wc -l <"$work/results")
 nfail=$(awk '$2 != 0 || $3 > 0 || $4 == "0"' "$work/results" | wc -l)
 echo "total runs: $total, failed: $nfail"
 [ "$nfail" = 0 ] || bad=1
-[ "${tops_rc[0]}" = 0 ] && [ "${tops_rc[1]}" = 0 ] && [ "$tui_rc" = 0 ] && [ "$tuif_rc" = 0 ] || bad=1
-for f in top-long top-long-J tui tui-fast; do [ -s "$work/$f.err" ] && bad=1; done
+[ "${tops_rc[0]}" = 0 ] && [ "${tops_rc[1]}" = 0 ] && [ "$tui_rc" = 0 ] && [ "$tuif_rc" = 0 ] && [ "$srv_rc" = 0 ] || bad=1
+for f in top-long top-long-J tui tui-fast serve; do [ -s "$work/$f.err" ] && bad=1; done
 python3 "$work/check.py" text "$work/top-long.out" || { echo "top-long: bad text output"; bad=1; }
 if ! python3 "$work/check.py" jsonl "$work/top-long-J.out" 2>/dev/null; then
   echo "top-long-J: output is not JSON Lines"
@@ -459,10 +492,10 @@ if ! python3 "$work/check.py" jsonl "$work/top-long-J.out" 2>/dev/null; then
 fi
 [ "$(grep -c '^' "$work/top-long-J.out")" -ge 2 ] || { echo "top-long-J: fewer than 2 samples"; bad=1; }
 
-if [ "$nfail" != 0 ] || [ -s "$work/soak.pane" ] || [ -s "$work/fast.pane" ] || [ -s "$work/tui.err" ] || [ -s "$work/tui-fast.err" ] || [ -s "$work/top-long.err" ] || [ -s "$work/top-long-J.err" ]; then
+if [ "$nfail" != 0 ] || [ -s "$work/soak.pane" ] || [ -s "$work/fast.pane" ] || [ -s "$work/tui.err" ] || [ -s "$work/tui-fast.err" ] || [ -s "$work/top-long.err" ] || [ -s "$work/top-long-J.err" ] || [ -s "$work/serve.err" ]; then
   echo
   echo "== failures (first of each command; all kept in $work/fail)"
-  for f in top-long top-long-J tui tui-fast; do
+  for f in top-long top-long-J tui tui-fast serve; do
     [ -s "$work/$f.err" ] && { echo "-- $f stderr:"; head -5 "$work/$f.err"; }
   done
   for f in soak fast; do
