@@ -28,8 +28,9 @@ void sign_meta(std::string& s, std::size_t at) {
 std::size_t walk(const bolt::Db& db, std::string_view db_bytes, const bolt::Bucket& b, int depth) {
   std::size_t n = 0;
   db.for_each(b, [&](std::string_view key, std::string_view value, const std::optional<bolt::Bucket>& nested) {
-    FUZZ_REQUIRE(key.data() >= db_bytes.data() && key.data() + key.size() <= db_bytes.data() + db_bytes.size());
-    FUZZ_REQUIRE(value.data() >= db_bytes.data() && value.data() + value.size() <= db_bytes.data() + db_bytes.size());
+    // The reader hands out views into its copies of the file's pages: bytes of the file.
+    FUZZ_REQUIRE(db_bytes.find(key) != std::string_view::npos);
+    FUZZ_REQUIRE(db_bytes.find(value) != std::string_view::npos);
     ++n;
     if (nested && depth < 4) n += walk(db, db_bytes, *nested, depth + 1);
     return n < 100000;
