@@ -131,6 +131,10 @@ struct SamplerOptions {
   // UsageSample::snapshot; so does a container whose cgroup has no known shape).
   static constexpr double kRescanSeconds = 5.0;
   double rescan_seconds = kRescanSeconds;
+  // A scan keeps from the sampler's previous one what cannot have changed (see
+  // scan(options, memo): namespace links of settled processes, unchanged mount lists); every
+  // process's links are read again at the latest after full_rescan_seconds.
+  double full_rescan_seconds = 300;
   // What else the sampler's own scans should read (merged into scan_options()), so that a
   // caller that also shows the snapshot (`nsview serve`'s namespace counts) needs no second
   // scan: it reads UsageSample::snapshot.

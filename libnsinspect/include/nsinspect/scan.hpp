@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 #include <sys/types.h>
@@ -72,6 +73,38 @@ ScanOptions scan_options_for(Sources sources, std::string root = "/");
 // Never throws for vanished processes or unreadable files; throws std::runtime_error only
 // when root/proc itself cannot be opened.
 Snapshot scan(const ScanOptions& options = {});
+
+// What a scan keeps for the next scan with the same options (a sampler's rescans), so that
+// what cannot have changed since is not read again. One per sequence of scans; not shared
+// between threads.
+class ScanMemo {
+ public:
+  ScanMemo();
+  ~ScanMemo();
+  ScanMemo(ScanMemo&&) noexcept;
+  ScanMemo& operator=(ScanMemo&&) noexcept;
+  // The next scan reads every process's namespace links again (see scan(options, memo)).
+  void forget_processes();
+
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// scan() that takes from the memo what the scan that filled it read, where it cannot have
+// changed, and fills it for the next:
+// - A process seen then with the same pid, start time and name (comm), at least two seconds
+//   after it started, keeps the namespace links read then. Only the process itself changes
+//   them (setns, unshare), and tools do so right after they start and before they exec
+//   (unshare, nsenter, ip netns exec, runc init): inside that window, or under a new name.
+//   A long-running process that calls setns(2) keeps its old links until forget_processes().
+// - A mount namespace whose mount ids (listmount(2), Linux 6.11+) are the ones it had then
+//   keeps its nsfs bind mounts without its mountinfo being read: mount ids are never reused.
+//   Where listmount is missing or refused, every mountinfo is read, as scan() does.
+// Counted in ScanStats::processes_reused and mount_lists_reused.
+Snapshot scan(const ScanOptions& options, ScanMemo& memo);
 
 // The same reads for the listed processes only (ROOT/proc is not listed): a snapshot of part
 // of the node, for a question about a few processes already known by pid. Pids that do not

@@ -164,6 +164,9 @@ struct Namespace {
 struct ScanStats {
   std::size_t processes_seen = 0;
   std::size_t processes_vanished = 0;   // exited during the scan; normal
+  // Taken from a ScanMemo instead of read (scan(options, memo)): processes whose namespace
+  // links were kept, mount namespaces whose nsfs mounts were kept.
+  std::size_t processes_reused = 0, mount_lists_reused = 0;
   std::size_t permission_denied = 0;    // some file of theirs unreadable (any Unreadable bit)
   std::size_t processes_denied = 0;     // /proc/PID itself or its stat unreadable: absent
   std::size_t ns_denied = 0;            // kUnreadNs

@@ -7,6 +7,7 @@
 #include <exception>
 #include <memory>
 #include <cstring>
+#include <ctime>
 #include <sys/stat.h>
 #include <dirent.h>
 #include <sys/syscall.h>
@@ -18,7 +19,9 @@
 #include "cgroups/cgroups_internal.hpp"
 #include "containers/identify.hpp"
 #include "discovery/fs_util.hpp"
+#include "discovery/mount_ids.hpp"
 #include "discovery/nsfs.hpp"
+#include "discovery/scan_memo.hpp"
 #include "discovery/scan_internal.hpp"
 #include "privilege.hpp"
 #include "procfs/parse_util.hpp"
@@ -62,9 +65,23 @@ void for_each_number(int dirfd, F f) {
 constexpr std::array<const char*, kNsTypeCount> kNsLinkNames = {
     "ns/mnt", "ns/net", "ns/pid", "ns/uts", "ns/ipc", "ns/user", "ns/cgroup", "ns/time"};
 
+using MemoProc = ScanMemo::Impl::Proc;
+
+// Now, in clock ticks after boot: the unit and clock of a process's start time.
+uint64_t boot_ticks() {
+  timespec ts{};
+  clock_gettime(CLOCK_BOOTTIME, &ts);
+  const auto hz = static_cast<uint64_t>(sysconf(_SC_CLK_TCK));
+  return static_cast<uint64_t>(ts.tv_sec) * hz + static_cast<uint64_t>(ts.tv_nsec) * hz / 1000000000u;
+}
+
 class Builder {
  public:
-  explicit Builder(const ScanOptions& o) : opt_(o) {
+  explicit Builder(const ScanOptions& o, ScanMemo::Impl* memo = nullptr) : opt_(o), memo_(memo) {
+    if (memo_ && memo_->root != o.root) {
+      memo_->procs.clear();
+      memo_->mount_ns.clear();
+    }
     snap_.root = o.root;
     std::string proc = (o.root == "/" ? std::string() : o.root) + "/proc";
     proc_owned_ = detail::open_dir_at(AT_FDCWD, proc.c_str());
@@ -87,13 +104,18 @@ class Builder {
   // A shard: scans a range of pids for `parent` into its own maps (see scan_processes).
   struct ShardOf {};
   Builder(ShardOf, const Builder& parent)
-      : opt_(parent.opt_), proc_(parent.proc_), nsfs_dev_(parent.nsfs_dev_), pids_ours_(parent.pids_ours_) {}
+      : opt_(parent.opt_),
+        memo_(parent.memo_),
+        proc_(parent.proc_),
+        nsfs_dev_(parent.nsfs_dev_),
+        pids_ours_(parent.pids_ours_) {}
 
   // Every process of ROOT/proc, or only `only` (ascending; see scan_pids); a known cgroup
   // layout and engine files are not read again (scan_pids_known).
   Snapshot build(const std::vector<pid_t>* only = nullptr, const CgroupLayout* layout = nullptr,
                  const containers::KnownEngineFiles* known = nullptr) {
     auto t0 = std::chrono::steady_clock::now();
+    const uint64_t taken = memo_ ? boot_ticks() : 0;
     std::vector<pid_t> pids;
     if (only) pids = *only;
     else for_each_number(proc_, [&](int pid, const char*) { pids.push_back(pid); });
@@ -106,6 +128,7 @@ class Builder {
     if (opt_.containers && opt_.cgroups) containers::identify_containers(snap_, opt_, known);
     // Refusals found after finish() (cgroup mounts, engine files) are judged the same way.
     if (!snap_.stats.privileged && snap_.stats.refused()) snap_.stats.privileged = detail::have_sys_ptrace();
+    if (memo_) refill_memo(taken);
     snap_.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return std::move(snap_);
   }
@@ -212,6 +235,7 @@ class Builder {
   void absorb(Builder& shard) {
     snap_.stats.processes_seen += shard.snap_.stats.processes_seen;
     snap_.stats.processes_vanished += shard.snap_.stats.processes_vanished;
+    snap_.stats.processes_reused += shard.snap_.stats.processes_reused;
     merge_denied(shard.snap_.stats);
     for (auto& [ino, theirs] : shard.nsmap_) {
       auto [it, fresh] = nsmap_.try_emplace(ino, std::move(theirs));
@@ -302,7 +326,13 @@ class Builder {
     if (st->state == 'Z' && st->num_threads > 1) live = live_thread_dir(dir.get(), pid);
     const int view = live ? live.get() : dir.get();
 
-    for (std::size_t i = 0; opt_.namespaces && i < kNsTypeCount; ++i) {
+    // Links a memo kept (see scan(options, memo)); a zombie's may be gone since.
+    const MemoProc* kept = memo_ && opt_.namespaces && st->state != 'Z' ? memo_->known(pid, p.start_time, p.comm) : nullptr;
+    if (kept) {
+      p.ns = kept->ns;
+      ++snap_.stats.processes_reused;
+    }
+    for (std::size_t i = 0; opt_.namespaces && !kept && i < kNsTypeCount; ++i) {
       int err = detail::readlink_at(view, kNsLinkNames[i], link_);
       if (err) {
         if (is_denied(err)) {
@@ -313,7 +343,7 @@ class Builder {
       }
       if (auto l = procfs::parse_ns_link(link_)) p.ns[i] = l->inode;
     }
-    if (opt_.namespaces && !(p.unreadable & kUnreadNs)) for_children_links(view, p);
+    if (opt_.namespaces && !(p.unreadable & kUnreadNs)) for_children_links(view, p, kept);
 
     if (opt_.cmdline && !opt_.cmdline_leaders_only) {
       if (int err = detail::read_file_at(view, "cmdline", buf_, true); err == 0)
@@ -394,24 +424,31 @@ class Builder {
     st.fds_denied += (bits & kUnreadFds) != 0;
   }
 
-  void for_children_links(int dirfd, Process& p) {
+  // kept: the links a memo kept for this process, read from it instead.
+  void for_children_links(int dirfd, Process& p, const MemoProc* kept) {
     struct Kid {
       const char* link;
       NsType type;
       NsInode Process::*field;
+      NsInode MemoProc::*memo_field;
       HolderKind kind;
     };
-    static const Kid kids[] = {
-        {"ns/pid_for_children", NsType::pid, &Process::pid_for_children, HolderKind::pid_for_children},
-        {"ns/time_for_children", NsType::time, &Process::time_for_children, HolderKind::time_for_children}};
+    static const Kid kids[] = {{"ns/pid_for_children", NsType::pid, &Process::pid_for_children,
+                                &MemoProc::pid_for_children, HolderKind::pid_for_children},
+                               {"ns/time_for_children", NsType::time, &Process::time_for_children,
+                                &MemoProc::time_for_children, HolderKind::time_for_children}};
     for (const auto& k : kids) {
-      if (detail::readlink_at(dirfd, k.link, link_) != 0) continue;
-      auto l = procfs::parse_ns_link(link_);
-      if (!l) continue;
-      p.*k.field = l->inode;
-      if (l->inode == p.ns[index_of(k.type)]) continue;
+      NsInode inode = 0;
+      if (kept) {
+        inode = kept->*k.memo_field;
+      } else if (detail::readlink_at(dirfd, k.link, link_) == 0) {
+        if (auto l = procfs::parse_ns_link(link_)) inode = l->inode;
+      }
+      if (!inode) continue;
+      p.*k.field = inode;
+      if (inode == p.ns[index_of(k.type)]) continue;
       // A process that unshared but has no child yet: the namespace lives only through it.
-      NsEntry& e = get_ns(k.type, l->inode);
+      NsEntry& e = get_ns(k.type, inode);
       e.ns.holders.push_back(Holder{k.kind, p.pid, -1, {}, 0});
       probe_path(e, dirfd, k.link);
     }
@@ -519,18 +556,32 @@ class Builder {
     for (auto& [ino, e] : nsmap_)
       if (e.ns.type == NsType::mnt && !e.ns.pids.empty())
         mntns.emplace_back(ino, *std::min_element(e.ns.pids.begin(), e.ns.pids.end()));
+    std::unordered_map<NsInode, ScanMemo::Impl::MountNs> memo_next;
     for (auto [mnt_ino, pid] : mntns) {
-      char path[64];
-      std::snprintf(path, sizeof path, "%d/mountinfo", pid);
-      if (detail::read_file_at(proc_, path, buf_) != 0) continue;
-      // Most mounts are not nsfs: keep only candidate lines before parsing.
-      nsfs_lines_.clear();
-      detail::for_each_line(buf_, [&](std::string_view line) {
-        if (line.find(" - nsfs ") != std::string_view::npos) {
-          nsfs_lines_.append(line);
-          nsfs_lines_.push_back('\n');
-        }
-      });
+      // With a memo, the namespace's mount ids are listed before its mountinfo is read: a
+      // mount made in between is then in the text but not the list, and read again next time.
+      ScanMemo::Impl::MountNs listed;
+      const bool kept = memo_ && list_mount_ns(mnt_ino, pid, listed);
+      if (kept) {
+        nsfs_lines_ = memo_->mount_ns[mnt_ino].nsfs_lines;
+        ++snap_.stats.mount_lists_reused;
+      } else {
+        char path[64];
+        std::snprintf(path, sizeof path, "%d/mountinfo", pid);
+        if (detail::read_file_at(proc_, path, buf_) != 0) continue;
+        // Most mounts are not nsfs: keep only candidate lines before parsing.
+        nsfs_lines_.clear();
+        detail::for_each_line(buf_, [&](std::string_view line) {
+          if (line.find(" - nsfs ") != std::string_view::npos) {
+            nsfs_lines_.append(line);
+            nsfs_lines_.push_back('\n');
+          }
+        });
+      }
+      if (listed.id) {
+        listed.nsfs_lines = nsfs_lines_;
+        memo_next.emplace(mnt_ino, std::move(listed));
+      }
       if (nsfs_lines_.empty()) continue;
       // A mount stacked twice on one path is one holder. Holders of other mount namespaces
       // differ in pid and mnt_ns, so only this mountinfo's are compared (no search through
@@ -550,6 +601,48 @@ class Builder {
           probe_path(e, proc_, through.c_str());
         }
       }
+    }
+    if (memo_) memo_->mount_ns = std::move(memo_next);
+  }
+
+  // Lists a mount namespace's mount ids into `out` (with its id and the pid read through)
+  // and says whether they are the memo's for it: then its nsfs lines are the memo's. out.id
+  // stays 0 when the ids could not be listed (the memo then keeps nothing of it).
+  bool list_mount_ns(NsInode mnt_ino, pid_t pid, ScanMemo::Impl::MountNs& out) {
+    if (!memo_->listmount) return false;
+    auto old = memo_->mount_ns.find(mnt_ino);
+    uint64_t id = old != memo_->mount_ns.end() ? old->second.id : 0;
+    int err = id ? detail::list_mounts(id, out.mounts) : ENOENT;
+    if (err == ENOENT) {  // not asked before, or the inode now names another namespace
+      char path[32];
+      std::snprintf(path, sizeof path, "%d/ns/mnt", pid);
+      err = detail::mount_ns_id(proc_, path, id);
+      if (!err) err = detail::list_mounts(id, out.mounts);
+      if (is_vanished(err)) return false;
+    }
+    if (err) {
+      // Too old a kernel (ENOSYS, ENOTTY, EINVAL), or not allowed (EPERM, a seccomp filter):
+      // the same for every namespace, so stop asking.
+      memo_->listmount = false;
+      return false;
+    }
+    out.pid = pid;
+    out.id = id;
+    return old != memo_->mount_ns.end() && old->second.id == id && old->second.pid == pid &&
+           old->second.mounts == out.mounts;
+  }
+
+  // Keeps this scan's processes for the next (see scan(options, memo)): those whose links
+  // were all read, at least two seconds after they started (`taken`: when this scan began).
+  void refill_memo(uint64_t taken) {
+    memo_->root = opt_.root;
+    memo_->taken = taken;
+    memo_->procs.clear();
+    if (!opt_.namespaces) return;
+    const uint64_t settle = 2 * static_cast<uint64_t>(sysconf(_SC_CLK_TCK));
+    for (const Process& p : snap_.processes) {
+      if (p.state == 'Z' || (p.unreadable & kUnreadNs) || p.start_time + settle > taken) continue;
+      memo_->procs.emplace(p.pid, MemoProc{p.start_time, p.comm, p.ns, p.pid_for_children, p.time_for_children});
     }
   }
 
@@ -640,6 +733,7 @@ class Builder {
   }
 
   ScanOptions opt_;
+  ScanMemo::Impl* memo_ = nullptr;  // read by every shard, written by the main builder only
   Snapshot snap_;
   Fd proc_owned_;  // the main builder's; shards borrow proc_
   int proc_ = -1;
@@ -660,6 +754,14 @@ class Builder {
 }  // namespace
 
 Snapshot scan(const ScanOptions& options) { return Builder(options).build(); }
+
+ScanMemo::ScanMemo() : impl_(std::make_unique<Impl>()) {}
+ScanMemo::~ScanMemo() = default;
+ScanMemo::ScanMemo(ScanMemo&&) noexcept = default;
+ScanMemo& ScanMemo::operator=(ScanMemo&&) noexcept = default;
+void ScanMemo::forget_processes() { impl_->procs.clear(); }
+
+Snapshot scan(const ScanOptions& options, ScanMemo& memo) { return Builder(options, &memo.impl()).build(); }
 
 Snapshot scan_pids(const ScanOptions& options, std::vector<pid_t> pids) {
   return detail::scan_pids_known(options, std::move(pids), nullptr, nullptr);

@@ -76,6 +76,9 @@ struct Sampler::Impl {
   double last_time = -1;
   std::shared_ptr<const Snapshot> last_scan;  // cgroup, container, pod groups: labels between scans
   double last_scan_time = 0;                   // mono() of last_scan
+  ScanMemo memo;                // what a rescan keeps from the one before
+  double last_full_scan = 0;    // mono() of the last scan that kept no process's links
+  bool scanned = false;
   CgroupReadings readings;  // reused
   long hz = sysconf(_SC_CLK_TCK);
 
@@ -597,7 +600,13 @@ UsageSample Sampler::sample() {
   const UsageGroup g = m.opt.group;
   const bool cgroup_based = g == UsageGroup::cgroup || g == UsageGroup::container || g == UsageGroup::pod;
   auto rescan = [&] {
-    m.last_scan = std::make_shared<const Snapshot>(scan(scan_options()));
+    const double now = m.mono();
+    if (!m.scanned || now - m.last_full_scan >= m.opt.full_rescan_seconds) {
+      m.memo.forget_processes();
+      m.last_full_scan = now;
+      m.scanned = true;
+    }
+    m.last_scan = std::make_shared<const Snapshot>(scan(scan_options(), m.memo));
     m.last_scan_time = m.mono();
   };
   if (!cgroup_based || !m.last_scan) {
