@@ -31,8 +31,11 @@ int pread_all(int fd, std::string& buf, bool one_record) {
     off += n;
     // A one-record seq_file returns all its text at once, so a short read is the end and
     // the pread that would only return 0 is saved. Multi-record files (cgroup.procs) stop
-    // at each full page of the kernel's buffer (4095 bytes of 6000 measured) and must not.
+    // at each full page of the kernel's buffer (4095 bytes of 6000 measured): a read that
+    // left room for another record (a pid line is at most 8 bytes) in the smallest page
+    // there is ended at the end of the file.
     if (one_record && static_cast<std::size_t>(n) < sizeof chunk) return 0;
+    if (!one_record && n + 16 < 4096) return 0;
   }
 }
 }  // namespace
