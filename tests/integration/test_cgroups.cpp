@@ -204,3 +204,31 @@ TEST_CASE("cgroup.procs longer than a page is counted whole (it is read a page a
   CHECK(r.read(h, kCgProcs).nprocs == lines);  // the first read opens the file
   CHECK(r.read(h, kCgProcs).nprocs == lines);  // later ones pread the kept-open fd
 }
+
+TEST_CASE("v1 cgroup.procs is read through a kept-open file only once the kernel's pid list expired", "[cgroup][integration]") {
+  REQUIRE(is_root());
+  const std::string name = "nsview-test-" + std::to_string(getpid()) + "-pidlist";
+  const std::string dir = kCg + "/pids/" + name;
+  TestCgroups cgs({dir});
+  auto join = [&] { return "echo $$ > " + dir + "/cgroup.procs; exec sleep 1000"; };
+  Child a(join());
+  REQUIRE(Child::wait_for([&] { return file_number(dir + "/pids.current") == 1; }));
+  CgroupReader r(scan(light()).cgroup_tree.layout);
+  auto h = r.open_in(static_cast<std::size_t>(r.layout().index_of_name("pids")), "/" + name);
+  r.set_pid_lists_expired(true);
+  CHECK(r.read(h, kCgProcs).nprocs == 1);
+  CHECK(r.open_files() == 1);  // kept open
+  // Within a second the kernel would show a kept-open file the list it loaded for the read
+  // above: a read close to the last one opens the file again, and sees the new process.
+  Child b(join());
+  REQUIRE(Child::wait_for([&] { return file_number(dir + "/pids.current") == 2; }));
+  r.set_pid_lists_expired(false);
+  CHECK(r.read(h, kCgProcs).nprocs == 2);
+  // Two seconds later the list is gone: the kept-open file loads a new one.
+  Child c(join());
+  REQUIRE(Child::wait_for([&] { return file_number(dir + "/pids.current") == 3; }));
+  sleep_ms(2100);
+  r.set_pid_lists_expired(true);
+  CHECK(r.read(h, kCgProcs).nprocs == 3);
+  CHECK(r.open_files() == 1);
+}

@@ -232,6 +232,11 @@ class CgroupReader {
 
   // Fetches the fields; vanished cgroups and missing files leave them unknown.
   void read(Handle h, unsigned fields, CgroupReadings& out);
+  // The caller says its last reads were at least 2 s ago. A v1 cgroup.procs file is then
+  // read through a kept-open file (one pread), as v2's always is: reading an open one again
+  // shows the pid list the kernel loaded for it until a second after its last read (on v1),
+  // so reads closer together open the file each time (open, pread, close).
+  void set_pid_lists_expired(bool expired);
   CgroupReadings read(Handle h, unsigned fields) {
     CgroupReadings r;
     read(h, fields, r);

@@ -107,6 +107,7 @@ struct CgroupReader::Impl {
   std::vector<Handle> free_list;
   std::string buf;
   long file_budget = 0;  // file fds the reader may keep open (half the fd limit)
+  bool pid_lists_expired = false;  // see CgroupReader::set_pid_lists_expired
 
   // Which hierarchy supplies which fields; only hierarchies that supply some of `fields`
   // get directories opened.
@@ -327,6 +328,7 @@ void CgroupReader::read(Handle h, unsigned fields, CgroupReadings& out) {
     }
     detail::CgFiles f{dirfd, impl_->buf, temp ? nullptr : &d.files[t.hierarchy], &impl_->file_budget};
     f.want = fields;
+    f.pid_lists_expired = impl_->pid_lists_expired;
     const bool had_cpu = out.cpu_usage_ns.has_value(), had_mem = out.memory_current.has_value(),
                had_io = out.io_read_bytes.has_value(), had_pids = out.pids_current.has_value(),
                had_psi = out.cpu_pressure.some.has_value();
@@ -345,6 +347,8 @@ void CgroupReader::read(Handle h, unsigned fields, CgroupReadings& out) {
       d.gone[t.hierarchy] = true;
   }
 }
+
+void CgroupReader::set_pid_lists_expired(bool expired) { impl_->pid_lists_expired = expired; }
 
 bool CgroupReader::vanished(Handle h) const {
   if (h >= impl_->handles.size() || !impl_->handles[h].used) return true;

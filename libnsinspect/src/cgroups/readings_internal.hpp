@@ -24,6 +24,7 @@ struct CgFiles {
   FileCache* cache = nullptr;
   long* budget = nullptr;
   unsigned want = kCgAll | kCgProcs;  // the fields asked for: only their files are read
+  bool pid_lists_expired = false;     // v1 cgroup.procs may be read through a kept-open file
   bool gone = false;
   // true when buf holds the file. one_record: the file is one seq_file record (every stat and
   // limit file), so a short read is the end; cgroup.procs is a record per pid and returns a

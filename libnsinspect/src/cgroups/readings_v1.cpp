@@ -57,7 +57,9 @@ void read_v1(CgSource s, CgFiles& f, CgroupReadings& r) {
       return;
     case CgSource::procs:
     case CgSource::v1_procs: {
-      if (!f.read("cgroup.procs", false, s == CgSource::procs)) return;
+      // A v1 cgroup.procs kept open shows the pid list the kernel loaded for that file
+      // until a second after its last read: it is kept open only when reads are further apart.
+      if (!f.read("cgroup.procs", false, s == CgSource::procs || f.pid_lists_expired)) return;
       uint64_t n = 0;
       for (char ch : f.buf) n += ch == '\n';
       r.nprocs = n;

@@ -552,6 +552,7 @@ struct Sampler::Impl {
     last_time = t;
     out.group = opt.group;
     ensure_reader(s);
+    reader->set_pid_lists_expired(out.interval_s >= 2.0);
     switch (opt.group) {
       case UsageGroup::container: container_rows(s, t, out.rows); break;
       case UsageGroup::pod: pod_rows(s, t, out.rows); break;
