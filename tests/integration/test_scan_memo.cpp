@@ -66,10 +66,11 @@ TEST_CASE("scan with a memo keeps a settled process's links and reads again one 
   REQUIRE(uts);
   CHECK(uts->pids == std::vector<pid_t>{changes.pid()});
 
-  // After forget_processes() nothing is kept.
-  memo.forget_processes();
+  // After forget() nothing is kept.
+  memo.forget();
   auto third = scan(memo_options(), memo);
   CHECK(third.stats.processes_reused == 0);
+  CHECK(third.stats.mount_lists_reused == 0);
   check_links(third, changes.pid());
 }
 

@@ -133,7 +133,7 @@ struct SamplerOptions {
   double rescan_seconds = kRescanSeconds;
   // A scan keeps from the sampler's previous one what cannot have changed (see
   // scan(options, memo): namespace links of settled processes, unchanged mount lists); every
-  // process's links are read again at the latest after full_rescan_seconds.
+  // process's links and every mountinfo are read again at the latest after full_rescan_seconds.
   double full_rescan_seconds = 300;
   // What else the sampler's own scans should read (merged into scan_options()), so that a
   // caller that also shows the snapshot (`nsview serve`'s namespace counts) needs no second

@@ -83,8 +83,8 @@ class ScanMemo {
   ~ScanMemo();
   ScanMemo(ScanMemo&&) noexcept;
   ScanMemo& operator=(ScanMemo&&) noexcept;
-  // The next scan reads every process's namespace links again (see scan(options, memo)).
-  void forget_processes();
+  // The next scan reads everything again (see scan(options, memo)).
+  void forget();
 
   struct Impl;
   Impl& impl() { return *impl_; }
@@ -99,9 +99,10 @@ class ScanMemo {
 //   after it started, keeps the namespace links read then. Only the process itself changes
 //   them (setns, unshare), and tools do so right after they start and before they exec
 //   (unshare, nsenter, ip netns exec, runc init): inside that window, or under a new name.
-//   A long-running process that calls setns(2) keeps its old links until forget_processes().
+//   A long-running process that calls setns(2) keeps its old links until forget().
 // - A mount namespace whose mount ids (listmount(2), Linux 6.11+) are the ones it had then
 //   keeps its nsfs bind mounts without its mountinfo being read: mount ids are never reused.
+//   (A mount moved elsewhere keeps its id: its new path shows after forget().)
 //   Where listmount is missing or refused, every mountinfo is read, as scan() does.
 // Counted in ScanStats::processes_reused and mount_lists_reused.
 Snapshot scan(const ScanOptions& options, ScanMemo& memo);

@@ -759,7 +759,10 @@ ScanMemo::ScanMemo() : impl_(std::make_unique<Impl>()) {}
 ScanMemo::~ScanMemo() = default;
 ScanMemo::ScanMemo(ScanMemo&&) noexcept = default;
 ScanMemo& ScanMemo::operator=(ScanMemo&&) noexcept = default;
-void ScanMemo::forget_processes() { impl_->procs.clear(); }
+void ScanMemo::forget() {
+  impl_->procs.clear();
+  impl_->mount_ns.clear();
+}
 
 Snapshot scan(const ScanOptions& options, ScanMemo& memo) { return Builder(options, &memo.impl()).build(); }
 

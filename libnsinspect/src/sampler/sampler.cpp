@@ -603,7 +603,7 @@ UsageSample Sampler::sample() {
   auto rescan = [&] {
     const double now = m.mono();
     if (!m.scanned || now - m.last_full_scan >= m.opt.full_rescan_seconds) {
-      m.memo.forget_processes();
+      m.memo.forget();
       m.last_full_scan = now;
       m.scanned = true;
     }
