@@ -636,7 +636,6 @@ class Builder {
   // were all read, at least two seconds after they started (`taken`: when this scan began).
   void refill_memo(uint64_t taken) {
     memo_->root = opt_.root;
-    memo_->taken = taken;
     memo_->procs.clear();
     if (!opt_.namespaces) return;
     const uint64_t settle = 2 * static_cast<uint64_t>(sysconf(_SC_CLK_TCK));

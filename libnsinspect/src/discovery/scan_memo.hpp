@@ -14,7 +14,6 @@ namespace nsinspect {
 
 struct ScanMemo::Impl {
   std::string root;      // the options it was filled under: another root starts afresh
-  uint64_t taken = 0;    // when its scan began, in clock ticks after boot (as start times)
 
   struct Proc {
     uint64_t start_time = 0;
