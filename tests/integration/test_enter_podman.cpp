@@ -8,6 +8,7 @@
 #include <map>
 #include <unistd.h>
 
+#include "podman.hpp"
 #include "run.hpp"
 
 using namespace testsupport;
@@ -66,7 +67,7 @@ TEST_CASE("enter podman: a container by name, id prefix, -t, and POD/NAME", "[en
   const std::string one = "nsview-enter-one-" + f.tag, pod = "nsview-enter-pod-" + f.tag,
                     two = "nsview-enter-two-" + f.tag;
   Cleanup rm("podman rm -f -t 0 " + one + " >/dev/null 2>&1; podman rm -f -t 0 " + two +
-             " >/dev/null 2>&1; podman pod rm -f " + pod + " >/dev/null 2>&1");
+             " >/dev/null 2>&1; " + podman_pod_rm(pod));
   const std::string id = f.run_container(one, "--hostname h-" + one);
   sh_out("podman pod create --name " + pod + " >/dev/null");
   f.run_container(two, "--pod " + pod);

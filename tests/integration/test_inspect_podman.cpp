@@ -379,7 +379,7 @@ TEST_CASE("inspect podman: a kube play pod's configMap and emptyDir volumes, by 
   // Podman 4.3 crashes on a secret volume (VolumeFromSecret); configMap and emptyDir work.
   const std::string pod = unique("pod"), cm = unique("cm"), ed = unique("ed");
   const std::string dir = "/tmp/" + unique("kube");
-  Cleanup rm("podman pod rm -f -t 0 " + pod + " >/dev/null 2>&1; podman volume rm -f " + cm + " " + ed +
+  Cleanup rm(podman_pod_rm(pod) + "; podman volume rm -f " + cm + " " + ed +
              " >/dev/null 2>&1; rm -rf " + dir);
   sh_out("mkdir -p " + dir);
   std::ofstream(dir + "/cm.yaml") << "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " << cm

@@ -191,7 +191,7 @@ TEST_CASE("podman: a pod with two containers and its infra container", "[podman]
   REQUIRE(is_root());
   podman_env();
   const std::string pod = unique("pod");
-  Cleanup rm("podman pod rm -f -t 0 " + pod + " >/dev/null 2>&1");
+  Cleanup rm(podman_pod_rm(pod));
   std::string pod_id = sh_out("podman pod create --name " + pod + " 2>/dev/null");
   REQUIRE(pod_id.size() == 64);
   const std::string a = unique("a"), b = unique("b");
@@ -256,7 +256,7 @@ TEST_CASE("podman: kube play pod from a Kubernetes manifest", "[podman]") {
   podman_env();
   const std::string pod = unique("kube");
   const std::string yaml = "/tmp/" + pod + ".yaml";
-  Cleanup rm("podman pod rm -f -t 0 " + pod + " >/dev/null 2>&1; rm -f " + yaml);
+  Cleanup rm(podman_pod_rm(pod) + "; rm -f " + yaml);
   std::ofstream(yaml) << "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " << pod
                       << "\n  labels:\n    app: nsview\nspec:\n  containers:\n"
                          "  - name: web\n    image: " << kImage << ":latest\n    command: [\"/bin/sleep\", \"1000\"]\n"
@@ -281,7 +281,7 @@ TEST_CASE("podman: kube play pod from a Kubernetes manifest", "[podman]") {
   const std::string web_id = web->id;
 
   // Gone with the pod.
-  sh_out("podman pod rm -f -t 0 " + pod + " >/dev/null 2>&1");
+  sh_out(podman_pod_rm(pod));
   s = scan_containers();
   CHECK_FALSE(pod_by_id(s, pod_id));
   CHECK_FALSE(container_by_id(s, web_id));

@@ -444,7 +444,7 @@ TEST_CASE("root in a container: the DaemonSet's pod spec runs nsview serve with 
   // without hostNetwork: the test scrapes it where Prometheus would, at the pod's address
   // and the port and path of its prometheus.io annotations.
   const std::string pod = unique("kube"), yaml = ctx + ".yaml";
-  Cleanup rm("podman pod rm -f -t 0 " + pod + " >/dev/null 2>&1; rm -f " + yaml +
+  Cleanup rm(podman_pod_rm(pod) + "; rm -f " + yaml +
              "; for d in /sys/fs/cgroup/*/libpod_parent/$(cat " + ctx + ".podid 2>/dev/null); do "
              "[ -d $d ] && find $d -depth -type d -exec rmdir {} \\; 2>/dev/null; done; rm -f " + ctx + ".podid; true");
   Result conv = run({"python3", "-c", R"PY(

@@ -226,7 +226,7 @@ TEST_CASE("serve: /metrics matches a podman container's and a pod's cgroup files
     }
   } made;
   Cleanup rm("podman rm -f -t 0 " + name + " >/dev/null 2>&1; podman rm -f -t 0 " + member +
-             " >/dev/null 2>&1; podman pod rm -f -t 0 " + pod + " >/dev/null 2>&1");
+             " >/dev/null 2>&1; " + podman_pod_rm(pod));
   id = sh_out("podman run -d --name " + name + " " + kPodmanImage + " sleep 1000 2>/dev/null");
   made.ids.push_back(id);
   sh_out("podman pod create --name " + pod + " >/dev/null 2>&1");

@@ -329,7 +329,7 @@ TEST_CASE("top: a podman container in a pod carries its name and pod", "[top][po
   REQUIRE(is_root());
   podman_env();
   const std::string pod = unique("pod"), name = unique("c");
-  Cleanup rm_pod("podman pod rm -f -t 0 " + pod + " >/dev/null 2>&1");
+  Cleanup rm_pod(podman_pod_rm(pod));
   Cleanup rm_c("podman rm -f -t 0 " + name + " >/dev/null 2>&1");
   sh_out("podman pod create --name " + pod + " >/dev/null 2>&1");
   std::string id = sh_out("podman run -d --pod " + pod + " --name " + name + " " + kPodmanImage + " sleep 1000 2>/dev/null");

@@ -30,8 +30,7 @@ TEST_CASE("tui: containers by pod, views, filter, detail, enter with e, resize, 
   const std::string tag = "nsview-test-" + P(getpid()) + "-tui";
   const std::string one = tag + "-one", two = tag + "-two", pod = tag + "-pod", dir = "/tmp/" + tag;
   Cleanup rm("podman rm -f -t 0 " + one + " >/dev/null 2>&1; podman rm -f -t 0 " + two +
-             " >/dev/null 2>&1; podman pod rm -f " + pod +
-             " >/dev/null 2>&1; rm -rf " + dir);
+             " >/dev/null 2>&1; " + podman_pod_rm(pod) + "; rm -rf " + dir);
   const std::string id = sh_out("podman run -d --name " + one + " --hostname h-" + P(getpid()) + " " + kPodmanImage +
                                 " sleep 1000 2>/dev/null");
   sh_out("podman pod create --name " + pod + " >/dev/null 2>&1");

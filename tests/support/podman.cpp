@@ -37,4 +37,11 @@ void podman_remove_cgroups(const std::string& id) {
      "*' 2>/dev/null); [ -n \"$d\" ] || break; echo \"$d\" | xargs -r rmdir 2>/dev/null; sleep 0.1; done");
 }
 
+std::string podman_pod_rm(const std::string& pod) {
+  return "id=$(podman pod inspect --format '{{.Id}}' " + pod + " 2>/dev/null); podman pod rm -f -t 0 " + pod +
+         " >/dev/null 2>&1; case \"$id\" in ''|*[!0-9a-f]*) ;; *) for d in /sys/fs/cgroup/*/libpod_parent/$id "
+         "/sys/fs/cgroup/libpod_parent/$id; do [ -d \"$d\" ] && find \"$d\" -depth -type d -exec rmdir {} + "
+         "2>/dev/null; done ;; esac; true";
+}
+
 }  // namespace testsupport

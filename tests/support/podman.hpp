@@ -18,4 +18,8 @@ std::string podman_inspect(const std::string& name, const std::string& format);
 // id in the path) in every hierarchy, deepest first.
 void podman_remove_cgroups(const std::string& id);
 
+// A shell command that removes pod POD and then the empty cgroups named by the pod's id:
+// podman 4.3 on a hybrid host leaves them in the unified and name=systemd hierarchies.
+std::string podman_pod_rm(const std::string& pod);
+
 }  // namespace testsupport
