@@ -232,3 +232,57 @@ TEST_CASE("v1 cgroup.procs is read through a kept-open file only once the kernel
   CHECK(r.read(h, kCgProcs).nprocs == 3);
   CHECK(r.open_files() == 1);
 }
+
+TEST_CASE("kept limits: a read after a write to a limit file shows the new limit", "[cgroup][integration]") {
+  REQUIRE(is_root());
+  const std::string name = "nsview-test-" + std::to_string(getpid()) + "-limits";
+  const std::string cpu = kCg + "/cpu/" + name, mem = kCg + "/memory/" + name, pids = kCg + "/pids/" + name;
+  TestCgroups cgs({cpu, mem, pids});
+  auto write = [](const std::string& file, const std::string& value) {
+    REQUIRE(sh("echo " + value + " > " + file).status == 0);
+  };
+  write(mem + "/memory.limit_in_bytes", "104857600");
+  write(cpu + "/cpu.cfs_quota_us", "50000");
+  write(pids + "/pids.max", "77");
+  const auto layout = scan(light()).cgroup_tree.layout;
+  CgroupReader kept(layout), fresh(layout);  // fresh reads every file every time
+  kept.set_keep_limits(true);
+  auto h = kept.open("/" + name), f = fresh.open("/" + name);
+  // Every limit equals the file's and the reader that reads the files.
+  auto same = [&](const char* when) {
+    INFO(when);
+    CgroupReadings a = kept.read(h, kCgAll), b = fresh.read(f, kCgAll);
+    CHECK(a.memory_limit.value == file_number(mem + "/memory.limit_in_bytes"));
+    CHECK(a.pids_limit.value == file_number(pids + "/pids.max"));
+    const auto quota = std::stoll(slurp(cpu + "/cpu.cfs_quota_us"));
+    CHECK(a.cpu_quota_us.is_unlimited() == (quota < 0));
+    if (quota >= 0) CHECK(a.cpu_quota_us.value == static_cast<uint64_t>(quota));
+    CHECK(a.cpu_period_us == file_number(cpu + "/cpu.cfs_period_us"));
+    CHECK(a.cpu_shares == file_number(cpu + "/cpu.shares"));
+    CHECK(a.memory_limit.kind == b.memory_limit.kind);
+    CHECK(a.cpu_quota_us.kind == b.cpu_quota_us.kind);
+    CHECK(a.pids_limit.kind == b.pids_limit.kind);
+    CHECK(a.memory_current == b.memory_current);  // other fields are read as before
+  };
+  same("first read");
+  CHECK(kept.kept_limits() == 1);
+  same("kept");
+  CHECK(kept.kept_limits() == 1);
+  // A write shows at the next read 10 ms or more after it, in every hierarchy.
+  for (auto [file, value] : {std::pair{mem + "/memory.limit_in_bytes", "209715200"},
+                             std::pair{pids + "/pids.max", "88"}, std::pair{cpu + "/cpu.cfs_quota_us", "-1"},
+                             std::pair{cpu + "/cpu.shares", "512"}, std::pair{cpu + "/cpu.cfs_period_us", "50000"}}) {
+    write(file, value);
+    sleep_ms(20);
+    same(file.c_str());
+    CHECK(kept.kept_limits() == 1);  // read again and kept again
+  }
+  // A write to a file that is no limit keeps them.
+  write(mem + "/memory.force_empty", "0");
+  sleep_ms(20);
+  CHECK(kept.read(h, kCgAll).memory_limit.value == 209715200u);
+  CHECK(kept.kept_limits() == 1);
+  // A closed handle keeps nothing and watches nothing.
+  kept.close(h);
+  CHECK(kept.kept_limits() == 0);
+}

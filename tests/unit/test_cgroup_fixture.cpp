@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "nsinspect/cgroups.hpp"
 #include "nsinspect/json.hpp"
@@ -151,6 +152,56 @@ TEST_CASE("a warm read sees new file contents (kept-open files are read again)",
   }
   CHECK(r.read(h, kCgPids).pids_current == 17u);
   CHECK(r.open_files() == 2);  // no new opens
+}
+
+TEST_CASE("kept limits (v2 names): a write to memory.max, memory.high, cpu.max, cpu.weight or pids.max shows", "[cgroup][fixture]") {
+  // The fixture copy is on /tmp, whose writes raise inotify events as cgroupfs's do.
+  char tmpl[] = "/tmp/nsview-cglim-XXXXXX";
+  REQUIRE(mkdtemp(tmpl));
+  std::string dir = tmpl;
+  REQUIRE(std::system(("cp -a " + std::string(NSVIEW_FIXTURES) + "/cgroup-v2-host/. " + dir).c_str()) == 0);
+  struct Rm {
+    std::string d;
+    ~Rm() { (void)std::system(("rm -rf " + d).c_str()); }
+  } rm{dir};
+  ScanOptions o;
+  o.root = dir;
+  o.sockets = o.fds = o.bind_mounts = o.netnsid = o.hierarchy = o.containers = false;
+  auto s = scan(o);
+  CgroupReader r(s.cgroup_tree.layout, dir);
+  r.set_keep_limits(true);
+  auto h = r.open("/system.slice/nginx.service");
+  const std::string cg = dir + "/sys/fs/cgroup/system.slice/nginx.service/";
+  auto put = [&](const std::string& file, const char* text) {
+    FILE* f = std::fopen((cg + file).c_str(), "w");
+    REQUIRE(f);
+    std::fputs(text, f);
+    std::fclose(f);
+    usleep(20000);  // a write shows at a read 10 ms or more after it
+  };
+  auto a = r.read(h, kCgAll);
+  CHECK(a.memory_limit.value == 536870912u);
+  CHECK(a.memory_high.is_unlimited());
+  CHECK(a.cpu_quota_us.value == 50000u);
+  CHECK(a.pids_limit.value == 64u);
+  CHECK(r.kept_limits() == 1);
+  // A file that is no limit: the limits stay kept, the file is read.
+  put("memory.current", "1234\n");
+  a = r.read(h, kCgAll);
+  CHECK(a.memory_current == 1234u);
+  CHECK(a.memory_limit.value == 536870912u);
+  CHECK(r.kept_limits() == 1);
+  put("memory.max", "1048576\n");
+  CHECK(r.read(h, kCgAll).memory_limit.value == 1048576u);
+  put("memory.high", "524288\n");
+  CHECK(r.read(h, kCgAll).memory_high.value == 524288u);
+  put("cpu.max", "max 100000\n");
+  CHECK(r.read(h, kCgAll).cpu_quota_us.is_unlimited());
+  put("cpu.weight", "250\n");
+  CHECK(r.read(h, kCgAll).cpu_weight == 250u);
+  put("pids.max", "max\n");
+  CHECK(r.read(h, kCgAll).pids_limit.is_unlimited());
+  CHECK(r.kept_limits() == 1);
 }
 
 TEST_CASE("a v1 hierarchy of unknown id is never read at the v2 line's path", "[cgroup][fixture]") {

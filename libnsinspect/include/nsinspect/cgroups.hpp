@@ -237,6 +237,13 @@ class CgroupReader {
   // shows the pid list the kernel loaded for it until a second after its last read (on v1),
   // so reads closer together open the file each time (open, pread, close).
   void set_pid_lists_expired(bool expired);
+  // Keeps each handle's limits (cpu quota, period, weight or shares; memory limit and high;
+  // pids limit) from one read to the next until inotify reports a write to one of their files,
+  // or a file made or removed, in the handle's directories. Samplers read the same cgroups
+  // again and again, and limits change only when written. A write shows at the next read
+  // that comes 10 ms or more after it. One inotify instance; a handle whose directories
+  // cannot be watched reads its limits every time.
+  void set_keep_limits(bool keep);
   CgroupReadings read(Handle h, unsigned fields) {
     CgroupReadings r;
     read(h, fields, r);
@@ -249,6 +256,7 @@ class CgroupReader {
   bool supplies(std::size_t hierarchy, unsigned fields) const;
   std::size_t open_dirfds() const;  // directories kept open
   std::size_t open_files() const;   // files kept open for pread (up to half the fd limit)
+  std::size_t kept_limits() const;  // handles whose limits are kept (set_keep_limits)
   const CgroupLayout& layout() const;
 
  private:

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cgroups/cgroups_internal.hpp"
+#include "cgroups/limit_watch.hpp"
 #include "cgroups/readings_internal.hpp"
 #include "discovery/fs_util.hpp"
 
@@ -47,16 +48,19 @@ bool CgFiles::read(const char* name, bool one_record, bool keep_open) {
         int err = pread_all(fd.get(), buf, one_record);
         if (err == 0) return true;
         if (is_vanished(err)) gone = true;
+        else failed = true;
         return false;
       }
   Fd fd(::openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY));
   if (!fd) {
     if (is_vanished(errno)) gone = true;
+    else failed = true;
     return false;
   }
   int err = pread_all(fd.get(), buf, one_record);
   if (err) {
     if (is_vanished(err)) gone = true;
+    else failed = true;
     return false;
   }
   if (keep_open && cache && budget && *budget > 0) {
@@ -82,6 +86,37 @@ struct Task {
   int instead_of = -1;
 };
 
+constexpr unsigned kLimitFields = kCgCpuLimits | kCgMemoryLimits | kCgPidsLimit;
+
+// The limits of a read, kept for the next ones (see limit_watch.hpp).
+struct KeptLimits {
+  Limit cpu_quota_us, memory_limit, memory_high, pids_limit;
+  std::optional<uint64_t> cpu_period_us, cpu_weight, cpu_shares;
+
+  void take(const CgroupReadings& r) {
+    cpu_quota_us = r.cpu_quota_us;
+    memory_limit = r.memory_limit;
+    memory_high = r.memory_high;
+    pids_limit = r.pids_limit;
+    cpu_period_us = r.cpu_period_us;
+    cpu_weight = r.cpu_weight;
+    cpu_shares = r.cpu_shares;
+  }
+  void give(unsigned fields, CgroupReadings& r) const {
+    if (fields & kCgCpuLimits) {
+      r.cpu_quota_us = cpu_quota_us;
+      r.cpu_period_us = cpu_period_us;
+      r.cpu_weight = cpu_weight;
+      r.cpu_shares = cpu_shares;
+    }
+    if (fields & kCgMemoryLimits) {
+      r.memory_limit = memory_limit;
+      r.memory_high = memory_high;
+    }
+    if (fields & kCgPidsLimit) r.pids_limit = pids_limit;
+  }
+};
+
 struct HandleData {
   bool used = false;
   std::vector<Fd> dirs;        // per hierarchy; invalid when not opened / not present
@@ -92,9 +127,13 @@ struct HandleData {
   std::vector<std::string> outside_path;  // per hierarchy: that cgroup
   std::vector<bool> fallback;  // per hierarchy: its fields come from its fallback tasks
   std::vector<bool> opened;    // per hierarchy: a directory was looked up (needed or fallback)
+  std::vector<int> wds;        // per hierarchy: its LimitWatch watch, -1 none
+  unsigned kept_fields = 0;    // the limit fields in `kept`, 0: none kept
+  KeptLimits kept;
 };
 
 bool is_v1(CgSource s) { return s >= CgSource::v1_cpuacct; }
+
 
 }  // namespace
 
@@ -108,6 +147,37 @@ struct CgroupReader::Impl {
   std::string buf;
   long file_budget = 0;  // file fds the reader may keep open (half the fd limit)
   bool pid_lists_expired = false;  // see CgroupReader::set_pid_lists_expired
+  std::unique_ptr<detail::LimitWatch> limit_watch;  // see CgroupReader::set_keep_limits
+  std::vector<Handle> changed;
+  std::vector<detail::LimitWatch::Dropped> dropped;
+
+  // Forgets the limits of handles whose directories had a limit written (or are gone).
+  void poll_limits() {
+    changed.clear();
+    dropped.clear();
+    limit_watch->poll(changed, dropped);
+    for (Handle h : changed)
+      if (h < handles.size()) handles[h].kept_fields = 0;
+    for (const auto& x : dropped) {
+      if (x.handle >= handles.size()) continue;
+      auto& d = handles[x.handle];
+      d.kept_fields = 0;
+      for (int& wd : d.wds)
+        if (wd == x.wd) wd = -1;
+    }
+  }
+
+  // Watches every directory the limit fields are read from; false when one cannot be.
+  bool watch_limit_dirs(Handle h, HandleData& d, unsigned fields) {
+    for (const auto& t : tasks) {
+      if (!(t.fields & fields & kLimitFields) || d.gone[t.hierarchy] || d.outside[t.hierarchy]) continue;
+      if (t.instead_of >= 0 || d.fallback[t.hierarchy]) continue;  // no limits come from fallbacks
+      int& wd = d.wds[t.hierarchy];
+      if (wd < 0) wd = limit_watch->add(d.dirs[t.hierarchy].get(), h);
+      if (wd < 0) return false;
+    }
+    return true;
+  }
 
   // Which hierarchy supplies which fields; only hierarchies that supply some of `fields`
   // get directories opened.
@@ -181,6 +251,8 @@ struct CgroupReader::Impl {
     d.outside_path.assign(layout.hierarchies.size(), std::string());
     d.fallback.assign(layout.hierarchies.size(), false);
     d.opened.assign(layout.hierarchies.size(), false);
+    d.wds.assign(layout.hierarchies.size(), -1);
+    d.kept_fields = 0;
     return h;
   }
 
@@ -296,6 +368,10 @@ void CgroupReader::close(Handle h) {
   if (h >= impl_->handles.size() || !impl_->handles[h].used) return;
   auto& d = impl_->handles[h];
   d.used = false;
+  if (impl_->limit_watch)
+    for (int wd : d.wds)
+      if (wd >= 0) impl_->limit_watch->remove(wd, h);
+  d.wds.clear();
   d.dirs.clear();
   for (auto& f : d.files) impl_->file_budget += static_cast<long>(f.size());
   d.files.clear();
@@ -316,6 +392,19 @@ void CgroupReader::read(Handle h, unsigned fields, CgroupReadings& out) {
   } clear_stat{out, stat_read};
   if (h >= impl_->handles.size() || !impl_->handles[h].used) return;
   auto& d = impl_->handles[h];
+  // Limits kept from an earlier read stand in for their files while no write was seen; a
+  // read that has to read them keeps them when their directories are watched (the watches
+  // are added first, so a write after the read is seen).
+  const unsigned limits = fields & kLimitFields;
+  unsigned kept = 0;
+  bool keep = false;
+  if (limits && impl_->limit_watch) {
+    impl_->poll_limits();
+    if ((d.kept_fields & limits) == limits) kept = limits;
+    else keep = impl_->watch_limit_dirs(h, d, fields);
+  }
+  fields &= ~kept;
+  bool failed = false;
   for (const auto& t : impl_->tasks) {
     if (!(t.fields & fields) || d.gone[t.hierarchy] || d.outside[t.hierarchy]) continue;
     if (t.instead_of >= 0 ? !d.fallback[static_cast<std::size_t>(t.instead_of)] : d.fallback[t.hierarchy]) continue;
@@ -345,7 +434,24 @@ void CgroupReader::read(Handle h, unsigned fields, CgroupReadings& out) {
     // lost cgroup.procs too.
     if (f.gone && faccessat(dirfd, "cgroup.procs", F_OK, 0) != 0 && detail::is_vanished(errno))
       d.gone[t.hierarchy] = true;
+    failed = failed || f.failed;
   }
+  if (kept) {
+    d.kept.give(kept, out);
+  } else if (keep && !failed) {
+    d.kept.take(out);
+    d.kept_fields = limits;
+  }
+}
+
+void CgroupReader::set_keep_limits(bool keep) {
+  if (keep == static_cast<bool>(impl_->limit_watch)) return;
+  for (auto& d : impl_->handles) {
+    d.wds.assign(d.wds.size(), -1);
+    d.kept_fields = 0;
+  }
+  if (keep) impl_->limit_watch = std::make_unique<detail::LimitWatch>();
+  else impl_->limit_watch.reset();
 }
 
 void CgroupReader::set_pid_lists_expired(bool expired) { impl_->pid_lists_expired = expired; }
@@ -378,6 +484,12 @@ std::size_t CgroupReader::open_dirfds() const {
   for (const auto& d : impl_->handles)
     if (d.used)
       for (const auto& f : d.dirs) n += f ? 1 : 0;
+  return n;
+}
+
+std::size_t CgroupReader::kept_limits() const {
+  std::size_t n = 0;
+  for (const auto& d : impl_->handles) n += d.used && d.kept_fields != 0;
   return n;
 }
 

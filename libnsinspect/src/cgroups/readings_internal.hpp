@@ -26,6 +26,7 @@ struct CgFiles {
   unsigned want = kCgAll | kCgProcs;  // the fields asked for: only their files are read
   bool pid_lists_expired = false;     // v1 cgroup.procs may be read through a kept-open file
   bool gone = false;
+  bool failed = false;  // a file could not be read for another reason (EMFILE, EACCES, ...)
   // true when buf holds the file. one_record: the file is one seq_file record (every stat and
   // limit file), so a short read is the end; cgroup.procs is a record per pid and returns a
   // page at a time.

@@ -101,6 +101,7 @@ struct Sampler::Impl {
     if (same) return;
     rows.clear();  // their handles belong to the old reader
     reader = std::make_unique<CgroupReader>(s.cgroup_tree.layout, s.root, read_fields());
+    reader->set_keep_limits(true);  // the same cgroups every sample: limits only after a write
     reader_hierarchies = h;
   }
 
