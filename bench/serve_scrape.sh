@@ -8,15 +8,18 @@
 # RSS and fds each minute and the first against the last ten minutes.
 # With NSVIEW_BEFORE=PATH: an older nsview binary is started next to the new one and scraped
 # at the same moments (alternately first), on the same containers: before and after in one run.
+# With GZIP=1 every scrape asks for gzip (Accept-Encoding), as Prometheus does; the default
+# takes the plain text.
 # Makes containers $PREFIX-N (PREFIX=nsview-bench-$$ unless set; busybox image $IMAGE, made if
 # missing) and removes them, and the cgroups podman leaves for them, at exit.
-# Usage: [NSVIEW_BEFORE=PATH] [PREFIX=NAME] [IMAGE=NAME] bench/serve_scrape.sh [BUILD_DIR] [CONTAINERS] [SECONDS per interval, default 150]
+# Usage: [NSVIEW_BEFORE=PATH] [GZIP=1] [PREFIX=NAME] [IMAGE=NAME] bench/serve_scrape.sh [BUILD_DIR] [CONTAINERS] [SECONDS per interval, default 150]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 N=${2:-100}
 DURATION=${3:-150}
 SOAK=${SOAK:-0}
+GZIP=${GZIP:-0}
 case $BUILD in /*) BIN=$BUILD/tools/nsview ;; *) BIN=$PWD/$BUILD/tools/nsview ;; esac
 PREFIX=${PREFIX:-nsview-bench-$$}
 IMAGE=${IMAGE:-localhost/nsview-bb}
@@ -25,6 +28,8 @@ TMP=/tmp/nsview-bench-$$
 HZ=$(getconf CLK_TCK)
 export CONTAINERS_CONF=$TMP.conf
 printf '[containers]\ndefault_ulimits = ["nofile=10000:10000", "nproc=10000:10000"]\n[engine]\nruntime = "runc"\n' > $CONTAINERS_CONF
+CURL_GZ=
+[ "$GZIP" = 1 ] && CURL_GZ=--compressed  # curl asks for gzip and unpacks the body
 IDS=()
 PIDS=()
 cleanup() {
@@ -82,7 +87,7 @@ start_exporter() {  # sets EPORT and EPID
 }
 
 scrape_before() {  # uses BPORT, adds to bcoll (run_regime's locals)
-  curl -sf -o $TMP.mb "http://127.0.0.1:$BPORT/metrics" || return 0
+  curl -sf $CURL_GZ -o $TMP.mb "http://127.0.0.1:$BPORT/metrics" || return 0
   bcoll=$(calc "$bcoll + $(awk '$1=="nsview_scrape_cpu_seconds" {print $2}' $TMP.mb)")
 }
 
@@ -111,7 +116,7 @@ run_regime() {
     # The older binary first on odd scrapes, second on even ones: neither always finds the
     # kernel's caches warmed by the other.
     if [ -n "$BPID" ] && [ $((i % 2)) = 1 ]; then scrape_before; fi
-    if ! curl -sf -o $TMP.m "http://127.0.0.1:$PORT/metrics"; then failed=$((failed + 1)); continue; fi
+    if ! curl -sf $CURL_GZ -o $TMP.m "http://127.0.0.1:$PORT/metrics"; then failed=$((failed + 1)); continue; fi
     if [ -n "$BPID" ] && [ $((i % 2)) = 0 ]; then scrape_before; fi
     [ -z "$EPID" ] || curl -s -o /dev/null "http://127.0.0.1:$EPORT/metrics" || true
     coll=$(calc "$coll + $(awk '$1=="nsview_scrape_cpu_seconds" {print $2}' $TMP.m)")
@@ -157,7 +162,7 @@ if [ "$SOAK" = 1 ]; then
   run_regime 1 "$DURATION"
   exit 0
 fi
-echo "scrapes (--min-interval 0: every scrape collects) for $DURATION s per interval:"
+echo "scrapes (--min-interval 0: every scrape collects$([ "$GZIP" = 1 ] && echo '; gzip asked, as Prometheus does')) for $DURATION s per interval:"
 run_regime 15 "$DURATION"
 run_regime 1 "$DURATION"
 
