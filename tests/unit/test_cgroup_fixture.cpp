@@ -125,21 +125,35 @@ TEST_CASE("v2 fixture host: readings of every field, unknown distinct from zero"
   CHECK(r.read(ph, kCgMemory).memory_current == 73400320u);
 }
 
+// A private copy of the pure-v2 fixture host on /tmp, removed at the end of the test (also
+// on failure), and its snapshot: for tests that change the fixture's files.
+struct FixtureCopy {
+  // A member, so the copy is removed also when the constructor's REQUIREs fail.
+  struct Dir {
+    std::string path;
+    ~Dir() {
+      if (!path.empty()) (void)std::system(("rm -rf " + path).c_str());
+    }
+  } made;
+  std::string dir;
+  Snapshot snapshot;
+  FixtureCopy() {
+    char tmpl[] = "/tmp/nsview-cgfix-XXXXXX";
+    REQUIRE(mkdtemp(tmpl));
+    made.path = dir = tmpl;
+    REQUIRE(std::system(("cp -a " + std::string(NSVIEW_FIXTURES) + "/cgroup-v2-host/. " + dir).c_str()) == 0);
+    ScanOptions o;
+    o.root = dir;
+    o.sockets = o.fds = o.bind_mounts = o.netnsid = o.hierarchy = o.containers = false;
+    snapshot = scan(o);
+  }
+};
+
 TEST_CASE("a warm read sees new file contents (kept-open files are read again)", "[cgroup][fixture]") {
   // A private copy of the fixture host, so its files can change between reads.
-  char tmpl[] = "/tmp/nsview-cgfix-XXXXXX";
-  REQUIRE(mkdtemp(tmpl));
-  std::string dir = tmpl;
-  REQUIRE(std::system(("cp -a " + std::string(NSVIEW_FIXTURES) + "/cgroup-v2-host/. " + dir).c_str()) == 0);
-  struct Rm {
-    std::string d;
-    ~Rm() { (void)std::system(("rm -rf " + d).c_str()); }
-  } rm{dir};
-  ScanOptions o;
-  o.root = dir;
-  o.sockets = o.fds = o.bind_mounts = o.netnsid = o.hierarchy = o.containers = false;
-  auto s = scan(o);
-  CgroupReader r(s.cgroup_tree.layout, dir);
+  FixtureCopy fx;
+  const std::string& dir = fx.dir;
+  CgroupReader r(fx.snapshot.cgroup_tree.layout, dir);
   auto h = r.open("/system.slice/nginx.service");
   CHECK(r.read(h, kCgPids).pids_current == 3u);
   CHECK(r.open_files() == 2);  // pids.current, pids.max kept open
@@ -156,19 +170,9 @@ TEST_CASE("a warm read sees new file contents (kept-open files are read again)",
 
 TEST_CASE("kept limits (v2 names): a write to memory.max, memory.high, cpu.max, cpu.weight or pids.max shows", "[cgroup][fixture]") {
   // The fixture copy is on /tmp, whose writes raise inotify events as cgroupfs's do.
-  char tmpl[] = "/tmp/nsview-cglim-XXXXXX";
-  REQUIRE(mkdtemp(tmpl));
-  std::string dir = tmpl;
-  REQUIRE(std::system(("cp -a " + std::string(NSVIEW_FIXTURES) + "/cgroup-v2-host/. " + dir).c_str()) == 0);
-  struct Rm {
-    std::string d;
-    ~Rm() { (void)std::system(("rm -rf " + d).c_str()); }
-  } rm{dir};
-  ScanOptions o;
-  o.root = dir;
-  o.sockets = o.fds = o.bind_mounts = o.netnsid = o.hierarchy = o.containers = false;
-  auto s = scan(o);
-  CgroupReader r(s.cgroup_tree.layout, dir);
+  FixtureCopy fx;
+  const std::string& dir = fx.dir;
+  CgroupReader r(fx.snapshot.cgroup_tree.layout, dir);
   r.set_keep_limits(true);
   auto h = r.open("/system.slice/nginx.service");
   const std::string cg = dir + "/sys/fs/cgroup/system.slice/nginx.service/";

@@ -22,13 +22,9 @@ constexpr std::string_view kLimitFiles[] = {
 }  // namespace
 
 LimitWatch::LimitWatch() : inotify_(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
-  // fs.inotify.max_user_watches is shared by every process of the user (root's daemons:
-  // systemd, kubelet, the engines; nsview's own cgroup walker takes a quarter): an eighth.
-  long max_watches = 8192;
-  if (FILE* f = std::fopen("/proc/sys/fs/inotify/max_user_watches", "re")) {
-    if (std::fscanf(f, "%ld", &max_watches) != 1) max_watches = 8192;
-    std::fclose(f);
-  }
+  // The user's inotify watches are shared with root's daemons, and nsview's own cgroup
+  // walker takes a quarter: an eighth.
+  long max_watches = inotify_max_user_watches();
   budget_ = static_cast<std::size_t>(std::max(max_watches / 8, 0L));
 }
 

@@ -134,7 +134,6 @@ struct HandleData {
 
 bool is_v1(CgSource s) { return s >= CgSource::v1_cpuacct; }
 
-
 }  // namespace
 
 struct CgroupReader::Impl {

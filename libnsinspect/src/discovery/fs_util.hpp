@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cerrno>
+#include <cstdlib>
 #include <fcntl.h>
 #include <string>
 #include <unistd.h>
@@ -72,6 +73,16 @@ inline int readlink_at(int dirfd, const char* path, std::string& out) {
   if (n < 0) return errno;
   out.assign(buf, static_cast<std::size_t>(n));
   return 0;
+}
+
+// fs.inotify.max_user_watches: the watches every process of this user shares (root's
+// daemons: systemd, kubelet, the engines). 8192, the kernel's old default, when unreadable.
+inline long inotify_max_user_watches() {
+  std::string text;
+  if (read_file_at(AT_FDCWD, "/proc/sys/fs/inotify/max_user_watches", text, true) != 0) return 8192;
+  char* end = nullptr;
+  long n = std::strtol(text.c_str(), &end, 10);
+  return end != text.c_str() && n >= 0 ? n : 8192;
 }
 
 // Errors that mean "the process or cgroup went away while we looked": normal, silent.

@@ -22,12 +22,8 @@ constexpr uint32_t kWatchMask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED
 
 CgroupWalker::CgroupWalker(bool watch) : inotify_(watch ? inotify_init1(IN_NONBLOCK | IN_CLOEXEC) : -1) {
   // Watches count against the user's fs.inotify.max_user_watches, which root's daemons
-  // (systemd, kubelet, container engines) share: take at most a quarter of it.
-  long max_watches = 8192;
-  if (FILE* f = std::fopen("/proc/sys/fs/inotify/max_user_watches", "re")) {
-    if (std::fscanf(f, "%ld", &max_watches) != 1) max_watches = 8192;
-    std::fclose(f);
-  }
+  // share: take at most a quarter of it.
+  long max_watches = inotify_max_user_watches();
   watch_budget_ = static_cast<std::size_t>(std::max(max_watches / 4, 0L));
 }
 
