@@ -327,6 +327,7 @@ TEST_CASE("sampler: containers rescan /proc when a container-shaped cgroup comes
   const std::string scope = "/system.slice/docker-" + id + ".scope";
   put(cg + scope + "/cgroup.procs", "1600\n");
   put(cg + scope + "/memory.current", "4096\n");
+  put(cg + scope + "/cpu.stat", "usage_usec 1000000\n");
   put(d.path + "/proc/1600/stat", "1600 (nginx) S 1 1600 1600 0 -1 4194560 0 0 0 0 1 1 0 0 20 0 1 0 6000 0 0\n");
   put(d.path + "/proc/1600/cmdline", std::string("nginx\0", 6));
   put(d.path + "/proc/1600/cgroup", "0::" + scope + "\n");
@@ -337,8 +338,30 @@ TEST_CASE("sampler: containers rescan /proc when a container-shaped cgroup comes
   CHECK(started.rows[0].id == id);
   CHECK(started.rows[0].cgroup == scope);
   CHECK(started.rows[0].mem_bytes == 4096u);
+  CHECK_FALSE(started.rows[0].cpu_pct);  // a first sample has no rate
+  put(cg + scope + "/cpu.stat", "usage_usec 1500000\n");
   clock += 1;
-  CHECK(sampler.sample().snapshot == started.snapshot);
+  auto rated = sampler.sample();
+  CHECK(rated.snapshot == started.snapshot);
+  REQUIRE(rated.rows.size() == 1);
+  REQUIRE(rated.rows[0].cpu_pct);
+  CHECK(*rated.rows[0].cpu_pct == Approx(50.0));  // 0.5 s in 1 s
+
+  // Its cgroup recreated under the same path (a restart keeps the id): a new history, no
+  // delta across the two (that would be 750%), and the next sample rates the new cgroup.
+  sh("mv " + cg + scope + " " + cg + scope + ".old && cp -a " + cg + scope + ".old " + cg + scope + " && rm -rf " + cg +
+     scope + ".old");
+  put(cg + scope + "/cpu.stat", "usage_usec 9000000\n");
+  clock += 1;
+  auto restarted = sampler.sample();
+  REQUIRE(restarted.rows.size() == 1);
+  CHECK_FALSE(restarted.rows[0].cpu_pct);
+  put(cg + scope + "/cpu.stat", "usage_usec 9250000\n");
+  clock += 1;
+  auto after = sampler.sample();
+  REQUIRE(after.rows.size() == 1);
+  REQUIRE(after.rows[0].cpu_pct);
+  CHECK(*after.rows[0].cpu_pct == Approx(25.0));
 
   // It ends: its cgroup goes, the next sample scans and the row is gone.
   sh("rm -rf " + cg + scope + " " + d.path + "/proc/1600");

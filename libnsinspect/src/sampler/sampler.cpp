@@ -142,7 +142,15 @@ struct Sampler::Impl {
     row.sources = {name(r.from.cpu), name(r.from.memory), name(r.from.io), name(r.from.pids), name(r.from.pressure)};
   }
 
-  // Inode of a cgroup directory in the primary hierarchy (0 when it has none there).
+  // A cgroup directory's signature: from this sample's walk when it has the path (the
+  // inodes of every hierarchy it walked, no system call), else the directory's inode in the
+  // primary hierarchy (0 when it has none there).
+  bool walk_current = false;  // merged is this sample's walk
+  uint64_t dir_sig(const Snapshot& s, const std::string& path) const {
+    if (walk_current)
+      if (auto it = merged_index.find(path); it != merged_index.end()) return merged[it->second].sig;
+    return dir_inode(s, path);
+  }
   uint64_t dir_inode(const Snapshot& s, const std::string& path) const {
     const auto& L = s.cgroup_tree.layout;
     if (L.primary < 0) return 0;
@@ -171,7 +179,7 @@ struct Sampler::Impl {
       row.pid = c.init_pid.value_or(0);
       row.nprocs = c.pids.size();
       bool fresh;
-      RowState& st = state(container_key(c), mix(dir_inode(s, c.cgroup), 0), fresh);
+      RowState& st = state(container_key(c), mix(dir_sig(s, c.cgroup), 0), fresh);
       // The container's cgroup in each hierarchy where one of its processes is at or below
       // it; a hierarchy where it is not is someone else's cgroup and is never read.
       const Process* p = c.init_pid ? s.process(*c.init_pid) : nullptr;
@@ -223,7 +231,7 @@ struct Sampler::Impl {
         }
       bool fresh;
       if (!row.cgroup.empty()) {
-        RowState& st = state(p.id, dir_inode(s, row.cgroup), fresh);
+        RowState& st = state(p.id, dir_sig(s, row.cgroup), fresh);
         read_cgroup(st, fresh, [&] { return reader->open(row.cgroup); });
         detail::fill_levels(row, readings);
         set_sources(row, readings);
@@ -237,7 +245,7 @@ struct Sampler::Impl {
           const Container* c = container_by_id(s, id);
           if (!c) continue;
           bool cf;
-          RowState& cs = state(p.id + "/" + c->id, dir_inode(s, c->cgroup), cf);
+          RowState& cs = state(p.id + "/" + c->id, dir_sig(s, c->cgroup), cf);
           sig = mix(sig, cs.sig);
           read_cgroup(cs, cf, [&] { return reader->open(c->cgroup); });
           Counters now = detail::counters_of(readings);
@@ -554,6 +562,7 @@ struct Sampler::Impl {
     out.group = opt.group;
     ensure_reader(s);
     reader->set_pid_lists_expired(out.interval_s >= 2.0);
+    walk_current = walked;
     switch (opt.group) {
       case UsageGroup::container: container_rows(s, t, out.rows); break;
       case UsageGroup::pod: pod_rows(s, t, out.rows); break;
@@ -616,7 +625,7 @@ UsageSample Sampler::sample() {
     // The container and pod groups walk once now, so that the next sample can tell whether
     // a cgroup came or went (the cgroup group walks in run()).
     if (cgroup_based && g != UsageGroup::cgroup) m.walk_merged(*m.last_scan);
-    return sample(m.last_scan);
+    return m.run(m.last_scan, /*walked=*/cgroup_based && g != UsageGroup::cgroup);
   }
   // Groups built from cgroups read no /proc while the cgroups stay the same: the cgroup
   // files give every usage column, and the last scan labels the rows. A cgroup that
