@@ -4,12 +4,15 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "nsinspect/cgroups.hpp"
 #include "nsinspect/json.hpp"
 #include "nsinspect/scan.hpp"
+#include "discovery/fs_util.hpp"
+#include "fixture_files.hpp"
 
 using namespace nsinspect;
 
@@ -126,22 +129,13 @@ TEST_CASE("v2 fixture host: readings of every field, unknown distinct from zero"
 }
 
 // A private copy of the pure-v2 fixture host on /tmp, removed at the end of the test (also
-// on failure), and its snapshot: for tests that change the fixture's files.
+// when a REQUIRE fails), and its snapshot: for tests that change the fixture's files.
 struct FixtureCopy {
-  // A member, so the copy is removed also when the constructor's REQUIREs fail.
-  struct Dir {
-    std::string path;
-    ~Dir() {
-      if (!path.empty()) (void)std::system(("rm -rf " + path).c_str());
-    }
-  } made;
-  std::string dir;
+  nsview::test::TempDir made{"nsview-cgfix"};
+  const std::string& dir = made.path;
   Snapshot snapshot;
   FixtureCopy() {
-    char tmpl[] = "/tmp/nsview-cgfix-XXXXXX";
-    REQUIRE(mkdtemp(tmpl));
-    made.path = dir = tmpl;
-    REQUIRE(std::system(("cp -a " + std::string(NSVIEW_FIXTURES) + "/cgroup-v2-host/. " + dir).c_str()) == 0);
+    nsview::test::sh("cp -a " + std::string(NSVIEW_FIXTURES) + "/cgroup-v2-host/. " + dir);
     ScanOptions o;
     o.root = dir;
     o.sockets = o.fds = o.bind_mounts = o.netnsid = o.hierarchy = o.containers = false;
@@ -206,6 +200,35 @@ TEST_CASE("kept limits (v2 names): a write to memory.max, memory.high, cpu.max, 
   put("pids.max", "max\n");
   CHECK(r.read(h, kCgAll).pids_limit.is_unlimited());
   CHECK(r.kept_limits() == 1);
+}
+
+TEST_CASE("kept limits: a limit written while the inotify queue overflowed still shows", "[cgroup][fixture]") {
+  FixtureCopy fx;
+  CgroupReader r(fx.snapshot.cgroup_tree.layout, fx.dir);
+  r.set_keep_limits(true);
+  auto h = r.open("/system.slice/nginx.service");
+  CHECK(r.read(h, kCgAll).memory_limit.value == 536870912u);
+  CHECK(r.kept_limits() == 1);
+  // More events than a queue holds (fs.inotify.max_queued_events), so the kernel drops the
+  // limit's event and queues an overflow instead. Writes alternate between two files: an
+  // event identical to the one before it is merged into it.
+  long max_queued = 16384;
+  if (FILE* f = std::fopen("/proc/sys/fs/inotify/max_queued_events", "re")) {
+    REQUIRE(std::fscanf(f, "%ld", &max_queued) == 1);
+    std::fclose(f);
+  }
+  const std::string cg = fx.dir + "/sys/fs/cgroup/system.slice/nginx.service/";
+  nsinspect::detail::Fd cur(::open((cg + "memory.current").c_str(), O_WRONLY | O_CLOEXEC)),
+      pids(::open((cg + "pids.current").c_str(), O_WRONLY | O_CLOEXEC));
+  REQUIRE(cur);
+  REQUIRE(pids);
+  long written = 0;
+  for (long i = 0; i <= max_queued; ++i) written += ::pwrite(i % 2 ? cur.get() : pids.get(), "1\n", 2, 0) == 2;
+  REQUIRE(written == max_queued + 1);
+  nsview::test::put(cg + "memory.max", "1048576\n");
+  usleep(20000);  // a write shows at a read 10 ms or more after it
+  CHECK(r.read(h, kCgAll).memory_limit.value == 1048576u);
+  CHECK(r.kept_limits() == 1);  // kept again after that read
 }
 
 TEST_CASE("a v1 hierarchy of unknown id is never read at the v2 line's path", "[cgroup][fixture]") {

@@ -21,23 +21,21 @@ constexpr std::string_view kLimitFiles[] = {
 };
 }  // namespace
 
-LimitWatch::LimitWatch() : inotify_(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
-  // The user's inotify watches are shared with root's daemons, and nsview's own cgroup
-  // walker takes a quarter: an eighth.
-  long max_watches = inotify_max_user_watches();
-  budget_ = static_cast<std::size_t>(std::max(max_watches / 8, 0L));
-}
+LimitWatch::LimitWatch(std::size_t budget) : inotify_(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)), budget_(budget) {}
 
 int LimitWatch::add(int dirfd, Handle h) {
   if (!inotify_ || full_ || dirfd < 0) return -1;
   // The open directory itself (not its path, which may name a newer cgroup by now).
   char path[64];
   std::snprintf(path, sizeof path, "/proc/self/fd/%d", dirfd);
-  auto existing = users_.size();
-  if (existing >= budget_) return -1;
   int wd = inotify_add_watch(inotify_.get(), path, kMask);
   if (wd < 0) {
     if (errno == ENOSPC) full_ = true;
+    return -1;
+  }
+  // A directory already watched returns its wd and costs nothing; a new one only in budget.
+  if (!users_.count(wd) && users_.size() >= budget_) {
+    inotify_rm_watch(inotify_.get(), wd);
     return -1;
   }
   auto& hs = users_[wd];  // the same directory twice: the same wd

@@ -19,7 +19,10 @@ namespace nsinspect::detail {
 class LimitWatch {
  public:
   using Handle = std::size_t;
-  LimitWatch();
+  // budget: the most watches this instance holds. The user's inotify watches are shared with
+  // root's daemons (systemd, kubelet, the engines), and nsview's cgroup walker takes a quarter
+  // of them: an eighth.
+  explicit LimitWatch(std::size_t budget = static_cast<std::size_t>(inotify_max_user_watches() / 8));
 
   // Watches directory dirfd for the handle; the watch descriptor, or -1 when it cannot
   // (no inotify, out of the watch budget, the directory is gone).
@@ -41,7 +44,7 @@ class LimitWatch {
   static bool may_change_limits(uint32_t mask, const char* name, uint32_t len);
   Fd inotify_;
   std::unordered_map<int, std::vector<Handle>> users_;  // wd -> handles
-  std::size_t budget_ = 0;  // watches this instance may hold (an eighth of the user's limit)
+  std::size_t budget_ = 0;  // watches this instance may hold
   bool full_ = false;        // ENOSPC seen: add no more
   int64_t last_poll_ms_ = -1;  // CLOCK_MONOTONIC_COARSE
 };
