@@ -40,7 +40,7 @@ using Handles = std::vector<LimitWatch::Handle>;
 
 }  // namespace
 
-TEST_CASE("limit watch: a limit file written, a file made or removed report the handles; other writes do not", "[cgroup]") {
+TEST_CASE("limit watch: a limit file written, a file made or removed report the handles, other writes do not", "[cgroup]") {
   TempDir d{"nsview-limwatch"};
   put(d.path + "/a/memory.max", "max\n");
   put(d.path + "/a/memory.current", "0\n");
